@@ -1,0 +1,40 @@
+# Siang: two commands on a fresh machine.
+#   make demo   create .venv, install, run the whole pipeline on the bundled sample, serve API + dashboard
+#   make test   create .venv, install, start the services tests need, run every test, stop them
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check lint format install sample clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/siang demo
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: lint test
+	$(VENV)/bin/mypy domain ingest enrich topics storage linking alerts api pipeline cli
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+sample: $(STAMP)
+	$(PY) -m sample_data.generate
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

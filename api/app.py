@@ -1,0 +1,67 @@
+"""The FastAPI application: ``create_app`` wires settings, store and tokenizer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.views import router, v1
+from domain.errors import NotFoundError, SiangError
+from domain.settings import Settings
+from enrich.gazetteer import Gazetteer
+from enrich.thai_text import ThaiTokenizer
+from storage import open_store
+from storage.base import Store
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Build the app; with no ``store`` the configured one is opened in the lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.settings = settings
+        app.state.store = store or open_store(settings)
+        gazetteer = Gazetteer(settings.place_aliases)
+        keywords = {w for words in settings.keywords.values() for w in words}
+        app.state.tokenizer = ThaiTokenizer(gazetteer.vocabulary() | keywords)
+        yield
+        if owned:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="Siang API",
+        version="0.1.0",
+        summary="Thai social-media grievance monitoring for the 1111 complaint centre.",
+        description="Search public Thai posts, follow emerging grievance topics and see the "
+        "social posts related to a formal complaint. Times are ISO-8601 with offset; "
+        "`*_bangkok` fields are for display in Asia/Bangkok.",
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+    app.include_router(v1)
+
+    @app.exception_handler(SiangError)
+    async def _siang_error(request: Request, exc: SiangError) -> JSONResponse:
+        status = 404 if isinstance(exc, NotFoundError) else 400
+        return _problem(status, "Not Found" if status == 404 else "Bad Request", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        field = ".".join(str(p) for p in first["loc"] if p not in ("query", "path", "body"))
+        return _problem(422, "Unprocessable Content", f"{field}: {first['msg']}")
+
+    return app
+
+
+def _problem(status: int, title: str, detail: str) -> JSONResponse:
+    return JSONResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
+                        status_code=status, media_type="application/problem+json")  # fmt: skip
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,28 @@
+"""Injected dependencies of the API routes (built once in the app's lifespan)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from domain.settings import Settings
+from enrich.thai_text import ThaiTokenizer
+from storage.base import Store
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_tokenizer(request: Request) -> ThaiTokenizer:
+    return request.app.state.tokenizer  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+TokenizerDep = Annotated[ThaiTokenizer, Depends(get_tokenizer)]

@@ -1,0 +1,101 @@
+"""Response schemas of the query API (what clients see, not how it is stored)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+
+from domain.models import BANGKOK, Complaint, Engagement, Post, Topic
+
+_TZ = ZoneInfo(BANGKOK)
+
+
+class PostPublic(BaseModel):
+    id: str = Field(examples=["x:1853301234567890123"])
+    platform: str
+    url: str | None
+    author: str | None = Field(description="Keyed-hash pseudonym.")
+    text: str = Field(description="Post text with PII redacted.")
+    created_at: datetime
+    created_at_bangkok: str = Field(examples=["2026-11-08 14:05 (Asia/Bangkok)"])
+    engagement: Engagement
+    sentiment: str | None
+    sentiment_score: float | None
+    category: str | None
+    is_grievance: bool | None
+    province: str | None
+    district: str | None
+    topic_id: int | None
+    score: float | None = Field(None, description="Relevance (search) or link score.")
+
+    @classmethod
+    def of(cls, post: Post, score: float | None = None) -> PostPublic:
+        e = post.enrichment
+        location = e.locations[0] if e and e.locations else None
+        local = post.created_at.astimezone(_TZ)
+        return cls(
+            id=post.id, platform=post.platform, url=post.url, author=post.author, text=post.text,
+            created_at=post.created_at,
+            created_at_bangkok=local.strftime("%Y-%m-%d %H:%M (Asia/Bangkok)"),
+            engagement=post.engagement,
+            sentiment=e.sentiment.label if e else None,
+            sentiment_score=e.sentiment.score if e else None,
+            category=e.category.label.value if e else None,
+            is_grievance=e.is_grievance if e else None,
+            province=location.province if location else None,
+            district=location.district if location else None,
+            topic_id=post.topic_id, score=score,
+        )  # fmt: skip
+
+
+class SearchResponse(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    hits: list[PostPublic]
+
+
+class TimelinePoint(BaseModel):
+    time: datetime
+    count: int
+
+
+class TopicDetail(BaseModel):
+    topic: Topic
+    timeline: list[TimelinePoint]
+    representative_posts: list[PostPublic]
+
+
+class TopicList(BaseModel):
+    total: int
+    topics: list[Topic]
+
+
+class RelatedPost(BaseModel):
+    score: float
+    explanation: str
+    signals: dict[str, float]
+    post: PostPublic
+
+
+class RelatedPosts(BaseModel):
+    complaint: Complaint
+    related: list[RelatedPost]
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    store: str = Field(examples=["embedded"])
+    posts: int
+    topics: int
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None

@@ -1,0 +1,116 @@
+"""Routes of the query API under ``/v1`` (plus ``/health``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import SettingsDep, StoreDep, TokenizerDep
+from api.models import (
+    Health,
+    PostPublic,
+    RelatedPost,
+    RelatedPosts,
+    SearchResponse,
+    TimelinePoint,
+    TopicDetail,
+    TopicList,
+)
+from domain.errors import NotFoundError
+from domain.models import Category
+from enrich.thai_text import normalize
+from storage.base import Page, PostQuery
+
+router = APIRouter()
+v1 = APIRouter(prefix="/v1")
+
+
+@router.get("/health", response_model=Health, tags=["meta"])
+def health(store: StoreDep, settings: SettingsDep) -> Health:
+    """Liveness and a count of what the store holds."""
+    return Health(status="ok", store=settings.store.backend, posts=store.count_posts(),
+                  topics=len(store.list_topics(limit=10_000)))  # fmt: skip
+
+
+@v1.get("/posts/search", response_model=SearchResponse, tags=["posts"])
+def search_posts(
+    store: StoreDep,
+    tokenizer: TokenizerDep,
+    settings: SettingsDep,
+    q: Annotated[str | None, Query(max_length=500, description="Thai full text; every word must match.",
+                                   examples=["น้ำประปาเค็ม"])] = None,
+    start: Annotated[datetime | None, Query(description="Inclusive, ISO-8601 with timezone.")] = None,
+    end: Annotated[datetime | None, Query(description="Exclusive, ISO-8601 with timezone.")] = None,
+    platform: Annotated[list[str] | None, Query()] = None,
+    province: Annotated[str | None, Query(examples=["นนทบุรี"])] = None,
+    sentiment: Literal["positive", "neutral", "negative"] | None = None,
+    category: Category | None = None,
+    topic_id: Annotated[int | None, Query(ge=-1)] = None,
+    grievance: bool | None = None,
+    sort: Literal["relevance", "newest", "oldest"] = "relevance",
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> SearchResponse:
+    """Search posts by Thai words and filters (time range, platform, place, sentiment, topic)."""
+    terms = tuple(t.lower() for t in tokenizer.tokenize(normalize(q).text)) if q else ()
+    query = PostQuery(terms=terms, start=start, end=end, platforms=tuple(platform or ()),
+                      province=province, sentiment=sentiment,
+                      category=category.value if category else None, topic_id=topic_id,
+                      is_grievance=grievance)  # fmt: skip
+    result = store.search_posts(query, Page(limit=limit, offset=offset, sort=sort))
+    hits = [PostPublic.of(p, s) for p, s in zip(result.posts, result.scores, strict=True)]
+    return SearchResponse(total=result.total, limit=limit, offset=offset, hits=hits)
+
+
+@v1.get("/posts/{post_id}", response_model=PostPublic, tags=["posts"])
+def get_post(post_id: str, store: StoreDep) -> PostPublic:
+    post = store.get_post(post_id)
+    if post is None:
+        raise NotFoundError("post", post_id)
+    return PostPublic.of(post)
+
+
+@v1.get("/topics", response_model=TopicList, tags=["topics"])
+def list_topics(
+    store: StoreDep,
+    status: Literal["emerging", "growing", "stable", "fading"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> TopicList:
+    """Topics ordered by current spike score, then size."""
+    topics = store.list_topics(status=status, limit=limit)
+    return TopicList(total=len(topics), topics=topics)
+
+
+@v1.get("/topics/{topic_id}", response_model=TopicDetail, tags=["topics"])
+def get_topic(topic_id: int, store: StoreDep,
+              interval: Literal["hour", "day"] = "day") -> TopicDetail:  # fmt: skip
+    """One topic with its timeline and representative posts."""
+    topic = store.get_topic(topic_id)
+    if topic is None:
+        raise NotFoundError("topic", str(topic_id))
+    buckets = store.counts(PostQuery(topic_id=topic_id), interval=interval)
+    posts = [store.get_post(pid) for pid in topic.representative_post_ids]
+    return TopicDetail(
+        topic=topic,
+        timeline=[TimelinePoint(time=b.time, count=b.count) for b in buckets if b.time],
+        representative_posts=[PostPublic.of(p) for p in posts if p is not None],
+    )
+
+
+@v1.get("/complaints/{complaint_id}/related-posts", response_model=RelatedPosts,
+        tags=["complaints"])  # fmt: skip
+def related_posts(complaint_id: str, store: StoreDep,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> RelatedPosts:  # fmt: skip
+    """Social posts linked to a complaint, best first, each with the reasons for the link."""
+    complaint = store.get_complaint(complaint_id)
+    if complaint is None:
+        raise NotFoundError("complaint", complaint_id)
+    related = []
+    for link in store.links_for_complaint(complaint_id)[:limit]:
+        post = store.get_post(link.post_id)
+        if post is not None:
+            related.append(RelatedPost(score=link.score, explanation=link.explanation,
+                                       signals=link.signals, post=PostPublic.of(post, link.score)))  # fmt: skip
+    return RelatedPosts(complaint=complaint, related=related)

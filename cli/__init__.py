@@ -1,0 +1,1 @@
+"""The ``siang`` command-line tool."""

@@ -1,0 +1,218 @@
+"""``siang``: the command-line entry to every stage. ``siang COMMAND --help`` for details."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from domain.errors import ConfigError, SiangError
+from domain.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="siang",
+    help="Siang (เสียง): hear Thai grievances on social media and hand them to those who fix them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="YAML config (default: $SIANG_CONFIG or config/siang.yaml)."),
+]
+log = logging.getLogger("siang")
+
+
+def _settings(config: Path | None, **overrides: object) -> Settings:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")  # fmt: skip
+    for noisy in ("numba", "httpx", "sentence_transformers", "BERTopic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return load_settings(config, **overrides)
+    except ConfigError as exc:
+        typer.secho(f"configuration error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+
+
+def _fail(exc: SiangError) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+@app.command()
+def demo(
+    config: ConfigOption = None,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API afterwards.")] = True,
+    sample_dir: Annotated[Path | None, typer.Option(help="Folder with posts.jsonl and complaints.jsonl.")] = None,
+) -> None:
+    """Run the whole pipeline on the bundled synthetic sample, print a summary, serve the API."""
+    settings = _settings(config)
+    from enrich.embeddings import build_embedder
+    from pipeline.jobs import Pipeline
+    from storage import open_store
+
+    folder = sample_dir or settings.demo.sample_dir
+    store = open_store(settings)
+    try:
+        pipeline = Pipeline(settings, store, build_embedder(settings.models.embedder))
+        summary = pipeline.run(posts=folder / "posts.jsonl", complaints=folder / "complaints.jsonl")
+    except SiangError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    echo_summary(summary)
+    if serve:
+        _serve(settings)
+
+
+def echo_summary(summary: object) -> None:
+    from pipeline.jobs import PipelineSummary
+
+    assert isinstance(summary, PipelineSummary)
+    s, ing = summary, summary.ingest
+    typer.echo("\nSiang demo summary")
+    typer.echo(f"  posts:       {s.posts} in store (read {ing.read}: {ing.counts.created} new, "
+               f"{ing.counts.updated} updated, {ing.counts.unchanged} unchanged, "
+               f"{ing.quarantined} quarantined)")  # fmt: skip
+    for reason in ing.reasons[:10]:
+        typer.echo(f"               quarantined {reason}")
+    typer.echo(f"  complaints:  {s.complaints.total} ({s.complaints.created} new, "
+               f"{s.complaints_quarantined} quarantined)")  # fmt: skip
+    typer.echo(f"  enriched:    {s.enriched} posts this run")
+    typer.echo(f"  topics:      {len(s.topics)}")
+    typer.echo("  most spiking topics:")
+    for topic in s.top_spiking(5):
+        best = max(topic.spikes, key=lambda e: e.score, default=None)
+        when = f"spike {best.score:.1f} at {best.peak:%Y-%m-%d %H:%M} ({best.observed} vs " \
+               f"{best.expected:.2f} expected)" if best else "no spike"  # fmt: skip
+        typer.echo(f"    #{topic.topic_id:<3} {topic.label} [{topic.dominant_category.value}, "
+                   f"{topic.size} posts] {when}")  # fmt: skip
+    typer.echo(f"  links:       {s.links} post↔complaint links")
+    typer.echo(f"  alerts:      {len(s.alerts)} ({s.alerts_new} new in the outbox)")
+    for alert in s.alerts[:8]:
+        typer.echo(f"    [{alert.rule}] {alert.subject} at {alert.window_start:%Y-%m-%d %H:%M}")
+
+
+@app.command()
+def ingest(
+    input: Annotated[Path, typer.Option("--input", "-i", exists=True, dir_okay=False,
+                                        help="Raw posts, one JSON object per line.")],
+    config: ConfigOption = None,
+) -> None:
+    """Validate, redact and store raw posts (malformed lines are quarantined)."""
+    settings = _settings(config)
+    from pipeline.jobs import Pipeline
+    from storage import open_store
+
+    store = open_store(settings)
+    try:
+        report = Pipeline(settings, store, None).ingest(input)
+    finally:
+        store.close()
+    typer.echo(f"read {report.read}: {report.counts.created} new, {report.counts.updated} updated, "
+               f"{report.counts.unchanged} unchanged, {report.quarantined} quarantined")  # fmt: skip
+
+
+@app.command()
+def enrich(
+    input: Annotated[Path, typer.Option("--input", "-i", exists=True, dir_okay=False,
+                                        help="JSON lines with post_id, platform, created_at, text.")],
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="Enriched JSON lines.")],
+    config: ConfigOption = None,
+) -> None:
+    """Enrich posts file-to-file: tokens, sentiment, places, category, agency, redaction."""
+    from pipeline.batch import enrich_file
+
+    report = enrich_file(_settings(config), input=input, output=output, show_progress=True)
+    _batch_echo(report)
+
+
+@app.command()
+def link(
+    complaints: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Complaints JSON lines.")],
+    posts: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Posts JSON lines.")],
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="Links JSON lines.")],
+    config: ConfigOption = None,
+) -> None:
+    """Propose post↔complaint links with scores and explanations, best first per post."""
+    settings = _settings(config)
+    from enrich.embeddings import build_embedder
+    from pipeline.batch import link_file
+
+    report = link_file(settings, build_embedder(settings.models.embedder), complaints=complaints,
+                       posts=posts, output=output, show_progress=True)  # fmt: skip
+    _batch_echo(report)
+
+
+@app.command()
+def trends(
+    posts: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Posts JSON lines.")],
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="Spikes JSON lines.")],
+    config: ConfigOption = None,
+) -> None:
+    """Fit topics and write every detected spike, strongest first."""
+    settings = _settings(config)
+    from enrich.embeddings import build_embedder
+    from pipeline.batch import trends_file
+
+    try:
+        report = trends_file(settings, build_embedder(settings.models.embedder), posts=posts,
+                             output=output, show_progress=True)  # fmt: skip
+    except SiangError as exc:
+        raise _fail(exc) from exc
+    _batch_echo(report)
+
+
+@app.command()
+def serve(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default from config).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from config).")] = None,
+) -> None:
+    """Serve the query API on the configured store."""
+    settings = _settings(config)
+    _serve(settings, host=host, port=port)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON Schema.")] = Path(
+        "domain/schema.json"),
+) -> None:
+    """Export the domain model as JSON Schema."""
+    from domain.schema import write_schema
+
+    typer.echo(f"wrote {write_schema(output)}")
+
+
+@app.command("config")
+def show_config(config: ConfigOption = None) -> None:
+    """Validate the configuration and print it (secrets masked)."""
+    settings = _settings(config)
+    typer.echo(settings.model_dump_json(indent=2))
+
+
+def _batch_echo(report: object) -> None:
+    from pipeline.batch import BatchReport
+
+    assert isinstance(report, BatchReport)
+    typer.echo(f"read {report.read} lines, wrote {report.written}, quarantined {report.quarantined}"
+               + (f" (see {report.quarantine_path})" if report.quarantine_path else ""))  # fmt: skip
+
+
+def _serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    bind, number = host or settings.api.host, port or settings.api.port
+    typer.echo(f"serving the API on http://{bind}:{number} (docs at /docs); Ctrl+C to stop")
+    uvicorn.run(create_app(settings), host=bind, port=number, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

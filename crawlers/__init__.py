@@ -1,0 +1,1 @@
+"""Collect stage: Scrapy spiders (web sources) and httpx collectors (platform APIs)."""

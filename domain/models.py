@@ -1,0 +1,270 @@
+"""The domain model shared by every stage: posts, complaints, topics, links, alerts.
+
+All timestamps are timezone-aware; Asia/Bangkok is used only for display.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+
+BANGKOK = "Asia/Bangkok"
+
+Platform = Literal["x", "facebook", "youtube", "bluesky", "pantip", "news_comment", "web"]
+PLATFORMS: tuple[str, ...] = ("x", "facebook", "youtube", "bluesky", "pantip", "news_comment", "web")
+
+
+class Category(StrEnum):
+    """Grievance categories; ``none`` marks posts that are not grievances."""
+
+    road_traffic = "road_traffic"
+    flood_water = "flood_water"
+    electricity = "electricity"
+    water_supply = "water_supply"
+    waste_environment = "waste_environment"
+    public_health = "public_health"
+    corruption = "corruption"
+    public_safety = "public_safety"
+    education = "education"
+    welfare = "welfare"
+    transport = "transport"
+    telecom = "telecom"
+    noise_nuisance = "noise_nuisance"
+    consumer = "consumer"
+    land_housing = "land_housing"
+    none = "none"
+
+
+SentimentLabel = Literal["positive", "neutral", "negative"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Engagement(_Model):
+    likes: int = Field(0, ge=0)
+    replies: int = Field(0, ge=0)
+    shares: int = Field(0, ge=0)
+    views: int = Field(0, ge=0)
+
+
+class Sentiment(_Model):
+    label: SentimentLabel
+    score: float = Field(ge=0.0, le=1.0, description="Probability of the label.")
+
+
+class Location(_Model):
+    province: str = Field(description="Official Thai province name, e.g. นครราชสีมา.")
+    district: str | None = Field(None, description="District (อำเภอ/เขต) without its prefix.")
+    lat: float
+    lon: float
+    confidence: float = Field(ge=0.0, le=1.0)
+    matched: str = Field("", description="The text span that produced this location.")
+
+
+class CategoryPrediction(_Model):
+    label: Category
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Enrichment(_Model):
+    """What the enrich stage adds to a post. The embedding vector is stored beside it."""
+
+    tokens: list[str]
+    normalized_text: str
+    redacted_text: str
+    sentiment: Sentiment
+    locations: list[Location] = Field(default_factory=list)
+    category: CategoryPrediction
+    is_grievance: bool
+    agency: str | None = None
+    hashtags: list[str] = Field(default_factory=list)
+    mentions: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    emphasis: int = Field(0, ge=0, description="Words written with repeated letters (มากกกก).")
+    pii_redacted: list[str] = Field(default_factory=list, description="Kinds of PII removed.")
+    embedding_model: str | None = None
+
+    @property
+    def province(self) -> str | None:
+        return self.locations[0].province if self.locations else None
+
+
+class Post(_Model):
+    """One public post or comment, as collected; text is already redacted of PII."""
+
+    platform: Platform
+    native_id: str = Field(min_length=1, max_length=256)
+    url: str | None = None
+    author: str | None = Field(None, description="Keyed-hash pseudonym, never the raw handle.")
+    text: str = Field(min_length=1)
+    created_at: AwareDatetime
+    collected_at: AwareDatetime
+    engagement: Engagement = Field(default_factory=Engagement)
+    language: str = "th"
+    source: str = Field("", description="The query, page or forum room that found the post.")
+    raw: dict[str, Any] = Field(default_factory=dict, description="Redacted original payload.")
+    synthetic: bool = False
+    enrichment: Enrichment | None = None
+    topic_id: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed_id(cls, data: Any) -> Any:
+        """``id`` is derived; accept it in input (round-trips) but never trust it."""
+        if isinstance(data, dict) and "id" in data:
+            data = {k: v for k, v in data.items() if k != "id"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def id(self) -> str:
+        return f"{self.platform}:{self.native_id}"
+
+
+ComplaintStatus = Literal["received", "in_progress", "forwarded", "resolved", "closed"]
+
+
+class Complaint(_Model):
+    """A formal complaint from the 1111 system or another channel."""
+
+    complaint_id: str = Field(min_length=1)
+    filed_at: AwareDatetime
+    channel: str
+    category: Category
+    agency: str | None = None
+    province: str | None = None
+    district: str | None = None
+    subject: str
+    description: str = ""
+    status: ComplaintStatus = "received"
+    synthetic: bool = False
+    tokens: list[str] = Field(default_factory=list)
+
+    @field_validator("category")
+    @classmethod
+    def _not_none(cls, value: Category) -> Category:
+        if value is Category.none:
+            raise ValueError("a complaint needs a real category, not 'none'")
+        return value
+
+
+TopicStatus = Literal["emerging", "growing", "stable", "fading"]
+
+
+class Keyword(_Model):
+    word: str
+    weight: float
+
+
+class SpikeEpisode(_Model):
+    """A run of hours whose counts are improbably high against the baseline."""
+
+    start: AwareDatetime
+    peak: AwareDatetime
+    end: AwareDatetime
+    score: float = Field(description="Peak Poisson surprise, -log10 P(X >= observed).")
+    observed: int
+    expected: float
+    post_ids: list[str] = Field(default_factory=list)
+
+
+class Topic(_Model):
+    topic_id: int
+    label: str
+    keywords: list[Keyword]
+    size: int
+    representative_post_ids: list[str] = Field(default_factory=list)
+    provinces: dict[str, int] = Field(default_factory=dict)
+    sentiment_mix: dict[str, int] = Field(default_factory=dict)
+    dominant_category: Category = Category.none
+    first_seen: AwareDatetime
+    last_seen: AwareDatetime
+    status: TopicStatus = "stable"
+    spike_score: float = 0.0
+    spikes: list[SpikeEpisode] = Field(default_factory=list)
+
+
+class PostComplaintLink(_Model):
+    post_id: str
+    complaint_id: str
+    score: float = Field(ge=0.0, le=1.0)
+    explanation: str
+    signals: dict[str, float] = Field(default_factory=dict)
+
+
+AlertKind = Literal["topic_spike", "keyword", "category_province"]
+
+
+class AlertRule(_Model):
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    kind: AlertKind
+    min_score: float = Field(6.0, ge=0, description="Minimum spike score (topic_spike).")
+    keyword: str | None = None
+    category: Category | None = None
+    province: str | None = None
+    threshold: int = Field(10, ge=1, description="Posts per hour that trigger keyword/category rules.")
+    recipients: list[str] = Field(default_factory=list)
+    cooldown_minutes: int = Field(360, ge=0)
+
+
+class Alert(_Model):
+    alert_id: str
+    rule: str
+    kind: AlertKind
+    subject: str
+    triggered_at: AwareDatetime
+    window_start: AwareDatetime
+    score: float
+    observed: int
+    expected: float
+    topic_id: int | None = None
+    post_ids: list[str] = Field(default_factory=list)
+    recipients: list[str] = Field(default_factory=list)
+    status: Literal["pending", "sent", "suppressed"] = "pending"
+
+
+class QuarantinedRecord(_Model):
+    """A record refused by a stage, kept with the reason so nothing is lost."""
+
+    stage: str
+    source: str
+    reason: str
+    payload: str
+    received_at: datetime
+
+
+__all__ = [
+    "BANGKOK",
+    "PLATFORMS",
+    "Alert",
+    "AlertKind",
+    "AlertRule",
+    "Category",
+    "CategoryPrediction",
+    "Complaint",
+    "Engagement",
+    "Enrichment",
+    "Keyword",
+    "Location",
+    "Platform",
+    "Post",
+    "PostComplaintLink",
+    "QuarantinedRecord",
+    "Sentiment",
+    "SentimentLabel",
+    "SpikeEpisode",
+    "Topic",
+]

@@ -1,0 +1,211 @@
+"""Siang's one settings model: ``config/siang.yaml`` overridden by ``SIANG_*`` variables.
+
+Nested keys use a double underscore: ``SIANG_STORE__PATH=/data/siang.db``.
+This is the only module that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from domain.errors import ConfigError
+from domain.models import AlertRule, Category
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "siang.yaml"
+_DEV_PSEUDONYM_KEY = "siang-development-key-not-for-production"
+
+
+class _Section(BaseModel):
+    model_config = {"extra": "forbid"}
+
+
+class StoreSettings(_Section):
+    backend: Literal["embedded", "elasticsearch"] = "embedded"
+    path: Path = Path("var/siang.db")
+
+
+class ElasticsearchSettings(_Section):
+    hosts: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:9200"])
+    username: str = "elastic"
+    password: SecretStr | None = None
+    index_prefix: str = "siang"
+    ca_certs: Path | None = None
+
+
+class EmbedderSettings(_Section):
+    kind: Literal["use-multilingual", "sentence-transformers"] = "use-multilingual"
+    model: str = Field(
+        "paraphrase-multilingual-MiniLM-L12-v2",
+        description="sentence-transformers model name or local path (kind=sentence-transformers).",
+    )
+    batch_size: int = Field(64, ge=1, le=4096)
+    threads: int = Field(2, ge=1, le=64)
+
+
+class TopicModelSettings(_Section):
+    seed: int = 42
+    min_cluster_size: int = Field(15, ge=2)
+    min_samples: int | None = Field(5, ge=1)
+    umap_neighbors: int = Field(15, ge=2)
+    umap_components: int = Field(5, ge=2)
+    min_df: int = Field(1, ge=1)
+    top_n_words: int = Field(10, ge=3)
+    outlier_threshold: float = Field(0.15, ge=0.0, le=1.0)
+
+
+class ModelSettings(_Section):
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    topics: TopicModelSettings = Field(default_factory=TopicModelSettings)
+
+
+class SourceSettings(_Section):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    kind: Literal["x", "facebook", "youtube", "bluesky", "pantip", "news", "generic"]
+    enabled: bool = True
+    queries: list[str] = Field(default_factory=list)
+    endpoint: str | None = None
+
+
+class PrivacySettings(_Section):
+    pseudonym_key: SecretStr = SecretStr(_DEV_PSEUDONYM_KEY)
+
+
+class TrendSettings(_Section):
+    interval: Literal["hour"] = "hour"
+    baseline_days: int = Field(7, ge=1, le=60)
+    min_count: int = Field(5, ge=1)
+    min_score: float = Field(6.0, ge=0.0, description="Poisson surprise, -log10 p, to flag a spike.")
+    floor_rate: float = Field(0.05, gt=0.0, description="Expected posts/hour never below this.")
+    current_hours: int = Field(24, ge=1)
+
+
+class LinkSettings(_Section):
+    days_before: float = Field(3.0, ge=0)
+    days_after: float = Field(7.0, ge=0)
+    threshold: float = Field(0.5, ge=0.0, le=1.0)
+    max_per_complaint: int = Field(50, ge=1)
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "bias": -6.0,
+            "cosine": 6.0,
+            "lexical": 5.0,
+            "province": 1.5,
+            "district": 1.5,
+            "category": 1.5,
+            "time": 1.0,
+        }
+    )
+
+
+class AlertSettings(_Section):
+    rules: list[AlertRule] = Field(default_factory=list)
+
+
+class ApiSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    page_size: int = Field(20, ge=1, le=500)
+
+
+class DemoSettings(_Section):
+    sample_dir: Path = Path("sample_data")
+
+
+class Settings(BaseSettings):
+    """Every setting Siang reads, validated at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIANG_", env_nested_delimiter="__", extra="forbid", yaml_file=None
+    )
+
+    environment: Literal["development", "production"] = "development"
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
+    models: ModelSettings = Field(default_factory=ModelSettings)
+    sources: list[SourceSettings] = Field(default_factory=list)
+    keywords: dict[Category, list[str]] = Field(default_factory=dict)
+    agencies: dict[Category, str] = Field(default_factory=dict)
+    place_aliases: dict[str, str] = Field(
+        default_factory=dict, description="Nickname or landmark → official province name."
+    )
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
+    linking: LinkSettings = Field(default_factory=LinkSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
+
+    @model_validator(mode="after")
+    def _no_unsafe_defaults_in_production(self) -> Settings:
+        key = self.privacy.pseudonym_key.get_secret_value()
+        if self.environment == "production" and key == _DEV_PSEUDONYM_KEY:
+            raise ValueError(
+                "privacy.pseudonym_key: set SIANG_PRIVACY__PSEUDONYM_KEY; "
+                "the development key is refused in production"
+            )
+        if len(key) < 16:
+            raise ValueError("privacy.pseudonym_key: must be at least 16 characters")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        yaml_file = settings_cls.model_config.get("yaml_file")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if yaml_file:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_file))
+        return tuple(sources)
+
+
+def config_path(explicit: Path | None = None) -> Path:
+    """The YAML file to read: ``explicit``, else ``$SIANG_CONFIG``, else the bundled default."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get("SIANG_CONFIG")
+    return Path(from_env) if from_env else DEFAULT_CONFIG
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Load and validate settings; raise :class:`ConfigError` naming the first bad key."""
+    yaml_path = config_path(path)
+    if not yaml_path.is_file():
+        raise ConfigError(f"config file not found: {yaml_path}", key="SIANG_CONFIG")
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(yaml_file=str(yaml_path))
+
+    try:
+        loaded = _FromFile(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(root)"
+        message = first["msg"]
+        if key == "(root)" and ":" in message:
+            key = message.split(":", 1)[0].removeprefix("Value error, ")
+        raise ConfigError(
+            f"invalid configuration in {yaml_path}: {key}: {message}"
+            + (f" ({len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""),
+            key=key,
+        ) from exc
+    except (OSError, ValueError) as exc:  # unreadable or unparsable YAML
+        raise ConfigError(f"cannot read {yaml_path}: {exc}", key="SIANG_CONFIG") from exc
+    return Settings.model_validate(loaded.model_dump())
+
+
+__all__ = ["DEFAULT_CONFIG", "Settings", "config_path", "load_settings"]

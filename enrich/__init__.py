@@ -1,0 +1,20 @@
+"""Enrich stage: Thai normalisation and tokens, sentiment, places, category, privacy, vectors."""
+
+from enrich.embeddings import Embedder, build_embedder
+from enrich.gazetteer import Gazetteer
+from enrich.privacy import Pseudonymizer, redact
+from enrich.service import EnrichedBatch, Enricher
+from enrich.thai_text import ThaiTokenizer, content_tokens, normalize
+
+__all__ = [
+    "Embedder",
+    "EnrichedBatch",
+    "Enricher",
+    "Gazetteer",
+    "Pseudonymizer",
+    "ThaiTokenizer",
+    "build_embedder",
+    "content_tokens",
+    "normalize",
+    "redact",
+]

@@ -1,0 +1,104 @@
+"""The enrich stage: one Post in, its Enrichment and embedding out.
+
+``Enricher.run`` is batch-oriented so the embedder sees whole batches; everything else is
+per post and deterministic, so re-running on the same posts yields the same enrichment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from domain.models import Category, Enrichment, Post
+from domain.settings import Settings
+from enrich.category import CategoryModel, KeywordCategoryModel, agency_for, is_grievance
+from enrich.embeddings import Embedder
+from enrich.gazetteer import Gazetteer
+from enrich.privacy import redact
+from enrich.sentiment import LexiconSentiment, SentimentModel
+from enrich.thai_text import ThaiTokenizer, normalize
+
+
+@dataclass
+class EnrichedBatch:
+    posts: list[Post]
+    vectors: np.ndarray
+
+
+class Enricher:
+    """Normalise, redact, tokenise, locate, classify and embed posts."""
+
+    def __init__(
+        self,
+        *,
+        gazetteer: Gazetteer,
+        tokenizer: ThaiTokenizer,
+        sentiment: SentimentModel,
+        category: CategoryModel,
+        embedder: Embedder | None,
+        agencies: dict[Category, str],
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.tokenizer = tokenizer
+        self.sentiment = sentiment
+        self.category = category
+        self.embedder = embedder
+        self.agencies = agencies
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, embedder: Embedder | None) -> Enricher:
+        gazetteer = Gazetteer(settings.place_aliases)
+        keywords = [w for words in settings.keywords.values() for w in words]
+        agencies = list(settings.agencies.values())
+        tokenizer = ThaiTokenizer(gazetteer.vocabulary() | set(keywords) | set(agencies))
+        return cls(
+            gazetteer=gazetteer,
+            tokenizer=tokenizer,
+            sentiment=LexiconSentiment(),
+            category=KeywordCategoryModel(settings.keywords, tokenizer),
+            embedder=embedder,
+            agencies=dict(settings.agencies),
+        )
+
+    def enrich_text(self, text: str) -> Enrichment:
+        redacted, pii = redact(text)
+        normalized = normalize(redacted)
+        tokens = self.tokenizer.tokenize(normalized.text)
+        sentiment = self.sentiment.predict(tokens, text=normalized.text,
+                                           emphasis=normalized.emphasis)  # fmt: skip
+        category = self.category.predict(tokens)
+        return Enrichment(
+            tokens=tokens,
+            normalized_text=normalized.text,
+            redacted_text=redacted,
+            sentiment=sentiment,
+            locations=self.gazetteer.locate(tokens),
+            category=category,
+            is_grievance=is_grievance(category, sentiment),
+            agency=agency_for(category.label, self.agencies),
+            hashtags=normalized.hashtags,
+            mentions=normalized.mentions,
+            urls=normalized.urls,
+            emphasis=normalized.emphasis,
+            pii_redacted=pii,
+            embedding_model=self.embedder.name if self.embedder else None,
+        )
+
+    def run(self, posts: Sequence[Post]) -> EnrichedBatch:
+        """Enrich a batch; vectors are row-aligned with the returned posts."""
+        enriched = [p.model_copy(update={"enrichment": self.enrich_text(p.text)}) for p in posts]
+        if self.embedder is None:
+            vectors = np.zeros((len(enriched), 0), dtype=np.float32)
+        else:
+            vectors = self.embedder.encode([embedding_text(p) for p in enriched])
+        return EnrichedBatch(enriched, vectors)
+
+
+def embedding_text(post: Post) -> str:
+    """What the embedder reads: normalised text without URLs, mentions or PII."""
+    return post.enrichment.normalized_text if post.enrichment else post.text
+
+
+__all__ = ["EnrichedBatch", "Enricher", "embedding_text"]

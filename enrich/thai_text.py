@@ -1,0 +1,148 @@
+"""Thai text normalisation and word segmentation.
+
+Thai is written without spaces between words, so every downstream step (search, topics,
+linking) works on PyThaiNLP ``newmm`` tokens produced here, with a custom dictionary of
+place names, agencies and slang so that those come out as single tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from pythainlp.corpus import thai_stopwords, thai_words
+from pythainlp.tokenize import Trie, word_tokenize
+from pythainlp.util import normalize as pythainlp_normalize
+from pythainlp.util import thai_digit_to_arabic_digit
+
+BE_OFFSET = 543  # พ.ศ. = ค.ศ. + 543
+
+_URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,30})")
+_HASHTAG = re.compile(r"#([^\s#@]+)")
+# Three or more of the same letter (Thai or Latin) is emphasis: มากกกก, ดีมากกกก, sooo.
+_REPEAT = re.compile(r"([\u0E01-\u0E2E\u0E30-\u0E4Ea-zA-Z])\1{2,}")
+_PUNCT_REPEAT = re.compile(r"([!?.~])\1+")
+_SPACE = re.compile(r"\s+")
+_THAI_LETTER = re.compile(r"[\u0E01-\u0E4E]")
+_WORDLIKE = re.compile(r"[\u0E01-\u0E4Ea-zA-Z]")
+_PLACEHOLDER = re.compile(r"^\[[A-Z]+\]$")
+_BE_YEAR = re.compile(r"(?:พ\.ศ\.?\s*)(\d{4})")
+
+SLANG_WORDS: tuple[str, ...] = (
+    "555", "เซ็ง", "ห่วยแตก", "แย่มาก", "ปังมาก", "จุกๆ", "ชิบหาย", "เละเทะ", "ฟินมาก",
+    "โคตร", "เกรียน", "ดราม่า", "ทัวร์ลง", "ตึงมาก", "อิหยัง", "งานเข้า", "เน็ตหลุด",
+    "น้ำไม่ไหล", "ไฟดับ", "น้ำท่วม", "ถนนพัง", "ท่อแตก", "น้ำรอระบาย", "รถติด",
+    "น้ำประปา", "ไฟตก", "ฝุ่นควัน", "กลิ่นเหม็น", "เสียงดัง", "มิจฉาชีพ", "เงินเยียวยา",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text plus what was pulled out of it on the way."""
+
+    text: str
+    urls: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    emphasis: int = 0
+
+
+def normalize(text: str) -> NormalizedText:
+    """NFC, PyThaiNLP normalisation, Thai digits to Arabic, repeated letters collapsed.
+
+    URLs are removed from the text (kept in ``urls``); mentions and hashtags are kept in
+    the text with their markers stripped so hashtags such as #น้ำไม่ไหล segment as words.
+    ``emphasis`` counts the words that were written with repeated letters.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = thai_digit_to_arabic_digit(text)
+    urls = _URL.findall(text)
+    text = _URL.sub(" ", text)
+    mentions = _MENTION.findall(text)
+    hashtags = _HASHTAG.findall(text)
+    text = _MENTION.sub(r" \1 ", text)
+    text = _HASHTAG.sub(r" \1 ", text)
+    emphasis = len(_REPEAT.findall(text))
+    text = _REPEAT.sub(r"\1", text)
+    text = _PUNCT_REPEAT.sub(r"\1", text)
+    text = pythainlp_normalize(text)
+    text = _SPACE.sub(" ", text).strip()
+    return NormalizedText(text, urls, mentions, [h.rstrip(".,!?") for h in hashtags], emphasis)
+
+
+def be_to_ce(year: int) -> int:
+    """Buddhist-era year to common-era year; years already in CE pass through."""
+    return year - BE_OFFSET if year > 2400 else year
+
+
+def parse_thai_datetime(value: str) -> datetime:
+    """ISO-8601 with Thai digits and/or a Buddhist-era year (``2569-11-08T14:00+07:00``)."""
+    value = thai_digit_to_arabic_digit(value.strip())
+    match = re.match(r"^(\d{4})", value)
+    if match and int(match.group(1)) > 2400:
+        value = f"{be_to_ce(int(match.group(1))):04d}{value[4:]}"
+    return datetime.fromisoformat(value)
+
+
+def ce_years_in(text: str) -> list[int]:
+    """Common-era years written as พ.ศ. years in ``text`` (พ.ศ. 2569 → 2026)."""
+    return [be_to_ce(int(y)) for y in _BE_YEAR.findall(thai_digit_to_arabic_digit(text))]
+
+
+class ThaiTokenizer:
+    """PyThaiNLP newmm with Siang's custom dictionary; drops whitespace and bare punctuation."""
+
+    def __init__(self, extra_words: Iterable[str] = (), *, engine: str = "newmm") -> None:
+        self._extra = frozenset(w.strip() for w in extra_words if w and w.strip())
+        self.engine = engine
+
+    @cached_property
+    def _trie(self) -> Trie:
+        return Trie(set(thai_words()) | set(SLANG_WORDS) | self._extra)
+
+    def tokenize(self, text: str) -> list[str]:
+        tokens = word_tokenize(text, engine=self.engine, custom_dict=self._trie,
+                               keep_whitespace=False)  # fmt: skip
+        return [t.strip() for t in tokens if t.strip() and _is_token(t.strip())]
+
+
+def _is_token(token: str) -> bool:
+    return bool(_WORDLIKE.search(token) or token.isdigit() or _PLACEHOLDER.match(token)
+                or unicodedata.category(token[0]) == "So")  # fmt: skip
+
+
+_STOPWORDS: frozenset[str] = frozenset(thai_stopwords()) | frozenset(
+    {"ครับ", "ค่ะ", "คะ", "นะ", "จ้า", "อ่ะ", "อะ", "เลย", "มาก", "ด้วย", "แล้ว", "555", "rt"}
+)
+
+
+def content_tokens(tokens: Iterable[str]) -> list[str]:
+    """Tokens worth comparing or clustering: no stopwords, digits, single letters, emoji, PII."""
+    kept = []
+    for token in tokens:
+        low = token.lower()
+        if low in _STOPWORDS or len(token) < 2 or token.isdigit() or _PLACEHOLDER.match(token):
+            continue
+        if not _WORDLIKE.search(token):
+            continue
+        if _THAI_LETTER.search(token) and len(_THAI_LETTER.findall(token)) < 2:
+            continue
+        kept.append(low)
+    return kept
+
+
+__all__ = [
+    "BE_OFFSET",
+    "NormalizedText",
+    "ThaiTokenizer",
+    "be_to_ce",
+    "ce_years_in",
+    "content_tokens",
+    "normalize",
+    "parse_thai_datetime",
+]

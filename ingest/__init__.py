@@ -1,0 +1,15 @@
+"""Ingest stage: raw records from collectors (or files) into validated, redacted Posts."""
+
+from ingest.jsonl import Line, parse_lines, read_jsonl, write_jsonl
+from ingest.service import IngestReport, Ingestor, parse_complaint, parse_post
+
+__all__ = [
+    "IngestReport",
+    "Ingestor",
+    "Line",
+    "parse_complaint",
+    "parse_lines",
+    "parse_post",
+    "read_jsonl",
+    "write_jsonl",
+]

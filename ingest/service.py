@@ -1,0 +1,158 @@
+"""Ingestion: the one path by which posts enter Siang, for collectors and the demo alike.
+
+A raw record is validated into a ``Post``: the author is pseudonymised with a keyed hash,
+PII is redacted from the text and the raw payload, and the record is upserted by its
+stable id ``platform:native_id``. Records that fail are quarantined with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.errors import RecordError
+from domain.models import PLATFORMS, Complaint, Post, QuarantinedRecord
+from enrich.privacy import Pseudonymizer, redact, redact_payload
+from enrich.thai_text import parse_thai_datetime
+from ingest.jsonl import Line
+from storage.base import Store, UpsertCounts
+
+_AUTHOR_KEYS = frozenset({"author", "author_id", "username", "user", "handle", "screen_name",
+                          "name", "authorDisplayName", "authorChannelId", "from"})  # fmt: skip
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    quarantined: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return self.counts.total
+
+
+def _timestamp(value: Any, name: str) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = parse_thai_datetime(value)
+        except ValueError as exc:
+            raise RecordError(f"{name} is not an ISO-8601 timestamp: {value!r}", field=name) from exc
+    else:
+        raise RecordError(f"{name} is missing", field=name)
+    if moment.tzinfo is None:
+        raise RecordError(f"{name} has no timezone: {value!r}", field=name)
+    return moment
+
+
+def parse_post(record: dict[str, Any], *, pseudonymizer: Pseudonymizer,
+               collected_at: datetime) -> Post:  # fmt: skip
+    """Validate one raw record into a Post, or raise ``RecordError`` naming the problem."""
+    platform = record.get("platform")
+    native_id = record.get("native_id")
+    if native_id is None and isinstance(record.get("post_id"), str) and ":" in record["post_id"]:
+        platform_from_id, native_id = record["post_id"].split(":", 1)
+        platform = platform or platform_from_id
+    if not isinstance(platform, str):
+        raise RecordError(f"platform must be a string, got {type(platform).__name__}", field="platform")
+    if platform not in PLATFORMS:
+        raise RecordError(f"unknown platform {platform!r}", field="platform")
+    if not isinstance(native_id, str | int) or not str(native_id).strip():
+        raise RecordError("native_id (or post_id) is missing", field="native_id")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise RecordError("text is missing or empty", field="text")
+    redacted_text, _ = redact(text)
+    author = record.get("author")
+    raw = {k: v for k, v in record.items() if k not in _AUTHOR_KEYS and k != "text"}
+    try:
+        return Post(
+            platform=platform,  # type: ignore[arg-type]
+            native_id=str(native_id).strip(),
+            url=record.get("url"),
+            author=pseudonymizer.pseudonym(platform, str(author)) if author else None,
+            text=redacted_text,
+            created_at=_timestamp(record.get("created_at"), "created_at"),
+            collected_at=(_timestamp(record["collected_at"], "collected_at")
+                          if record.get("collected_at") else collected_at),  # fmt: skip
+            engagement=record.get("engagement") or {},
+            language=record.get("lang") or record.get("language") or "th",
+            source=str(record.get("source") or ""),
+            raw=redact_payload(raw.get("raw", raw)),
+            synthetic=bool(record.get("synthetic", False)),
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        raise RecordError(f"{name}: {first['msg']}", field=name) from exc
+
+
+def parse_complaint(record: dict[str, Any]) -> Complaint:
+    """Validate one complaint export row (Thai digits and Buddhist-era dates accepted)."""
+    data = dict(record)
+    data["filed_at"] = _timestamp(record.get("filed_at"), "filed_at")
+    try:
+        return Complaint.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        raise RecordError(f"{name}: {first['msg']}", field=name) from exc
+
+
+class Ingestor:
+    """Validates raw records and writes them to the store in batches."""
+
+    def __init__(self, store: Store, pseudonymizer: Pseudonymizer, *, batch_size: int = 500,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+        self.store = store
+        self.pseudonymizer = pseudonymizer
+        self.batch_size = batch_size
+        self.clock = clock
+
+    def ingest_lines(self, lines: Iterable[Line], *, source: str,
+                     progress: Callable[[int], None] | None = None) -> IngestReport:  # fmt: skip
+        """Ingest parsed JSON lines from ``source``; bad lines go to quarantine."""
+        report = IngestReport()
+        batch: list[Post] = []
+        bad: list[QuarantinedRecord] = []
+        now = self.clock()
+        for line in lines:
+            report.read += 1
+            try:
+                if line.error or line.value is None:
+                    raise RecordError(line.error or "empty record")
+                batch.append(parse_post(line.value, pseudonymizer=self.pseudonymizer,
+                                        collected_at=now))  # fmt: skip
+            except RecordError as exc:
+                reason = exc.reason if exc.reason.startswith("line ") else (
+                    f"line {line.number}: {exc.reason}")  # fmt: skip
+                report.reasons.append(reason)
+                bad.append(QuarantinedRecord(stage="ingest", source=source, reason=reason,
+                                             payload=redact(line.text)[0], received_at=now))  # fmt: skip
+            if len(batch) >= self.batch_size:
+                report.counts += self._flush(batch, progress)
+        report.counts += self._flush(batch, progress)
+        self.store.quarantine(bad)
+        report.quarantined = len(bad)
+        return report
+
+    def _flush(self, batch: list[Post], progress: Callable[[int], None] | None) -> UpsertCounts:
+        if not batch:
+            return UpsertCounts()
+        unique = list({p.id: p for p in batch}.values())
+        counts = self.store.upsert_posts(unique)
+        counts.unchanged += len(batch) - len(unique)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+        return counts
+
+
+__all__ = ["IngestReport", "Ingestor", "parse_complaint", "parse_post"]

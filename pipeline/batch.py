@@ -1,0 +1,125 @@
+"""File-to-file batch commands (``siang enrich|link|trends``) with a stable JSON-lines contract.
+
+Each runs the same stages as the pipeline on a private in-memory store, so the batch output
+is exactly what the service would compute. Malformed input lines are written, with their
+reason, to ``<output>.quarantine.jsonl`` and counted; they never stop the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.models import QuarantinedRecord
+from domain.settings import Settings
+from enrich.embeddings import Embedder
+from ingest.jsonl import read_jsonl, write_jsonl
+from pipeline.jobs import Pipeline
+from storage.embedded import EmbeddedStore
+
+
+@dataclass
+class BatchReport:
+    read: int
+    written: int
+    quarantined: int
+    quarantine_path: Path | None
+
+
+def _quarantine_path(output: Path) -> Path:
+    return output.with_name(output.name + ".quarantine.jsonl")
+
+
+def _write_quarantine(output: Path, records: list[QuarantinedRecord]) -> Path | None:
+    path = _quarantine_path(output)
+    if not records:
+        path.unlink(missing_ok=True)
+        return None
+    with path.open("w", encoding="utf-8") as handle:
+        write_jsonl(handle, [{"stage": r.stage, "source": r.source, "reason": r.reason,
+                              "line": r.payload} for r in records])  # fmt: skip
+    return path
+
+
+def _load(settings: Settings, embedder: Embedder | None, posts: Path,
+          show_progress: bool) -> tuple[Pipeline, int]:  # fmt: skip
+    pipeline = Pipeline(settings, EmbeddedStore(":memory:"), embedder, show_progress=show_progress)
+    report = pipeline.ingest(posts)
+    pipeline.enrich()
+    return pipeline, report.read
+
+
+def enrich_file(settings: Settings, *, input: Path, output: Path,
+                show_progress: bool = False) -> BatchReport:  # fmt: skip
+    """One output line per accepted post: ``post_id`` plus its enrichment."""
+    pipeline, read = _load(settings, None, input, show_progress)
+    order = [line.value.get("post_id") or _post_id(line.value)
+             for line in read_jsonl(input) if line.value is not None]  # fmt: skip
+    rows = []
+    seen: set[str] = set()
+    for post_id in order:
+        post = pipeline.store.get_post(post_id) if post_id else None
+        if post is None or post.enrichment is None or post.id in seen:
+            continue
+        seen.add(post.id)
+        e = post.enrichment
+        rows.append({
+            "post_id": post.id,
+            "sentiment": e.sentiment.model_dump(mode="json"),
+            "locations": [loc.model_dump(mode="json", exclude={"matched"}) for loc in e.locations],
+            "category": e.category.model_dump(mode="json"),
+            "is_grievance": e.is_grievance,
+            "agency": e.agency,
+            "tokens": e.tokens,
+            "redacted_text": e.redacted_text,
+        })  # fmt: skip
+    with output.open("w", encoding="utf-8") as handle:
+        write_jsonl(handle, rows)
+    bad = pipeline.store.list_quarantine(limit=1_000_000)
+    return BatchReport(read, len(rows), len(bad), _write_quarantine(output, bad))
+
+
+def link_file(settings: Settings, embedder: Embedder, *, complaints: Path, posts: Path,
+              output: Path, show_progress: bool = False) -> BatchReport:  # fmt: skip
+    """One line per proposed link, grouped by post, best first within each post."""
+    pipeline, read = _load(settings, embedder, posts, show_progress)
+    pipeline.import_complaints(read_jsonl(complaints), source=str(complaints))
+    pipeline.link()
+    rows = []
+    for post in sorted(pipeline.store.iter_posts(), key=lambda p: p.id):
+        for link in pipeline.store.links_for_post(post.id):
+            rows.append({"post_id": link.post_id, "complaint_id": link.complaint_id,
+                         "score": link.score, "explanation": link.explanation})  # fmt: skip
+    with output.open("w", encoding="utf-8") as handle:
+        write_jsonl(handle, rows)
+    bad = pipeline.store.list_quarantine(limit=1_000_000)
+    return BatchReport(read, len(rows), len(bad), _write_quarantine(output, bad))
+
+
+def trends_file(settings: Settings, embedder: Embedder, *, posts: Path, output: Path,
+                show_progress: bool = False) -> BatchReport:  # fmt: skip
+    """One line per detected spike, strongest first."""
+    pipeline, read = _load(settings, embedder, posts, show_progress)
+    report = pipeline.topics()
+    rows = []
+    for topic in report.topics:
+        for spike in topic.spikes:
+            rows.append({"topic_id": topic.topic_id, "label": topic.label,
+                         "start": spike.start.isoformat(), "peak": spike.peak.isoformat(),
+                         "score": spike.score, "observed": spike.observed,
+                         "expected": spike.expected, "post_ids": spike.post_ids})  # fmt: skip
+    rows.sort(key=lambda r: (-r["score"], r["topic_id"], r["start"]))
+    with output.open("w", encoding="utf-8") as handle:
+        write_jsonl(handle, rows)
+    bad = pipeline.store.list_quarantine(limit=1_000_000)
+    return BatchReport(read, len(rows), len(bad), _write_quarantine(output, bad))
+
+
+def _post_id(value: dict[str, object] | None) -> str | None:
+    if not value:
+        return None
+    platform, native = value.get("platform"), value.get("native_id")
+    return f"{platform}:{native}" if isinstance(platform, str) and native is not None else None
+
+
+__all__ = ["BatchReport", "enrich_file", "link_file", "trends_file"]

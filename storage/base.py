@@ -1,0 +1,165 @@
+"""The store interface every backend implements (embedded SQLite, Elasticsearch).
+
+Callers (ingest, enrich, topics, linking, alerts, API) depend only on ``Store``; the
+contract tests in ``tests/storage`` hold every backend to the same behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+import numpy as np
+
+from domain.models import Alert, Complaint, Post, PostComplaintLink, QuarantinedRecord, Topic
+
+Interval = Literal["hour", "day"]
+Dimension = Literal["topic", "province", "sentiment", "category", "platform"]
+Sort = Literal["relevance", "newest", "oldest"]
+
+
+@dataclass(frozen=True)
+class PostQuery:
+    """Filters shared by search, counts and nearest-neighbour queries.
+
+    ``terms`` are Thai tokens produced by ``enrich.ThaiTokenizer``: every term must match.
+    """
+
+    terms: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    platforms: tuple[str, ...] = ()
+    province: str | None = None
+    sentiment: str | None = None
+    category: str | None = None
+    topic_id: int | None = None
+    is_grievance: bool | None = None
+    ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int = 20
+    offset: int = 0
+    sort: Sort = "relevance"
+
+
+@dataclass
+class SearchResult:
+    total: int
+    posts: list[Post]
+    scores: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    time: datetime | None
+    key: str | None
+    count: int
+
+
+@dataclass
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(self.created + other.created, self.updated + other.updated,
+                            self.unchanged + other.unchanged)  # fmt: skip
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+class Store(Protocol):
+    """Persistence for every stage. Writes are idempotent by id."""
+
+    # posts ---------------------------------------------------------------------------
+    def upsert_posts(self, posts: Sequence[Post]) -> UpsertCounts:
+        """Insert new posts; update a post only when its collected content changed.
+
+        Enrichment and topic survive an unchanged re-ingest; a changed post loses them
+        and is enriched again.
+        """
+        ...
+
+    def save_enrichment(self, posts: Sequence[Post], vectors: np.ndarray | None) -> int:
+        """Store enrichment (and row-aligned vectors); returns how many posts changed."""
+        ...
+
+    def assign_topics(self, assignments: Mapping[str, int | None]) -> int: ...
+
+    def get_post(self, post_id: str) -> Post | None: ...
+
+    def search_posts(self, query: PostQuery, page: Page = Page()) -> SearchResult: ...
+
+    def iter_posts(self, query: PostQuery = PostQuery(), *, unenriched: bool = False,
+                   batch_size: int = 500) -> Iterator[Post]: ...  # fmt: skip
+
+    def count_posts(self, query: PostQuery = PostQuery()) -> int: ...
+
+    def counts(self, query: PostQuery = PostQuery(), *, interval: Interval | None = None,
+               by: Dimension | None = None) -> list[Bucket]: ...  # fmt: skip
+
+    def post_vectors(self, post_ids: Sequence[str]) -> np.ndarray: ...
+
+    def nearest_posts(self, vector: np.ndarray, *, k: int = 10,
+                      query: PostQuery = PostQuery()) -> list[tuple[str, float]]: ...  # fmt: skip
+
+    # complaints ----------------------------------------------------------------------
+    def upsert_complaints(self, complaints: Sequence[Complaint],
+                          vectors: np.ndarray | None = None) -> UpsertCounts: ...  # fmt: skip
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None: ...
+
+    def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]: ...
+
+    def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray: ...
+
+    # topics, links, alerts -------------------------------------------------------------
+    def replace_topics(self, topics: Sequence[Topic]) -> None: ...
+
+    def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]: ...
+
+    def get_topic(self, topic_id: int) -> Topic | None: ...
+
+    def replace_links(self, links: Sequence[PostComplaintLink]) -> None: ...
+
+    def links_for_complaint(self, complaint_id: str) -> list[PostComplaintLink]: ...
+
+    def links_for_post(self, post_id: str) -> list[PostComplaintLink]: ...
+
+    def count_links(self) -> int: ...
+
+    def add_alerts(self, alerts: Sequence[Alert]) -> int:
+        """Queue alerts in the outbox; an alert id already present is ignored."""
+        ...
+
+    def list_alerts(self, *, limit: int = 100) -> list[Alert]: ...
+
+    # quarantine ------------------------------------------------------------------------
+    def quarantine(self, records: Sequence[QuarantinedRecord]) -> int: ...
+
+    def list_quarantine(self, *, stage: str | None = None,
+                        limit: int = 100) -> list[QuarantinedRecord]: ...  # fmt: skip
+
+    def count_quarantine(self, *, stage: str | None = None) -> int: ...
+
+    def close(self) -> None: ...
+
+
+__all__ = [
+    "Bucket",
+    "Dimension",
+    "Interval",
+    "Page",
+    "PostQuery",
+    "SearchResult",
+    "Sort",
+    "Store",
+    "UpsertCounts",
+]

@@ -1,0 +1,435 @@
+"""The embedded store: one SQLite file, FTS5 over Siang's Thai tokens, numpy kNN.
+
+The single-machine default. Thai text is segmented by Siang before it reaches FTS5 (the
+tokens are stored space-separated), so FTS5 only has to split on spaces. Vectors are kept
+as float32 blobs and searched by brute-force cosine in numpy, which is exact and fast
+enough for a few hundred thousand posts on one machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from domain.errors import StoreError
+from domain.models import Alert, Complaint, Post, PostComplaintLink, QuarantinedRecord, Topic
+from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
+
+BANGKOK_OFFSET = 7 * 3600  # Asia/Bangkok has no daylight saving time.
+_BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+_SCHEMA = Path(__file__).with_name("embedded_schema.sql")
+_COLUMNS: dict[str, str] = {
+    "topic": "topic_id", "province": "province", "sentiment": "sentiment",
+    "category": "category", "platform": "platform",
+}  # fmt: skip
+
+
+def content_hash(post: Post) -> str:
+    """Hash of what was collected (not when, not what Siang added)."""
+    body = post.model_dump(mode="json", exclude={"collected_at", "enrichment", "topic_id", "id"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class EmbeddedStore:
+    """SQLite implementation of :class:`storage.base.Store`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open embedded store at {path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA.read_text(encoding="utf-8"))
+        self._matrix_cache: tuple[int, list[str], np.ndarray] | None = None
+        self._vector_version = 0
+
+    # plumbing --------------------------------------------------------------------------
+    def _tx(self) -> _Transaction:
+        return _Transaction(self._db, self._lock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # posts -----------------------------------------------------------------------------
+    def upsert_posts(self, posts: Sequence[Post]) -> UpsertCounts:
+        counts = UpsertCounts()
+        with self._tx() as db:
+            for post in posts:
+                digest = content_hash(post)
+                row = db.execute("SELECT content_hash FROM posts WHERE id=?", (post.id,)).fetchone()
+                if row and row["content_hash"] == digest:
+                    counts.unchanged += 1
+                    continue
+                fresh = post.model_copy(update={"enrichment": None, "topic_id": None})
+                db.execute(
+                    "INSERT INTO posts(id, content_hash, doc, created_at, platform, enriched) "
+                    "VALUES(?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET content_hash=excluded.content_hash,"
+                    " doc=excluded.doc, created_at=excluded.created_at, platform=excluded.platform,"
+                    " enriched=0, province=NULL, sentiment=NULL, category=NULL, is_grievance=NULL,"
+                    " topic_id=NULL",
+                    (post.id, digest, fresh.model_dump_json(), _epoch(post.created_at), post.platform),
+                )
+                db.execute("DELETE FROM posts_fts WHERE id=?", (post.id,))
+                db.execute("DELETE FROM post_vectors WHERE id=?", (post.id,))
+                if row:
+                    counts.updated += 1
+                else:
+                    counts.created += 1
+        if counts.updated:
+            self._vector_version += 1
+        return counts
+
+    def save_enrichment(self, posts: Sequence[Post], vectors: np.ndarray | None) -> int:
+        changed = 0
+        with self._tx() as db:
+            for i, post in enumerate(posts):
+                if post.enrichment is None:
+                    raise StoreError(f"post {post.id} has no enrichment to save")
+                row = db.execute("SELECT doc, topic_id FROM posts WHERE id=?", (post.id,)).fetchone()
+                if row is None:
+                    raise StoreError(f"post {post.id} must be ingested before it is enriched")
+                stored = Post.model_validate_json(row["doc"])
+                doc = stored.model_copy(update={"enrichment": post.enrichment,
+                                                "topic_id": row["topic_id"]})  # fmt: skip
+                new_json = doc.model_dump_json()
+                vector = vectors[i] if vectors is not None and vectors.shape[1] else None
+                if new_json == row["doc"] and not (vector is not None and self._vector_differs(
+                        db, post.id, vector)):  # fmt: skip
+                    continue
+                enrichment = post.enrichment
+                db.execute(
+                    "UPDATE posts SET doc=?, enriched=1, province=?, sentiment=?, category=?,"
+                    " is_grievance=? WHERE id=?",
+                    (new_json, enrichment.province, enrichment.sentiment.label,
+                     enrichment.category.label.value, int(enrichment.is_grievance), post.id),
+                )  # fmt: skip
+                db.execute("DELETE FROM posts_fts WHERE id=?", (post.id,))
+                db.execute("INSERT INTO posts_fts(id, body) VALUES(?,?)",
+                           (post.id, _fts_body(enrichment.tokens)))  # fmt: skip
+                if vector is not None:
+                    db.execute("INSERT OR REPLACE INTO post_vectors(id, dim, vec) VALUES(?,?,?)",
+                               (post.id, len(vector), np.asarray(vector, np.float32).tobytes()))  # fmt: skip
+                changed += 1
+        if changed:
+            self._vector_version += 1
+        return changed
+
+    @staticmethod
+    def _vector_differs(db: sqlite3.Connection, post_id: str, vector: np.ndarray) -> bool:
+        row = db.execute("SELECT vec FROM post_vectors WHERE id=?", (post_id,)).fetchone()
+        return row is None or row["vec"] != np.asarray(vector, np.float32).tobytes()
+
+    def assign_topics(self, assignments: Mapping[str, int | None]) -> int:
+        changed = 0
+        with self._tx() as db:
+            for post_id, topic_id in assignments.items():
+                row = db.execute("SELECT doc, topic_id FROM posts WHERE id=?", (post_id,)).fetchone()
+                if row is None or row["topic_id"] == topic_id:
+                    continue
+                doc = Post.model_validate_json(row["doc"]).model_copy(update={"topic_id": topic_id})
+                db.execute("UPDATE posts SET topic_id=?, doc=? WHERE id=?",
+                           (topic_id, doc.model_dump_json(), post_id))  # fmt: skip
+                changed += 1
+        return changed
+
+    def get_post(self, post_id: str) -> Post | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM posts WHERE id=?", (post_id,)).fetchone()
+        return Post.model_validate_json(row["doc"]) if row else None
+
+    def search_posts(self, query: PostQuery, page: Page = Page()) -> SearchResult:
+        where, params, join = _where(query)
+        order = {
+            "newest": "p.created_at DESC, p.id",
+            "oldest": "p.created_at ASC, p.id",
+            "relevance": "rank, p.created_at DESC, p.id" if join else "p.created_at DESC, p.id",
+        }[page.sort]
+        rank = "bm25(posts_fts)" if join else "0.0"
+        sql = (f"SELECT p.doc AS doc, {rank} AS rank FROM posts p {join} WHERE {where} "
+               f"ORDER BY {order} LIMIT ? OFFSET ?")  # fmt: skip
+        with self._lock:
+            total = self._db.execute(f"SELECT COUNT(*) FROM posts p {join} WHERE {where}",
+                                     params).fetchone()[0]  # fmt: skip
+            rows = self._db.execute(sql, [*params, page.limit, page.offset]).fetchall()
+        posts = [Post.model_validate_json(r["doc"]) for r in rows]
+        return SearchResult(total, posts, [-float(r["rank"]) for r in rows])
+
+    def iter_posts(self, query: PostQuery = PostQuery(), *, unenriched: bool = False,
+                   batch_size: int = 500) -> Iterator[Post]:  # fmt: skip
+        where, params, join = _where(query)
+        if unenriched:
+            where += " AND p.enriched=0"
+        last = ""
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT p.id AS id, p.doc AS doc FROM posts p {join} WHERE {where} AND p.id > ?"
+                    " ORDER BY p.id LIMIT ?", [*params, last, batch_size]).fetchall()  # fmt: skip
+            if not rows:
+                return
+            for row in rows:
+                yield Post.model_validate_json(row["doc"])
+            last = rows[-1]["id"]
+
+    def count_posts(self, query: PostQuery = PostQuery()) -> int:
+        where, params, join = _where(query)
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM posts p {join} WHERE {where}",
+                                        params).fetchone()[0])  # fmt: skip
+
+    def counts(self, query: PostQuery = PostQuery(), *, interval: Interval | None = None,
+               by: Dimension | None = None) -> list[Bucket]:  # fmt: skip
+        where, params, join = _where(query)
+        size = {"hour": 3600, "day": 86400, None: 0}[interval]
+        time_expr = (f"((p.created_at + {BANGKOK_OFFSET}) / {size}) * {size} - {BANGKOK_OFFSET}"
+                     if size else "NULL")  # fmt: skip
+        key_expr = f"p.{_COLUMNS[by]}" if by else "NULL"
+        sql = (f"SELECT {time_expr} AS t, {key_expr} AS k, COUNT(*) AS n FROM posts p {join} "
+               f"WHERE {where} GROUP BY t, k ORDER BY t, k")  # fmt: skip
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
+        return [Bucket(_from_epoch(r["t"]) if r["t"] is not None else None,
+                       None if r["k"] is None else str(r["k"]), int(r["n"])) for r in rows]  # fmt: skip
+
+    def post_vectors(self, post_ids: Sequence[str]) -> np.ndarray:
+        return self._vectors("post_vectors", post_ids)
+
+    def nearest_posts(self, vector: np.ndarray, *, k: int = 10,
+                      query: PostQuery = PostQuery()) -> list[tuple[str, float]]:  # fmt: skip
+        ids, matrix = self._vector_matrix()
+        if not ids:
+            return []
+        scores = matrix @ np.asarray(vector, dtype=np.float32)
+        if query != PostQuery():
+            allowed = {p.id for p in self.iter_posts(query)}
+            mask = np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
+            scores = np.where(mask, scores, -np.inf)
+        k = min(k, len(ids))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(ids[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+    def _vector_matrix(self) -> tuple[list[str], np.ndarray]:
+        cached = self._matrix_cache
+        if cached and cached[0] == self._vector_version:
+            return cached[1], cached[2]
+        with self._lock:
+            rows = self._db.execute("SELECT id, vec FROM post_vectors ORDER BY id").fetchall()
+        ids = [r["id"] for r in rows]
+        matrix = (np.vstack([np.frombuffer(r["vec"], dtype=np.float32) for r in rows])
+                  if rows else np.zeros((0, 0), np.float32))  # fmt: skip
+        self._matrix_cache = (self._vector_version, ids, matrix)
+        return ids, matrix
+
+    def _vectors(self, table: str, ids: Sequence[str]) -> np.ndarray:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                for row in self._db.execute(f"SELECT id, vec FROM {table} WHERE id IN ({marks})",
+                                            chunk):  # fmt: skip
+                    found[row["id"]] = np.frombuffer(row["vec"], dtype=np.float32)
+        if not found:
+            return np.zeros((len(ids), 0), np.float32)
+        dim = len(next(iter(found.values())))
+        return np.vstack([found.get(i, np.zeros(dim, np.float32)) for i in ids])
+
+    # complaints ------------------------------------------------------------------------
+    def upsert_complaints(self, complaints: Sequence[Complaint],
+                          vectors: np.ndarray | None = None) -> UpsertCounts:  # fmt: skip
+        counts = UpsertCounts()
+        with self._tx() as db:
+            for i, complaint in enumerate(complaints):
+                doc = complaint.model_dump_json()
+                row = db.execute("SELECT doc FROM complaints WHERE id=?",
+                                 (complaint.complaint_id,)).fetchone()  # fmt: skip
+                vector = vectors[i] if vectors is not None and vectors.shape[1] else None
+                if row and row["doc"] == doc:
+                    counts.unchanged += 1
+                else:
+                    db.execute("INSERT OR REPLACE INTO complaints(id, doc, filed_at, province,"
+                               " category, status) VALUES(?,?,?,?,?,?)",
+                               (complaint.complaint_id, doc, _epoch(complaint.filed_at),
+                                complaint.province, complaint.category.value, complaint.status))  # fmt: skip
+                    if row:
+                        counts.updated += 1
+                    else:
+                        counts.created += 1
+                if vector is not None:
+                    db.execute("INSERT OR REPLACE INTO complaint_vectors(id, dim, vec) VALUES(?,?,?)",
+                               (complaint.complaint_id, len(vector),
+                                np.asarray(vector, np.float32).tobytes()))  # fmt: skip
+        return counts
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM complaints WHERE id=?", (complaint_id,)).fetchone()
+        return Complaint.model_validate_json(row["doc"]) if row else None
+
+    def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]:
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM complaints ORDER BY filed_at, id LIMIT ? OFFSET ?",
+                                    (limit, offset)).fetchall()  # fmt: skip
+        return [Complaint.model_validate_json(r["doc"]) for r in rows]
+
+    def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
+        return self._vectors("complaint_vectors", complaint_ids)
+
+    # topics, links, alerts ---------------------------------------------------------------
+    def replace_topics(self, topics: Sequence[Topic]) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM topics")
+            db.executemany("INSERT INTO topics(id, doc, status, spike_score, size) VALUES(?,?,?,?,?)",
+                           [(t.topic_id, t.model_dump_json(), t.status, t.spike_score, t.size)
+                            for t in topics])  # fmt: skip
+
+    def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]:
+        sql = "SELECT doc FROM topics" + (" WHERE status=?" if status else "")
+        sql += " ORDER BY spike_score DESC, size DESC, id LIMIT ?"
+        with self._lock:
+            rows = self._db.execute(sql, ([status] if status else []) + [limit]).fetchall()
+        return [Topic.model_validate_json(r["doc"]) for r in rows]
+
+    def get_topic(self, topic_id: int) -> Topic | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM topics WHERE id=?", (topic_id,)).fetchone()
+        return Topic.model_validate_json(row["doc"]) if row else None
+
+    def replace_links(self, links: Sequence[PostComplaintLink]) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM links")
+            db.executemany("INSERT OR REPLACE INTO links(post_id, complaint_id, score, doc) "
+                           "VALUES(?,?,?,?)", [(lk.post_id, lk.complaint_id, lk.score,
+                                                lk.model_dump_json()) for lk in links])  # fmt: skip
+
+    def links_for_complaint(self, complaint_id: str) -> list[PostComplaintLink]:
+        return self._links("complaint_id", complaint_id)
+
+    def links_for_post(self, post_id: str) -> list[PostComplaintLink]:
+        return self._links("post_id", post_id)
+
+    def _links(self, column: str, value: str) -> list[PostComplaintLink]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT doc FROM links WHERE {column}=? ORDER BY score DESC,"
+                                    " post_id, complaint_id", (value,)).fetchall()  # fmt: skip
+        return [PostComplaintLink.model_validate_json(r["doc"]) for r in rows]
+
+    def count_links(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM links").fetchone()[0])
+
+    def add_alerts(self, alerts: Sequence[Alert]) -> int:
+        with self._tx() as db:
+            before = db.total_changes
+            db.executemany("INSERT OR IGNORE INTO alerts(id, doc, triggered_at, status) VALUES(?,?,?,?)",
+                           [(a.alert_id, a.model_dump_json(), _epoch(a.triggered_at), a.status)
+                            for a in alerts])  # fmt: skip
+            return db.total_changes - before
+
+    def list_alerts(self, *, limit: int = 100) -> list[Alert]:
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM alerts ORDER BY triggered_at DESC, id LIMIT ?",
+                                    (limit,)).fetchall()  # fmt: skip
+        return [Alert.model_validate_json(r["doc"]) for r in rows]
+
+    # quarantine ------------------------------------------------------------------------
+    def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:
+        with self._tx() as db:
+            before = db.total_changes
+            for record in records:
+                key = hashlib.sha256(f"{record.stage}\0{record.source}\0{record.payload}".encode())
+                db.execute("INSERT OR IGNORE INTO quarantine(id, stage, source, reason, doc) "
+                           "VALUES(?,?,?,?,?)", (key.hexdigest(), record.stage, record.source,
+                                                 record.reason, record.model_dump_json()))  # fmt: skip
+            return db.total_changes - before
+
+    def list_quarantine(self, *, stage: str | None = None, limit: int = 100) -> list[QuarantinedRecord]:
+        sql = "SELECT doc FROM quarantine" + (" WHERE stage=?" if stage else "") + " ORDER BY rowid LIMIT ?"
+        with self._lock:
+            rows = self._db.execute(sql, ([stage] if stage else []) + [limit]).fetchall()
+        return [QuarantinedRecord.model_validate_json(r["doc"]) for r in rows]
+
+    def count_quarantine(self, *, stage: str | None = None) -> int:
+        sql = "SELECT COUNT(*) FROM quarantine" + (" WHERE stage=?" if stage else "")
+        with self._lock:
+            return int(self._db.execute(sql, [stage] if stage else []).fetchone()[0])
+
+
+class _Transaction:
+    """``with store._tx() as db``: one locked IMMEDIATE transaction, rolled back on error."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._db, self._lock = db, lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        self._db.execute("BEGIN IMMEDIATE")
+        return self._db
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: Any) -> None:
+        try:
+            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()
+
+
+def _where(query: PostQuery) -> tuple[str, list[Any], str]:
+    clauses, params, join = ["1=1"], [], ""
+    if query.terms:
+        join = "JOIN posts_fts ON posts_fts.id = p.id"
+        clauses.append("posts_fts MATCH ?")
+        params.append(" ".join('"' + t.replace('"', '""') + '"' for t in query.terms))
+    if query.start:
+        clauses.append("p.created_at >= ?")
+        params.append(_epoch(query.start))
+    if query.end:
+        clauses.append("p.created_at < ?")
+        params.append(_epoch(query.end))
+    if query.platforms:
+        clauses.append(f"p.platform IN ({','.join('?' * len(query.platforms))})")
+        params.extend(query.platforms)
+    for column, value in (("province", query.province), ("sentiment", query.sentiment),
+                          ("category", query.category), ("topic_id", query.topic_id)):  # fmt: skip
+        if value is not None:
+            clauses.append(f"p.{column} = ?")
+            params.append(value)
+    if query.is_grievance is not None:
+        clauses.append("p.is_grievance = ?")
+        params.append(int(query.is_grievance))
+    if query.ids is not None:
+        clauses.append(f"p.id IN ({','.join('?' * len(query.ids)) or 'NULL'})")
+        params.extend(query.ids)
+    return " AND ".join(clauses), params, join
+
+
+def _fts_body(tokens: Sequence[str]) -> str:
+    return " ".join(t.lower().replace(" ", "_") for t in tokens)
+
+
+def _epoch(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise StoreError("timestamps must be timezone-aware")
+    return int(moment.timestamp())
+
+
+def _from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(int(seconds), UTC).astimezone(_BANGKOK)
+
+
+__all__ = ["EmbeddedStore", "content_hash"]

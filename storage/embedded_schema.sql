@@ -1,0 +1,44 @@
+-- Schema of the embedded (SQLite) store. Idempotent: run at every open.
+CREATE TABLE IF NOT EXISTS posts (
+  id TEXT PRIMARY KEY,
+  content_hash TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  platform TEXT NOT NULL,
+  enriched INTEGER NOT NULL DEFAULT 0,
+  province TEXT,
+  sentiment TEXT,
+  category TEXT,
+  is_grievance INTEGER,
+  topic_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS posts_created ON posts(created_at);
+CREATE INDEX IF NOT EXISTS posts_topic ON posts(topic_id, created_at);
+CREATE INDEX IF NOT EXISTS posts_province ON posts(province, created_at);
+CREATE INDEX IF NOT EXISTS posts_category ON posts(category, created_at);
+CREATE INDEX IF NOT EXISTS posts_enriched ON posts(enriched);
+-- Siang tokenises Thai itself; FTS5 only splits the space-separated tokens.
+CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5(
+  id UNINDEXED, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '._[]'"
+);
+CREATE TABLE IF NOT EXISTS post_vectors (id TEXT PRIMARY KEY, dim INTEGER NOT NULL, vec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS complaints (
+  id TEXT PRIMARY KEY, doc TEXT NOT NULL, filed_at INTEGER NOT NULL,
+  province TEXT, category TEXT, status TEXT
+);
+CREATE TABLE IF NOT EXISTS complaint_vectors (id TEXT PRIMARY KEY, dim INTEGER NOT NULL, vec BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS topics (
+  id INTEGER PRIMARY KEY, doc TEXT NOT NULL, status TEXT NOT NULL,
+  spike_score REAL NOT NULL, size INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+  post_id TEXT NOT NULL, complaint_id TEXT NOT NULL, score REAL NOT NULL, doc TEXT NOT NULL,
+  PRIMARY KEY (post_id, complaint_id)
+);
+CREATE INDEX IF NOT EXISTS links_complaint ON links(complaint_id, score);
+CREATE TABLE IF NOT EXISTS alerts (
+  id TEXT PRIMARY KEY, doc TEXT NOT NULL, triggered_at INTEGER NOT NULL, status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+  id TEXT PRIMARY KEY, stage TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL, doc TEXT NOT NULL
+);

@@ -1,0 +1,143 @@
+"""Spike detection: Poisson surprise against a time-of-day aware baseline.
+
+For an hourly series c_t the expected count is
+
+    λ_t = max(floor, level_t · profile[hour_of_week(t)])
+
+where ``level_t`` is the series' mean hourly count over the previous ``baseline_days``
+(excluding the current hour) and ``profile`` is the all-post volume share per hour of the
+week, normalised to mean 1, so a quiet 4 a.m. and a busy 8 p.m. are judged fairly.
+The burst score is the surprise ``-log10 P(X ≥ c_t | Poisson(λ_t))``; an hour is flagged
+when the score reaches ``min_score`` and ``c_t ≥ min_count``. Consecutive flagged hours
+(gaps of one hour allowed) form a ``SpikeEpisode``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from scipy.stats import poisson
+
+from domain.settings import TrendSettings
+
+HOURS_PER_WEEK = 168
+
+
+@dataclass(frozen=True)
+class HourlySeries:
+    """Counts per hour from ``start`` (a Bangkok-aware hour boundary)."""
+
+    start: datetime
+    counts: np.ndarray
+
+    def time(self, index: int) -> datetime:
+        return self.start + timedelta(hours=index)
+
+
+@dataclass(frozen=True)
+class Detection:
+    start_index: int
+    peak_index: int
+    end_index: int
+    score: float
+    observed: int
+    expected: float
+
+
+def series_from_buckets(buckets: Mapping[datetime, int], start: datetime, hours: int) -> HourlySeries:
+    counts = np.zeros(hours, dtype=np.int64)
+    for moment, count in buckets.items():
+        index = int((moment - start).total_seconds() // 3600)
+        if 0 <= index < hours:
+            counts[index] += count
+    return HourlySeries(start, counts)
+
+
+def week_profile(total: HourlySeries) -> np.ndarray:
+    """Relative volume per hour of the week (mean 1), smoothed with a uniform prior."""
+    sums = np.ones(HOURS_PER_WEEK)
+    seen = np.ones(HOURS_PER_WEEK)
+    for i, count in enumerate(total.counts):
+        slot = _hour_of_week(total.time(i))
+        sums[slot] += count
+        seen[slot] += 1
+    rate = sums / seen
+    return rate / rate.mean()
+
+
+def expected_counts(series: HourlySeries, profile: np.ndarray, settings: TrendSettings) -> np.ndarray:
+    window = settings.baseline_days * 24
+    counts = series.counts.astype(float)
+    slots = np.array([_hour_of_week(series.time(i)) for i in range(len(counts))])
+    weights = profile[slots]
+    cumulative = np.concatenate([[0.0], np.cumsum(counts)])
+    cumulative_w = np.concatenate([[0.0], np.cumsum(weights)])
+    expected = np.empty(len(counts))
+    for i in range(len(counts)):
+        lo = max(0, i - window)
+        if i - lo < 24:  # less than a day of history: assume the floor
+            expected[i] = settings.floor_rate
+            continue
+        level = (cumulative[i] - cumulative[lo]) / max(cumulative_w[i] - cumulative_w[lo], 1e-9)
+        expected[i] = max(settings.floor_rate, level * weights[i])
+    return expected
+
+
+def surprise(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """-log10 P(X ≥ observed) under Poisson(expected), elementwise."""
+    log_sf = poisson.logsf(observed - 1, expected)
+    return np.where(observed > 0, -log_sf / np.log(10), 0.0)
+
+
+def detect(series: HourlySeries, profile: np.ndarray, settings: TrendSettings) -> tuple[
+        list[Detection], np.ndarray]:  # fmt: skip
+    """Spike episodes in ``series`` and the per-hour scores."""
+    expected = expected_counts(series, profile, settings)
+    scores = surprise(series.counts, expected)
+    flagged = (scores >= settings.min_score) & (series.counts >= settings.min_count)
+    episodes: list[Detection] = []
+    i, n = 0, len(flagged)
+    while i < n:
+        if not flagged[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and (flagged[j + 1] or (j + 2 < n and flagged[j + 2])):
+            j += 1
+        peak = i + int(np.argmax(scores[i : j + 1]))
+        episodes.append(Detection(i, peak, j, float(scores[peak]), int(series.counts[peak]),
+                                  float(expected[peak])))  # fmt: skip
+        i = j + 1
+    return episodes, scores
+
+
+def _hour_of_week(moment: datetime) -> int:
+    return moment.weekday() * 24 + moment.hour
+
+
+def hour_floor(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def total_hours(start: datetime, end: datetime) -> int:
+    return int((hour_floor(end) - hour_floor(start)).total_seconds() // 3600) + 1
+
+
+def rank_episodes(episodes: Sequence[Detection]) -> list[Detection]:
+    return sorted(episodes, key=lambda d: -d.score)
+
+
+__all__ = [
+    "Detection",
+    "HourlySeries",
+    "detect",
+    "expected_counts",
+    "hour_floor",
+    "series_from_buckets",
+    "surprise",
+    "total_hours",
+    "week_profile",
+]
