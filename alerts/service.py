@@ -27,19 +27,31 @@ class AlertEvaluator:
     def __init__(self, rules: Sequence[AlertRule]) -> None:
         self.rules = list(rules)
 
-    def evaluate(self, *, topics: Sequence[Topic], posts: Sequence[Post],
-                 series_spikes: Sequence[SeriesSpike] = ()) -> list[Alert]:  # fmt: skip
+    def evaluate(
+        self,
+        *,
+        topics: Sequence[Topic],
+        posts: Sequence[Post],
+        series_spikes: Sequence[SeriesSpike] = (),
+    ) -> list[Alert]:
         alerts: list[Alert] = []
         for rule in self.rules:
             if rule.kind == "topic_spike":
                 alerts += self._topic_spikes(rule, topics)
             elif rule.kind == "keyword":
-                alerts += self._volume(rule, [p for p in posts if _has_keyword(p, rule.keyword)],
-                                       subject=f"keyword {rule.keyword}")  # fmt: skip
+                alerts += self._volume(
+                    rule,
+                    [p for p in posts if _has_keyword(p, rule.keyword)],
+                    subject=f"keyword {rule.keyword}",
+                )
             else:
-                members = [p for p in posts if p.enrichment
-                           and (rule.category is None or p.enrichment.category.label == rule.category)
-                           and (rule.province is None or p.enrichment.province == rule.province)]  # fmt: skip
+                members = [
+                    p
+                    for p in posts
+                    if p.enrichment
+                    and (rule.category is None or p.enrichment.category.label == rule.category)
+                    and (rule.province is None or p.enrichment.province == rule.province)
+                ]
                 subject = f"{rule.category or 'any category'} in {rule.province or 'any province'}"
                 alerts += self._volume(rule, members, subject=subject)
         return _cooldown(alerts, {r.name: r for r in self.rules})
@@ -51,25 +63,46 @@ class AlertEvaluator:
                 if spike.score < rule.min_score:
                     continue
                 subject = f"topic {topic.topic_id}: {topic.label}"
-                out.append(Alert(
-                    alert_id=alert_id(rule.name, subject, spike.start), rule=rule.name,
-                    kind=rule.kind, subject=subject, triggered_at=spike.peak,
-                    window_start=spike.start, score=spike.score, observed=spike.observed,
-                    expected=spike.expected, topic_id=topic.topic_id, post_ids=spike.post_ids[:10],
-                    recipients=rule.recipients))  # fmt: skip
+                out.append(
+                    Alert(
+                        alert_id=alert_id(rule.name, subject, spike.start),
+                        rule=rule.name,
+                        kind=rule.kind,
+                        subject=subject,
+                        triggered_at=spike.peak,
+                        window_start=spike.start,
+                        score=spike.score,
+                        observed=spike.observed,
+                        expected=spike.expected,
+                        topic_id=topic.topic_id,
+                        post_ids=spike.post_ids[:10],
+                        recipients=rule.recipients,
+                    )
+                )
         return out
 
     def _volume(self, rule: AlertRule, posts: Sequence[Post], *, subject: str) -> list[Alert]:
         hourly = Counter(hour_floor(p.created_at) for p in posts)
         out = []
         for hour in sorted(h for h, n in hourly.items() if n >= rule.threshold):
-            inside = sorted((p for p in posts if hour_floor(p.created_at) == hour),
-                            key=lambda p: p.created_at)  # fmt: skip
-            out.append(Alert(
-                alert_id=alert_id(rule.name, subject, hour), rule=rule.name, kind=rule.kind,
-                subject=subject, triggered_at=hour + timedelta(hours=1), window_start=hour,
-                score=float(hourly[hour]), observed=hourly[hour], expected=float(rule.threshold),
-                post_ids=[p.id for p in inside[:10]], recipients=rule.recipients))  # fmt: skip
+            inside = sorted(
+                (p for p in posts if hour_floor(p.created_at) == hour), key=lambda p: p.created_at
+            )
+            out.append(
+                Alert(
+                    alert_id=alert_id(rule.name, subject, hour),
+                    rule=rule.name,
+                    kind=rule.kind,
+                    subject=subject,
+                    triggered_at=hour + timedelta(hours=1),
+                    window_start=hour,
+                    score=float(hourly[hour]),
+                    observed=hourly[hour],
+                    expected=float(rule.threshold),
+                    post_ids=[p.id for p in inside[:10]],
+                    recipients=rule.recipients,
+                )
+            )
         return out
 
 

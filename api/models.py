@@ -36,7 +36,11 @@ class PostPublic(BaseModel):
         location = e.locations[0] if e and e.locations else None
         local = post.created_at.astimezone(_TZ)
         return cls(
-            id=post.id, platform=post.platform, url=post.url, author=post.author, text=post.text,
+            id=post.id,
+            platform=post.platform,
+            url=post.url,
+            author=post.author,
+            text=post.text,
             created_at=post.created_at,
             created_at_bangkok=local.strftime("%Y-%m-%d %H:%M (Asia/Bangkok)"),
             engagement=post.engagement,
@@ -46,8 +50,9 @@ class PostPublic(BaseModel):
             is_grievance=e.is_grievance if e else None,
             province=location.province if location else None,
             district=location.district if location else None,
-            topic_id=post.topic_id, score=score,
-        )  # fmt: skip
+            topic_id=post.topic_id,
+            score=score,
+        )
 
 
 class SearchResponse(BaseModel):

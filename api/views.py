@@ -30,8 +30,12 @@ v1 = APIRouter(prefix="/v1")
 @router.get("/health", response_model=Health, tags=["meta"])
 def health(store: StoreDep, settings: SettingsDep) -> Health:
     """Liveness and a count of what the store holds."""
-    return Health(status="ok", store=settings.store.backend, posts=store.count_posts(),
-                  topics=len(store.list_topics(limit=10_000)))  # fmt: skip
+    return Health(
+        status="ok",
+        store=settings.store.backend,
+        posts=store.count_posts(),
+        topics=len(store.list_topics(limit=10_000)),
+    )
 
 
 @v1.get("/posts/search", response_model=SearchResponse, tags=["posts"])
@@ -39,9 +43,17 @@ def search_posts(
     store: StoreDep,
     tokenizer: TokenizerDep,
     settings: SettingsDep,
-    q: Annotated[str | None, Query(max_length=500, description="Thai full text; every word must match.",
-                                   examples=["น้ำประปาเค็ม"])] = None,
-    start: Annotated[datetime | None, Query(description="Inclusive, ISO-8601 with timezone.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=500,
+            description="Thai full text; every word must match.",
+            examples=["น้ำประปาเค็ม"],
+        ),
+    ] = None,
+    start: Annotated[
+        datetime | None, Query(description="Inclusive, ISO-8601 with timezone.")
+    ] = None,
     end: Annotated[datetime | None, Query(description="Exclusive, ISO-8601 with timezone.")] = None,
     platform: Annotated[list[str] | None, Query()] = None,
     province: Annotated[str | None, Query(examples=["นนทบุรี"])] = None,
@@ -55,10 +67,17 @@ def search_posts(
 ) -> SearchResponse:
     """Search posts by Thai words and filters (time range, platform, place, sentiment, topic)."""
     terms = tuple(t.lower() for t in tokenizer.tokenize(normalize(q).text)) if q else ()
-    query = PostQuery(terms=terms, start=start, end=end, platforms=tuple(platform or ()),
-                      province=province, sentiment=sentiment,
-                      category=category.value if category else None, topic_id=topic_id,
-                      is_grievance=grievance)  # fmt: skip
+    query = PostQuery(
+        terms=terms,
+        start=start,
+        end=end,
+        platforms=tuple(platform or ()),
+        province=province,
+        sentiment=sentiment,
+        category=category.value if category else None,
+        topic_id=topic_id,
+        is_grievance=grievance,
+    )
     result = store.search_posts(query, Page(limit=limit, offset=offset, sort=sort))
     hits = [PostPublic.of(p, s) for p, s in zip(result.posts, result.scores, strict=True)]
     return SearchResponse(total=result.total, limit=limit, offset=offset, hits=hits)
@@ -84,8 +103,9 @@ def list_topics(
 
 
 @v1.get("/topics/{topic_id}", response_model=TopicDetail, tags=["topics"])
-def get_topic(topic_id: int, store: StoreDep,
-              interval: Literal["hour", "day"] = "day") -> TopicDetail:  # fmt: skip
+def get_topic(
+    topic_id: int, store: StoreDep, interval: Literal["hour", "day"] = "day"
+) -> TopicDetail:
     """One topic with its timeline and representative posts."""
     topic = store.get_topic(topic_id)
     if topic is None:
@@ -99,10 +119,12 @@ def get_topic(topic_id: int, store: StoreDep,
     )
 
 
-@v1.get("/complaints/{complaint_id}/related-posts", response_model=RelatedPosts,
-        tags=["complaints"])  # fmt: skip
-def related_posts(complaint_id: str, store: StoreDep,
-                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> RelatedPosts:  # fmt: skip
+@v1.get(
+    "/complaints/{complaint_id}/related-posts", response_model=RelatedPosts, tags=["complaints"]
+)
+def related_posts(
+    complaint_id: str, store: StoreDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> RelatedPosts:
     """Social posts linked to a complaint, best first, each with the reasons for the link."""
     complaint = store.get_complaint(complaint_id)
     if complaint is None:
@@ -111,6 +133,12 @@ def related_posts(complaint_id: str, store: StoreDep,
     for link in store.links_for_complaint(complaint_id)[:limit]:
         post = store.get_post(link.post_id)
         if post is not None:
-            related.append(RelatedPost(score=link.score, explanation=link.explanation,
-                                       signals=link.signals, post=PostPublic.of(post, link.score)))  # fmt: skip
+            related.append(
+                RelatedPost(
+                    score=link.score,
+                    explanation=link.explanation,
+                    signals=link.signals,
+                    post=PostPublic.of(post, link.score),
+                )
+            )
     return RelatedPosts(complaint=complaint, related=related)

@@ -21,14 +21,19 @@ app = typer.Typer(
 )
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="YAML config (default: $SIANG_CONFIG or config/siang.yaml)."),
+    typer.Option(
+        "--config", "-c", help="YAML config (default: $SIANG_CONFIG or config/siang.yaml)."
+    ),
 ]
 log = logging.getLogger("siang")
 
 
 def _settings(config: Path | None, **overrides: object) -> Settings:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
     for noisy in ("numba", "httpx", "sentence_transformers", "BERTopic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
@@ -46,8 +51,12 @@ def _fail(exc: SiangError) -> typer.Exit:
 @app.command()
 def demo(
     config: ConfigOption = None,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API afterwards.")] = True,
-    sample_dir: Annotated[Path | None, typer.Option(help="Folder with posts.jsonl and complaints.jsonl.")] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API afterwards.")
+    ] = True,
+    sample_dir: Annotated[
+        Path | None, typer.Option(help="Folder with posts.jsonl and complaints.jsonl.")
+    ] = None,
 ) -> None:
     """Run the whole pipeline on the bundled synthetic sample, print a summary, serve the API."""
     settings = _settings(config)
@@ -75,22 +84,32 @@ def echo_summary(summary: object) -> None:
     assert isinstance(summary, PipelineSummary)
     s, ing = summary, summary.ingest
     typer.echo("\nSiang demo summary")
-    typer.echo(f"  posts:       {s.posts} in store (read {ing.read}: {ing.counts.created} new, "
-               f"{ing.counts.updated} updated, {ing.counts.unchanged} unchanged, "
-               f"{ing.quarantined} quarantined)")  # fmt: skip
+    typer.echo(
+        f"  posts:       {s.posts} in store (read {ing.read}: {ing.counts.created} new, "
+        f"{ing.counts.updated} updated, {ing.counts.unchanged} unchanged, "
+        f"{ing.quarantined} quarantined)"
+    )
     for reason in ing.reasons[:10]:
         typer.echo(f"               quarantined {reason}")
-    typer.echo(f"  complaints:  {s.complaints.total} ({s.complaints.created} new, "
-               f"{s.complaints_quarantined} quarantined)")  # fmt: skip
+    typer.echo(
+        f"  complaints:  {s.complaints.total} ({s.complaints.created} new, "
+        f"{s.complaints_quarantined} quarantined)"
+    )
     typer.echo(f"  enriched:    {s.enriched} posts this run")
     typer.echo(f"  topics:      {len(s.topics)}")
     typer.echo("  most spiking topics:")
     for topic in s.top_spiking(5):
         best = max(topic.spikes, key=lambda e: e.score, default=None)
-        when = f"spike {best.score:.1f} at {best.peak:%Y-%m-%d %H:%M} ({best.observed} vs " \
-               f"{best.expected:.2f} expected)" if best else "no spike"  # fmt: skip
-        typer.echo(f"    #{topic.topic_id:<3} {topic.label} [{topic.dominant_category.value}, "
-                   f"{topic.size} posts] {when}")  # fmt: skip
+        when = (
+            f"spike {best.score:.1f} at {best.peak:%Y-%m-%d %H:%M} ({best.observed} vs "
+            f"{best.expected:.2f} expected)"
+            if best
+            else "no spike"
+        )
+        typer.echo(
+            f"    #{topic.topic_id:<3} {topic.label} [{topic.dominant_category.value}, "
+            f"{topic.size} posts] {when}"
+        )
     typer.echo(f"  links:       {s.links} post↔complaint links")
     typer.echo(f"  alerts:      {len(s.alerts)} ({s.alerts_new} new in the outbox)")
     for alert in s.alerts[:8]:
@@ -99,8 +118,16 @@ def echo_summary(summary: object) -> None:
 
 @app.command()
 def ingest(
-    input: Annotated[Path, typer.Option("--input", "-i", exists=True, dir_okay=False,
-                                        help="Raw posts, one JSON object per line.")],
+    input: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            "-i",
+            exists=True,
+            dir_okay=False,
+            help="Raw posts, one JSON object per line.",
+        ),
+    ],
     config: ConfigOption = None,
 ) -> None:
     """Validate, redact and store raw posts (malformed lines are quarantined)."""
@@ -113,15 +140,27 @@ def ingest(
         report = Pipeline(settings, store, None).ingest(input)
     finally:
         store.close()
-    typer.echo(f"read {report.read}: {report.counts.created} new, {report.counts.updated} updated, "
-               f"{report.counts.unchanged} unchanged, {report.quarantined} quarantined")  # fmt: skip
+    typer.echo(
+        f"read {report.read}: {report.counts.created} new, {report.counts.updated} updated, "
+        f"{report.counts.unchanged} unchanged, {report.quarantined} quarantined"
+    )
 
 
 @app.command()
 def enrich(
-    input: Annotated[Path, typer.Option("--input", "-i", exists=True, dir_okay=False,
-                                        help="JSON lines with post_id, platform, created_at, text.")],
-    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="Enriched JSON lines.")],
+    input: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            "-i",
+            exists=True,
+            dir_okay=False,
+            help="JSON lines with post_id, platform, created_at, text.",
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", dir_okay=False, help="Enriched JSON lines.")
+    ],
     config: ConfigOption = None,
 ) -> None:
     """Enrich posts file-to-file: tokens, sentiment, places, category, agency, redaction."""
@@ -133,9 +172,13 @@ def enrich(
 
 @app.command()
 def link(
-    complaints: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Complaints JSON lines.")],
+    complaints: Annotated[
+        Path, typer.Option(exists=True, dir_okay=False, help="Complaints JSON lines.")
+    ],
     posts: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Posts JSON lines.")],
-    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="Links JSON lines.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", dir_okay=False, help="Links JSON lines.")
+    ],
     config: ConfigOption = None,
 ) -> None:
     """Propose post↔complaint links with scores and explanations, best first per post."""
@@ -143,15 +186,23 @@ def link(
     from enrich.embeddings import build_embedder
     from pipeline.batch import link_file
 
-    report = link_file(settings, build_embedder(settings.models.embedder), complaints=complaints,
-                       posts=posts, output=output, show_progress=True)  # fmt: skip
+    report = link_file(
+        settings,
+        build_embedder(settings.models.embedder),
+        complaints=complaints,
+        posts=posts,
+        output=output,
+        show_progress=True,
+    )
     _batch_echo(report)
 
 
 @app.command()
 def trends(
     posts: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Posts JSON lines.")],
-    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="Spikes JSON lines.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", dir_okay=False, help="Spikes JSON lines.")
+    ],
     config: ConfigOption = None,
 ) -> None:
     """Fit topics and write every detected spike, strongest first."""
@@ -160,8 +211,13 @@ def trends(
     from pipeline.batch import trends_file
 
     try:
-        report = trends_file(settings, build_embedder(settings.models.embedder), posts=posts,
-                             output=output, show_progress=True)  # fmt: skip
+        report = trends_file(
+            settings,
+            build_embedder(settings.models.embedder),
+            posts=posts,
+            output=output,
+            show_progress=True,
+        )
     except SiangError as exc:
         raise _fail(exc) from exc
     _batch_echo(report)
@@ -180,8 +236,9 @@ def serve(
 
 @app.command()
 def schema(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON Schema.")] = Path(
-        "domain/schema.json"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the JSON Schema.")
+    ] = Path("domain/schema.json"),
 ) -> None:
     """Export the domain model as JSON Schema."""
     from domain.schema import write_schema
@@ -200,8 +257,10 @@ def _batch_echo(report: object) -> None:
     from pipeline.batch import BatchReport
 
     assert isinstance(report, BatchReport)
-    typer.echo(f"read {report.read} lines, wrote {report.written}, quarantined {report.quarantined}"
-               + (f" (see {report.quarantine_path})" if report.quarantine_path else ""))  # fmt: skip
+    typer.echo(
+        f"read {report.read} lines, wrote {report.written}, quarantined {report.quarantined}"
+        + (f" (see {report.quarantine_path})" if report.quarantine_path else "")
+    )
 
 
 def _serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

@@ -42,8 +42,13 @@ class Linker:
         self.settings = settings
         self.weights = {"bias": -6.0, **{s: 0.0 for s in SIGNALS}, **settings.weights}
 
-    def link(self, complaints: Sequence[Complaint], complaint_vectors: np.ndarray,
-             posts: Sequence[Post], post_vectors: np.ndarray) -> list[PostComplaintLink]:  # fmt: skip
+    def link(
+        self,
+        complaints: Sequence[Complaint],
+        complaint_vectors: np.ndarray,
+        posts: Sequence[Post],
+        post_vectors: np.ndarray,
+    ) -> list[PostComplaintLink]:
         """All links above threshold, best first per post."""
         views = [_view(p) for p in posts]
         idf = _idf(v.words for v in views)
@@ -58,8 +63,11 @@ class Linker:
                 continue
             c_words = frozenset(content_tokens(complaint.tokens))
             has_vectors = complaint_vectors.shape[1] and post_vectors.shape[1]
-            cosines = (post_vectors[candidates] @ complaint_vectors[c_index] if has_vectors
-                       else np.zeros(len(candidates)))  # fmt: skip
+            cosines = (
+                post_vectors[candidates] @ complaint_vectors[c_index]
+                if has_vectors
+                else np.zeros(len(candidates))
+            )
             scored = []
             for cosine, p_index in zip(cosines, candidates, strict=True):
                 view = views[p_index]
@@ -69,11 +77,15 @@ class Linker:
                     scored.append((score, view, signals))
             scored.sort(key=lambda s: (-s[0], s[1].post.id))
             for score, view, signals in scored[: self.settings.max_per_complaint]:
-                links.append(PostComplaintLink(
-                    post_id=view.post.id, complaint_id=complaint.complaint_id,
-                    score=round(score, 4), signals={k: round(v, 4) for k, v in signals.items()},
-                    explanation=explain(complaint, view.post, view.words & c_words, signals),
-                ))  # fmt: skip
+                links.append(
+                    PostComplaintLink(
+                        post_id=view.post.id,
+                        complaint_id=complaint.complaint_id,
+                        score=round(score, 4),
+                        signals={k: round(v, 4) for k, v in signals.items()},
+                        explanation=explain(complaint, view.post, view.words & c_words, signals),
+                    )
+                )
         links.sort(key=lambda lk: (lk.post_id, -lk.score, lk.complaint_id))
         return links
 
@@ -81,8 +93,14 @@ class Linker:
         z = self.weights["bias"] + sum(self.weights.get(k, 0.0) * v for k, v in signals.items())
         return 1.0 / (1.0 + math.exp(-z))
 
-    def _signals(self, complaint: Complaint, c_words: frozenset[str], view: _PostView,
-                 cosine: float, idf: dict[str, float]) -> dict[str, float]:  # fmt: skip
+    def _signals(
+        self,
+        complaint: Complaint,
+        c_words: frozenset[str],
+        view: _PostView,
+        cosine: float,
+        idf: dict[str, float],
+    ) -> dict[str, float]:
         shared = view.words & c_words
         post_weight = sum(idf.get(w, 1.0) for w in view.words) or 1.0
         lexical = sum(idf.get(w, 1.0) for w in shared) / post_weight
@@ -90,17 +108,28 @@ class Linker:
             province = 1.0 if complaint.province in view.provinces else -1.0
         else:
             province = 0.0
-        district = 1.0 if complaint.district and (
-            complaint.district in view.districts or complaint.district.lower() in view.words) else 0.0
+        district = (
+            1.0
+            if complaint.district
+            and (complaint.district in view.districts or complaint.district.lower() in view.words)
+            else 0.0
+        )
         e = view.post.enrichment
         category = 1.0 if e and e.category.label == complaint.category else 0.0
         days = abs((view.post.created_at - complaint.filed_at).total_seconds()) / 86400
-        return {"cosine": max(cosine, 0.0), "lexical": min(lexical, 1.0), "province": province,
-                "district": district, "category": category, "time": math.exp(-days / 3.0)}  # fmt: skip
+        return {
+            "cosine": max(cosine, 0.0),
+            "lexical": min(lexical, 1.0),
+            "province": province,
+            "district": district,
+            "category": category,
+            "time": math.exp(-days / 3.0),
+        }
 
 
-def explain(complaint: Complaint, post: Post, shared: frozenset[str],
-            signals: dict[str, float]) -> str:  # fmt: skip
+def explain(
+    complaint: Complaint, post: Post, shared: frozenset[str], signals: dict[str, float]
+) -> str:
     """A sentence an officer can check against the post and the complaint."""
     parts = []
     if signals["province"] > 0:
@@ -123,12 +152,15 @@ def _view(post: Post) -> _PostView:
     e = post.enrichment
     if e is None:
         return _PostView(post, frozenset(), frozenset(), frozenset())
-    return _PostView(post, frozenset(content_tokens(e.tokens)),
-                     frozenset(loc.province for loc in e.locations),
-                     frozenset(loc.district for loc in e.locations if loc.district))  # fmt: skip
+    return _PostView(
+        post,
+        frozenset(content_tokens(e.tokens)),
+        frozenset(loc.province for loc in e.locations),
+        frozenset(loc.district for loc in e.locations if loc.district),
+    )
 
 
-def _idf(documents: "Sequence[frozenset[str]] | object") -> dict[str, float]:
+def _idf(documents: Sequence[frozenset[str]] | object) -> dict[str, float]:
     counts: Counter[str] = Counter()
     total = 0
     for words in documents:  # type: ignore[attr-defined]

@@ -36,25 +36,35 @@ def _write_quarantine(output: Path, records: list[QuarantinedRecord]) -> Path | 
         path.unlink(missing_ok=True)
         return None
     with path.open("w", encoding="utf-8") as handle:
-        write_jsonl(handle, [{"stage": r.stage, "source": r.source, "reason": r.reason,
-                              "line": r.payload} for r in records])  # fmt: skip
+        write_jsonl(
+            handle,
+            [
+                {"stage": r.stage, "source": r.source, "reason": r.reason, "line": r.payload}
+                for r in records
+            ],
+        )
     return path
 
 
-def _load(settings: Settings, embedder: Embedder | None, posts: Path,
-          show_progress: bool) -> tuple[Pipeline, int]:  # fmt: skip
+def _load(
+    settings: Settings, embedder: Embedder | None, posts: Path, show_progress: bool
+) -> tuple[Pipeline, int]:
     pipeline = Pipeline(settings, EmbeddedStore(":memory:"), embedder, show_progress=show_progress)
     report = pipeline.ingest(posts)
     pipeline.enrich()
     return pipeline, report.read
 
 
-def enrich_file(settings: Settings, *, input: Path, output: Path,
-                show_progress: bool = False) -> BatchReport:  # fmt: skip
+def enrich_file(
+    settings: Settings, *, input: Path, output: Path, show_progress: bool = False
+) -> BatchReport:
     """One output line per accepted post: ``post_id`` plus its enrichment."""
     pipeline, read = _load(settings, None, input, show_progress)
-    order = [line.value.get("post_id") or _post_id(line.value)
-             for line in read_jsonl(input) if line.value is not None]  # fmt: skip
+    order = [
+        line.value.get("post_id") or _post_id(line.value)
+        for line in read_jsonl(input)
+        if line.value is not None
+    ]
     rows = []
     seen: set[str] = set()
     for post_id in order:
@@ -63,24 +73,35 @@ def enrich_file(settings: Settings, *, input: Path, output: Path,
             continue
         seen.add(post.id)
         e = post.enrichment
-        rows.append({
-            "post_id": post.id,
-            "sentiment": e.sentiment.model_dump(mode="json"),
-            "locations": [loc.model_dump(mode="json", exclude={"matched"}) for loc in e.locations],
-            "category": e.category.model_dump(mode="json"),
-            "is_grievance": e.is_grievance,
-            "agency": e.agency,
-            "tokens": e.tokens,
-            "redacted_text": e.redacted_text,
-        })  # fmt: skip
+        rows.append(
+            {
+                "post_id": post.id,
+                "sentiment": e.sentiment.model_dump(mode="json"),
+                "locations": [
+                    loc.model_dump(mode="json", exclude={"matched"}) for loc in e.locations
+                ],
+                "category": e.category.model_dump(mode="json"),
+                "is_grievance": e.is_grievance,
+                "agency": e.agency,
+                "tokens": e.tokens,
+                "redacted_text": e.redacted_text,
+            }
+        )
     with output.open("w", encoding="utf-8") as handle:
         write_jsonl(handle, rows)
     bad = pipeline.store.list_quarantine(limit=1_000_000)
     return BatchReport(read, len(rows), len(bad), _write_quarantine(output, bad))
 
 
-def link_file(settings: Settings, embedder: Embedder, *, complaints: Path, posts: Path,
-              output: Path, show_progress: bool = False) -> BatchReport:  # fmt: skip
+def link_file(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    complaints: Path,
+    posts: Path,
+    output: Path,
+    show_progress: bool = False,
+) -> BatchReport:
     """One line per proposed link, grouped by post, best first within each post."""
     pipeline, read = _load(settings, embedder, posts, show_progress)
     pipeline.import_complaints(read_jsonl(complaints), source=str(complaints))
@@ -88,26 +109,46 @@ def link_file(settings: Settings, embedder: Embedder, *, complaints: Path, posts
     rows = []
     for post in sorted(pipeline.store.iter_posts(), key=lambda p: p.id):
         for link in pipeline.store.links_for_post(post.id):
-            rows.append({"post_id": link.post_id, "complaint_id": link.complaint_id,
-                         "score": link.score, "explanation": link.explanation})  # fmt: skip
+            rows.append(
+                {
+                    "post_id": link.post_id,
+                    "complaint_id": link.complaint_id,
+                    "score": link.score,
+                    "explanation": link.explanation,
+                }
+            )
     with output.open("w", encoding="utf-8") as handle:
         write_jsonl(handle, rows)
     bad = pipeline.store.list_quarantine(limit=1_000_000)
     return BatchReport(read, len(rows), len(bad), _write_quarantine(output, bad))
 
 
-def trends_file(settings: Settings, embedder: Embedder, *, posts: Path, output: Path,
-                show_progress: bool = False) -> BatchReport:  # fmt: skip
+def trends_file(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    posts: Path,
+    output: Path,
+    show_progress: bool = False,
+) -> BatchReport:
     """One line per detected spike, strongest first."""
     pipeline, read = _load(settings, embedder, posts, show_progress)
     report = pipeline.topics()
     rows = []
     for topic in report.topics:
         for spike in topic.spikes:
-            rows.append({"topic_id": topic.topic_id, "label": topic.label,
-                         "start": spike.start.isoformat(), "peak": spike.peak.isoformat(),
-                         "score": spike.score, "observed": spike.observed,
-                         "expected": spike.expected, "post_ids": spike.post_ids})  # fmt: skip
+            rows.append(
+                {
+                    "topic_id": topic.topic_id,
+                    "label": topic.label,
+                    "start": spike.start.isoformat(),
+                    "peak": spike.peak.isoformat(),
+                    "score": spike.score,
+                    "observed": spike.observed,
+                    "expected": spike.expected,
+                    "post_ids": spike.post_ids,
+                }
+            )
     rows.sort(key=lambda r: (-r["score"], r["topic_id"], r["start"]))
     with output.open("w", encoding="utf-8") as handle:
         write_jsonl(handle, rows)

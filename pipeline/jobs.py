@@ -24,7 +24,7 @@ from enrich.privacy import Pseudonymizer, redact
 from enrich.service import Enricher
 from enrich.thai_text import normalize
 from ingest.jsonl import Line, read_jsonl
-from ingest.service import IngestReport, Ingestor, parse_complaint
+from ingest.service import Ingestor, IngestReport, parse_complaint
 from linking.service import Linker
 from storage.base import Store, UpsertCounts
 from topics.service import TopicStage, TrendsReport
@@ -54,8 +54,14 @@ class PipelineSummary:
 class Pipeline:
     """Runs the stages against one store with one set of models."""
 
-    def __init__(self, settings: Settings, store: Store, embedder: Embedder | None, *,
-                 show_progress: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        embedder: Embedder | None,
+        *,
+        show_progress: bool = True,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.enricher = Enricher.from_settings(settings, embedder=embedder)
@@ -64,9 +70,12 @@ class Pipeline:
 
     def ingest(self, path: Path) -> IngestReport:
         lines = list(read_jsonl(path))
-        with tqdm(total=len(lines), desc="ingest", unit="post", disable=not self.show_progress) as bar:
+        with tqdm(
+            total=len(lines), desc="ingest", unit="post", disable=not self.show_progress
+        ) as bar:
             return Ingestor(self.store, self.pseudonymizer).ingest_lines(
-                lines, source=str(path), progress=bar.update)
+                lines, source=str(path), progress=bar.update
+            )
 
     def import_complaints(self, lines: Iterable[Line], *, source: str) -> tuple[UpsertCounts, int]:
         complaints, bad = [], []
@@ -76,10 +85,15 @@ class Pipeline:
                     raise RecordError(line.error or "empty record")
                 complaints.append(parse_complaint(line.value))
             except RecordError as exc:
-                bad.append(QuarantinedRecord(stage="complaints", source=source,
-                                             reason=f"line {line.number}: {exc.reason}",
-                                             payload=redact(line.text)[0],
-                                             received_at=datetime.now(UTC)))  # fmt: skip
+                bad.append(
+                    QuarantinedRecord(
+                        stage="complaints",
+                        source=source,
+                        reason=f"line {line.number}: {exc.reason}",
+                        payload=redact(line.text)[0],
+                        received_at=datetime.now(UTC),
+                    )
+                )
         complaints = [self._tokenised(c) for c in complaints]
         vectors = self._embed([f"{c.subject}\n{c.description}" for c in complaints])
         counts = self.store.upsert_complaints(complaints, vectors)
@@ -87,9 +101,12 @@ class Pipeline:
 
     def _tokenised(self, complaint: Complaint) -> Complaint:
         text = redact(f"{complaint.subject} {complaint.description}")[0]
-        return complaint.model_copy(update={
-            "description": redact(complaint.description)[0],
-            "tokens": self.enricher.tokenizer.tokenize(normalize(text).text)})  # fmt: skip
+        return complaint.model_copy(
+            update={
+                "description": redact(complaint.description)[0],
+                "tokens": self.enricher.tokenizer.tokenize(normalize(text).text),
+            }
+        )
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray | None:
         if self.enricher.embedder is None or not texts:
@@ -99,7 +116,9 @@ class Pipeline:
     def enrich(self, *, batch_size: int = 256) -> int:
         todo = list(self.store.iter_posts(unenriched=True))
         done = 0
-        with tqdm(total=len(todo), desc="enrich", unit="post", disable=not self.show_progress) as bar:
+        with tqdm(
+            total=len(todo), desc="enrich", unit="post", disable=not self.show_progress
+        ) as bar:
             for start in range(0, len(todo), batch_size):
                 batch = self.enricher.run(todo[start : start + batch_size])
                 done += self.store.save_enrichment(batch.posts, batch.vectors)
@@ -108,33 +127,48 @@ class Pipeline:
 
     def topics(self) -> TrendsReport:
         return TopicStage(self.store, self.settings).run(
-            progress=(lambda msg: log.info(msg)) if self.show_progress else None)
+            progress=(lambda msg: log.info(msg)) if self.show_progress else None
+        )
 
     def link(self) -> int:
         complaints = self.store.list_complaints(limit=1_000_000)
         posts = sorted(self.store.iter_posts(), key=lambda p: p.id)
         links = Linker(self.settings.linking).link(
-            complaints, self.store.complaint_vectors([c.complaint_id for c in complaints]),
-            posts, self.store.post_vectors([p.id for p in posts]))
+            complaints,
+            self.store.complaint_vectors([c.complaint_id for c in complaints]),
+            posts,
+            self.store.post_vectors([p.id for p in posts]),
+        )
         self.store.replace_links(links)
         return len(links)
 
     def alerts(self, trends: TrendsReport) -> tuple[int, list[Alert]]:
         posts = list(self.store.iter_posts())
         alerts = AlertEvaluator(self.settings.alerts.rules).evaluate(
-            topics=trends.topics, posts=posts, series_spikes=trends.series_spikes)
+            topics=trends.topics, posts=posts, series_spikes=trends.series_spikes
+        )
         return self.store.add_alerts(alerts), alerts
 
     def run(self, *, posts: Path, complaints: Path) -> PipelineSummary:
         ingest = self.ingest(posts)
-        complaint_counts, complaints_bad = self.import_complaints(read_jsonl(complaints),
-                                                                  source=str(complaints))  # fmt: skip
+        complaint_counts, complaints_bad = self.import_complaints(
+            read_jsonl(complaints), source=str(complaints)
+        )
         enriched = self.enrich()
         trends = self.topics()
         links = self.link()
         new_alerts, alerts = self.alerts(trends)
-        return PipelineSummary(ingest, complaint_counts, complaints_bad, enriched,
-                               self.store.count_posts(), trends.topics, links, new_alerts, alerts)  # fmt: skip
+        return PipelineSummary(
+            ingest,
+            complaint_counts,
+            complaints_bad,
+            enriched,
+            self.store.count_posts(),
+            trends.topics,
+            links,
+            new_alerts,
+            alerts,
+        )
 
 
 __all__ = ["Pipeline", "PipelineSummary"]

@@ -67,8 +67,11 @@ class UpsertCounts:
     unchanged: int = 0
 
     def __add__(self, other: UpsertCounts) -> UpsertCounts:
-        return UpsertCounts(self.created + other.created, self.updated + other.updated,
-                            self.unchanged + other.unchanged)  # fmt: skip
+        return UpsertCounts(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
 
     @property
     def total(self) -> int:
@@ -97,22 +100,30 @@ class Store(Protocol):
 
     def search_posts(self, query: PostQuery, page: Page = Page()) -> SearchResult: ...
 
-    def iter_posts(self, query: PostQuery = PostQuery(), *, unenriched: bool = False,
-                   batch_size: int = 500) -> Iterator[Post]: ...  # fmt: skip
+    def iter_posts(
+        self, query: PostQuery = PostQuery(), *, unenriched: bool = False, batch_size: int = 500
+    ) -> Iterator[Post]: ...
 
     def count_posts(self, query: PostQuery = PostQuery()) -> int: ...
 
-    def counts(self, query: PostQuery = PostQuery(), *, interval: Interval | None = None,
-               by: Dimension | None = None) -> list[Bucket]: ...  # fmt: skip
+    def counts(
+        self,
+        query: PostQuery = PostQuery(),
+        *,
+        interval: Interval | None = None,
+        by: Dimension | None = None,
+    ) -> list[Bucket]: ...
 
     def post_vectors(self, post_ids: Sequence[str]) -> np.ndarray: ...
 
-    def nearest_posts(self, vector: np.ndarray, *, k: int = 10,
-                      query: PostQuery = PostQuery()) -> list[tuple[str, float]]: ...  # fmt: skip
+    def nearest_posts(
+        self, vector: np.ndarray, *, k: int = 10, query: PostQuery = PostQuery()
+    ) -> list[tuple[str, float]]: ...
 
     # complaints ----------------------------------------------------------------------
-    def upsert_complaints(self, complaints: Sequence[Complaint],
-                          vectors: np.ndarray | None = None) -> UpsertCounts: ...  # fmt: skip
+    def upsert_complaints(
+        self, complaints: Sequence[Complaint], vectors: np.ndarray | None = None
+    ) -> UpsertCounts: ...
 
     def get_complaint(self, complaint_id: str) -> Complaint | None: ...
 
@@ -144,8 +155,9 @@ class Store(Protocol):
     # quarantine ------------------------------------------------------------------------
     def quarantine(self, records: Sequence[QuarantinedRecord]) -> int: ...
 
-    def list_quarantine(self, *, stage: str | None = None,
-                        limit: int = 100) -> list[QuarantinedRecord]: ...  # fmt: skip
+    def list_quarantine(
+        self, *, stage: str | None = None, limit: int = 100
+    ) -> list[QuarantinedRecord]: ...
 
     def count_quarantine(self, *, stage: str | None = None) -> int: ...
 

@@ -27,9 +27,12 @@ BANGKOK_OFFSET = 7 * 3600  # Asia/Bangkok has no daylight saving time.
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 _SCHEMA = Path(__file__).with_name("embedded_schema.sql")
 _COLUMNS: dict[str, str] = {
-    "topic": "topic_id", "province": "province", "sentiment": "sentiment",
-    "category": "category", "platform": "platform",
-}  # fmt: skip
+    "topic": "topic_id",
+    "province": "province",
+    "sentiment": "sentiment",
+    "category": "category",
+    "platform": "platform",
+}
 
 
 def content_hash(post: Post) -> str:
@@ -78,11 +81,18 @@ class EmbeddedStore:
                 fresh = post.model_copy(update={"enrichment": None, "topic_id": None})
                 db.execute(
                     "INSERT INTO posts(id, content_hash, doc, created_at, platform, enriched) "
-                    "VALUES(?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET content_hash=excluded.content_hash,"
-                    " doc=excluded.doc, created_at=excluded.created_at, platform=excluded.platform,"
+                    "VALUES(?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET"
+                    " content_hash=excluded.content_hash, doc=excluded.doc,"
+                    " created_at=excluded.created_at, platform=excluded.platform,"
                     " enriched=0, province=NULL, sentiment=NULL, category=NULL, is_grievance=NULL,"
                     " topic_id=NULL",
-                    (post.id, digest, fresh.model_dump_json(), _epoch(post.created_at), post.platform),
+                    (
+                        post.id,
+                        digest,
+                        fresh.model_dump_json(),
+                        _epoch(post.created_at),
+                        post.platform,
+                    ),
                 )
                 db.execute("DELETE FROM posts_fts WHERE id=?", (post.id,))
                 db.execute("DELETE FROM post_vectors WHERE id=?", (post.id,))
@@ -100,30 +110,44 @@ class EmbeddedStore:
             for i, post in enumerate(posts):
                 if post.enrichment is None:
                     raise StoreError(f"post {post.id} has no enrichment to save")
-                row = db.execute("SELECT doc, topic_id FROM posts WHERE id=?", (post.id,)).fetchone()
+                row = db.execute(
+                    "SELECT doc, topic_id FROM posts WHERE id=?", (post.id,)
+                ).fetchone()
                 if row is None:
                     raise StoreError(f"post {post.id} must be ingested before it is enriched")
                 stored = Post.model_validate_json(row["doc"])
-                doc = stored.model_copy(update={"enrichment": post.enrichment,
-                                                "topic_id": row["topic_id"]})  # fmt: skip
+                doc = stored.model_copy(
+                    update={"enrichment": post.enrichment, "topic_id": row["topic_id"]}
+                )
                 new_json = doc.model_dump_json()
                 vector = vectors[i] if vectors is not None and vectors.shape[1] else None
-                if new_json == row["doc"] and not (vector is not None and self._vector_differs(
-                        db, post.id, vector)):  # fmt: skip
+                if new_json == row["doc"] and not (
+                    vector is not None and self._vector_differs(db, post.id, vector)
+                ):
                     continue
                 enrichment = post.enrichment
                 db.execute(
                     "UPDATE posts SET doc=?, enriched=1, province=?, sentiment=?, category=?,"
                     " is_grievance=? WHERE id=?",
-                    (new_json, enrichment.province, enrichment.sentiment.label,
-                     enrichment.category.label.value, int(enrichment.is_grievance), post.id),
-                )  # fmt: skip
+                    (
+                        new_json,
+                        enrichment.province,
+                        enrichment.sentiment.label,
+                        enrichment.category.label.value,
+                        int(enrichment.is_grievance),
+                        post.id,
+                    ),
+                )
                 db.execute("DELETE FROM posts_fts WHERE id=?", (post.id,))
-                db.execute("INSERT INTO posts_fts(id, body) VALUES(?,?)",
-                           (post.id, _fts_body(enrichment.tokens)))  # fmt: skip
+                db.execute(
+                    "INSERT INTO posts_fts(id, body) VALUES(?,?)",
+                    (post.id, _fts_body(enrichment.tokens)),
+                )
                 if vector is not None:
-                    db.execute("INSERT OR REPLACE INTO post_vectors(id, dim, vec) VALUES(?,?,?)",
-                               (post.id, len(vector), np.asarray(vector, np.float32).tobytes()))  # fmt: skip
+                    db.execute(
+                        "INSERT OR REPLACE INTO post_vectors(id, dim, vec) VALUES(?,?,?)",
+                        (post.id, len(vector), np.asarray(vector, np.float32).tobytes()),
+                    )
                 changed += 1
         if changed:
             self._vector_version += 1
@@ -138,12 +162,16 @@ class EmbeddedStore:
         changed = 0
         with self._tx() as db:
             for post_id, topic_id in assignments.items():
-                row = db.execute("SELECT doc, topic_id FROM posts WHERE id=?", (post_id,)).fetchone()
+                row = db.execute(
+                    "SELECT doc, topic_id FROM posts WHERE id=?", (post_id,)
+                ).fetchone()
                 if row is None or row["topic_id"] == topic_id:
                     continue
                 doc = Post.model_validate_json(row["doc"]).model_copy(update={"topic_id": topic_id})
-                db.execute("UPDATE posts SET topic_id=?, doc=? WHERE id=?",
-                           (topic_id, doc.model_dump_json(), post_id))  # fmt: skip
+                db.execute(
+                    "UPDATE posts SET topic_id=?, doc=? WHERE id=?",
+                    (topic_id, doc.model_dump_json(), post_id),
+                )
                 changed += 1
         return changed
 
@@ -160,17 +188,21 @@ class EmbeddedStore:
             "relevance": "rank, p.created_at DESC, p.id" if join else "p.created_at DESC, p.id",
         }[page.sort]
         rank = "bm25(posts_fts)" if join else "0.0"
-        sql = (f"SELECT p.doc AS doc, {rank} AS rank FROM posts p {join} WHERE {where} "
-               f"ORDER BY {order} LIMIT ? OFFSET ?")  # fmt: skip
+        sql = (
+            f"SELECT p.doc AS doc, {rank} AS rank FROM posts p {join} WHERE {where} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
         with self._lock:
-            total = self._db.execute(f"SELECT COUNT(*) FROM posts p {join} WHERE {where}",
-                                     params).fetchone()[0]  # fmt: skip
+            total = self._db.execute(
+                f"SELECT COUNT(*) FROM posts p {join} WHERE {where}", params
+            ).fetchone()[0]
             rows = self._db.execute(sql, [*params, page.limit, page.offset]).fetchall()
         posts = [Post.model_validate_json(r["doc"]) for r in rows]
         return SearchResult(total, posts, [-float(r["rank"]) for r in rows])
 
-    def iter_posts(self, query: PostQuery = PostQuery(), *, unenriched: bool = False,
-                   batch_size: int = 500) -> Iterator[Post]:  # fmt: skip
+    def iter_posts(
+        self, query: PostQuery = PostQuery(), *, unenriched: bool = False, batch_size: int = 500
+    ) -> Iterator[Post]:
         where, params, join = _where(query)
         if unenriched:
             where += " AND p.enriched=0"
@@ -178,8 +210,10 @@ class EmbeddedStore:
         while True:
             with self._lock:
                 rows = self._db.execute(
-                    f"SELECT p.id AS id, p.doc AS doc FROM posts p {join} WHERE {where} AND p.id > ?"
-                    " ORDER BY p.id LIMIT ?", [*params, last, batch_size]).fetchall()  # fmt: skip
+                    f"SELECT p.id AS id, p.doc AS doc FROM posts p {join} WHERE {where}"
+                    " AND p.id > ? ORDER BY p.id LIMIT ?",
+                    [*params, last, batch_size],
+                ).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -189,28 +223,48 @@ class EmbeddedStore:
     def count_posts(self, query: PostQuery = PostQuery()) -> int:
         where, params, join = _where(query)
         with self._lock:
-            return int(self._db.execute(f"SELECT COUNT(*) FROM posts p {join} WHERE {where}",
-                                        params).fetchone()[0])  # fmt: skip
+            return int(
+                self._db.execute(
+                    f"SELECT COUNT(*) FROM posts p {join} WHERE {where}", params
+                ).fetchone()[0]
+            )
 
-    def counts(self, query: PostQuery = PostQuery(), *, interval: Interval | None = None,
-               by: Dimension | None = None) -> list[Bucket]:  # fmt: skip
+    def counts(
+        self,
+        query: PostQuery = PostQuery(),
+        *,
+        interval: Interval | None = None,
+        by: Dimension | None = None,
+    ) -> list[Bucket]:
         where, params, join = _where(query)
         size = {"hour": 3600, "day": 86400, None: 0}[interval]
-        time_expr = (f"((p.created_at + {BANGKOK_OFFSET}) / {size}) * {size} - {BANGKOK_OFFSET}"
-                     if size else "NULL")  # fmt: skip
+        time_expr = (
+            f"((p.created_at + {BANGKOK_OFFSET}) / {size}) * {size} - {BANGKOK_OFFSET}"
+            if size
+            else "NULL"
+        )
         key_expr = f"p.{_COLUMNS[by]}" if by else "NULL"
-        sql = (f"SELECT {time_expr} AS t, {key_expr} AS k, COUNT(*) AS n FROM posts p {join} "
-               f"WHERE {where} GROUP BY t, k ORDER BY t, k")  # fmt: skip
+        sql = (
+            f"SELECT {time_expr} AS t, {key_expr} AS k, COUNT(*) AS n FROM posts p {join} "
+            f"WHERE {where} GROUP BY t, k ORDER BY t, k"
+        )
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
-        return [Bucket(_from_epoch(r["t"]) if r["t"] is not None else None,
-                       None if r["k"] is None else str(r["k"]), int(r["n"])) for r in rows]  # fmt: skip
+        return [
+            Bucket(
+                _from_epoch(r["t"]) if r["t"] is not None else None,
+                None if r["k"] is None else str(r["k"]),
+                int(r["n"]),
+            )
+            for r in rows
+        ]
 
     def post_vectors(self, post_ids: Sequence[str]) -> np.ndarray:
         return self._vectors("post_vectors", post_ids)
 
-    def nearest_posts(self, vector: np.ndarray, *, k: int = 10,
-                      query: PostQuery = PostQuery()) -> list[tuple[str, float]]:  # fmt: skip
+    def nearest_posts(
+        self, vector: np.ndarray, *, k: int = 10, query: PostQuery = PostQuery()
+    ) -> list[tuple[str, float]]:
         ids, matrix = self._vector_matrix()
         if not ids:
             return []
@@ -231,8 +285,11 @@ class EmbeddedStore:
         with self._lock:
             rows = self._db.execute("SELECT id, vec FROM post_vectors ORDER BY id").fetchall()
         ids = [r["id"] for r in rows]
-        matrix = (np.vstack([np.frombuffer(r["vec"], dtype=np.float32) for r in rows])
-                  if rows else np.zeros((0, 0), np.float32))  # fmt: skip
+        matrix = (
+            np.vstack([np.frombuffer(r["vec"], dtype=np.float32) for r in rows])
+            if rows
+            else np.zeros((0, 0), np.float32)
+        )
         self._matrix_cache = (self._vector_version, ids, matrix)
         return ids, matrix
 
@@ -242,8 +299,9 @@ class EmbeddedStore:
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
                 marks = ",".join("?" * len(chunk))
-                for row in self._db.execute(f"SELECT id, vec FROM {table} WHERE id IN ({marks})",
-                                            chunk):  # fmt: skip
+                for row in self._db.execute(
+                    f"SELECT id, vec FROM {table} WHERE id IN ({marks})", chunk
+                ):
                     found[row["id"]] = np.frombuffer(row["vec"], dtype=np.float32)
         if not found:
             return np.zeros((len(ids), 0), np.float32)
@@ -251,41 +309,59 @@ class EmbeddedStore:
         return np.vstack([found.get(i, np.zeros(dim, np.float32)) for i in ids])
 
     # complaints ------------------------------------------------------------------------
-    def upsert_complaints(self, complaints: Sequence[Complaint],
-                          vectors: np.ndarray | None = None) -> UpsertCounts:  # fmt: skip
+    def upsert_complaints(
+        self, complaints: Sequence[Complaint], vectors: np.ndarray | None = None
+    ) -> UpsertCounts:
         counts = UpsertCounts()
         with self._tx() as db:
             for i, complaint in enumerate(complaints):
                 doc = complaint.model_dump_json()
-                row = db.execute("SELECT doc FROM complaints WHERE id=?",
-                                 (complaint.complaint_id,)).fetchone()  # fmt: skip
+                row = db.execute(
+                    "SELECT doc FROM complaints WHERE id=?", (complaint.complaint_id,)
+                ).fetchone()
                 vector = vectors[i] if vectors is not None and vectors.shape[1] else None
                 if row and row["doc"] == doc:
                     counts.unchanged += 1
                 else:
-                    db.execute("INSERT OR REPLACE INTO complaints(id, doc, filed_at, province,"
-                               " category, status) VALUES(?,?,?,?,?,?)",
-                               (complaint.complaint_id, doc, _epoch(complaint.filed_at),
-                                complaint.province, complaint.category.value, complaint.status))  # fmt: skip
+                    db.execute(
+                        "INSERT OR REPLACE INTO complaints(id, doc, filed_at, province,"
+                        " category, status) VALUES(?,?,?,?,?,?)",
+                        (
+                            complaint.complaint_id,
+                            doc,
+                            _epoch(complaint.filed_at),
+                            complaint.province,
+                            complaint.category.value,
+                            complaint.status,
+                        ),
+                    )
                     if row:
                         counts.updated += 1
                     else:
                         counts.created += 1
                 if vector is not None:
-                    db.execute("INSERT OR REPLACE INTO complaint_vectors(id, dim, vec) VALUES(?,?,?)",
-                               (complaint.complaint_id, len(vector),
-                                np.asarray(vector, np.float32).tobytes()))  # fmt: skip
+                    db.execute(
+                        "INSERT OR REPLACE INTO complaint_vectors(id, dim, vec) VALUES(?,?,?)",
+                        (
+                            complaint.complaint_id,
+                            len(vector),
+                            np.asarray(vector, np.float32).tobytes(),
+                        ),
+                    )
         return counts
 
     def get_complaint(self, complaint_id: str) -> Complaint | None:
         with self._lock:
-            row = self._db.execute("SELECT doc FROM complaints WHERE id=?", (complaint_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT doc FROM complaints WHERE id=?", (complaint_id,)
+            ).fetchone()
         return Complaint.model_validate_json(row["doc"]) if row else None
 
     def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]:
         with self._lock:
-            rows = self._db.execute("SELECT doc FROM complaints ORDER BY filed_at, id LIMIT ? OFFSET ?",
-                                    (limit, offset)).fetchall()  # fmt: skip
+            rows = self._db.execute(
+                "SELECT doc FROM complaints ORDER BY filed_at, id LIMIT ? OFFSET ?", (limit, offset)
+            ).fetchall()
         return [Complaint.model_validate_json(r["doc"]) for r in rows]
 
     def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
@@ -295,9 +371,13 @@ class EmbeddedStore:
     def replace_topics(self, topics: Sequence[Topic]) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM topics")
-            db.executemany("INSERT INTO topics(id, doc, status, spike_score, size) VALUES(?,?,?,?,?)",
-                           [(t.topic_id, t.model_dump_json(), t.status, t.spike_score, t.size)
-                            for t in topics])  # fmt: skip
+            db.executemany(
+                "INSERT INTO topics(id, doc, status, spike_score, size) VALUES(?,?,?,?,?)",
+                [
+                    (t.topic_id, t.model_dump_json(), t.status, t.spike_score, t.size)
+                    for t in topics
+                ],
+            )
 
     def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]:
         sql = "SELECT doc FROM topics" + (" WHERE status=?" if status else "")
@@ -314,9 +394,10 @@ class EmbeddedStore:
     def replace_links(self, links: Sequence[PostComplaintLink]) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM links")
-            db.executemany("INSERT OR REPLACE INTO links(post_id, complaint_id, score, doc) "
-                           "VALUES(?,?,?,?)", [(lk.post_id, lk.complaint_id, lk.score,
-                                                lk.model_dump_json()) for lk in links])  # fmt: skip
+            db.executemany(
+                "INSERT OR REPLACE INTO links(post_id, complaint_id, score, doc) VALUES(?,?,?,?)",
+                [(lk.post_id, lk.complaint_id, lk.score, lk.model_dump_json()) for lk in links],
+            )
 
     def links_for_complaint(self, complaint_id: str) -> list[PostComplaintLink]:
         return self._links("complaint_id", complaint_id)
@@ -326,8 +407,11 @@ class EmbeddedStore:
 
     def _links(self, column: str, value: str) -> list[PostComplaintLink]:
         with self._lock:
-            rows = self._db.execute(f"SELECT doc FROM links WHERE {column}=? ORDER BY score DESC,"
-                                    " post_id, complaint_id", (value,)).fetchall()  # fmt: skip
+            rows = self._db.execute(
+                f"SELECT doc FROM links WHERE {column}=? ORDER BY score DESC,"
+                " post_id, complaint_id",
+                (value,),
+            ).fetchall()
         return [PostComplaintLink.model_validate_json(r["doc"]) for r in rows]
 
     def count_links(self) -> int:
@@ -337,15 +421,20 @@ class EmbeddedStore:
     def add_alerts(self, alerts: Sequence[Alert]) -> int:
         with self._tx() as db:
             before = db.total_changes
-            db.executemany("INSERT OR IGNORE INTO alerts(id, doc, triggered_at, status) VALUES(?,?,?,?)",
-                           [(a.alert_id, a.model_dump_json(), _epoch(a.triggered_at), a.status)
-                            for a in alerts])  # fmt: skip
+            db.executemany(
+                "INSERT OR IGNORE INTO alerts(id, doc, triggered_at, status) VALUES(?,?,?,?)",
+                [
+                    (a.alert_id, a.model_dump_json(), _epoch(a.triggered_at), a.status)
+                    for a in alerts
+                ],
+            )
             return db.total_changes - before
 
     def list_alerts(self, *, limit: int = 100) -> list[Alert]:
         with self._lock:
-            rows = self._db.execute("SELECT doc FROM alerts ORDER BY triggered_at DESC, id LIMIT ?",
-                                    (limit,)).fetchall()  # fmt: skip
+            rows = self._db.execute(
+                "SELECT doc FROM alerts ORDER BY triggered_at DESC, id LIMIT ?", (limit,)
+            ).fetchall()
         return [Alert.model_validate_json(r["doc"]) for r in rows]
 
     # quarantine ------------------------------------------------------------------------
@@ -354,13 +443,27 @@ class EmbeddedStore:
             before = db.total_changes
             for record in records:
                 key = hashlib.sha256(f"{record.stage}\0{record.source}\0{record.payload}".encode())
-                db.execute("INSERT OR IGNORE INTO quarantine(id, stage, source, reason, doc) "
-                           "VALUES(?,?,?,?,?)", (key.hexdigest(), record.stage, record.source,
-                                                 record.reason, record.model_dump_json()))  # fmt: skip
+                db.execute(
+                    "INSERT OR IGNORE INTO quarantine(id, stage, source, reason, doc) "
+                    "VALUES(?,?,?,?,?)",
+                    (
+                        key.hexdigest(),
+                        record.stage,
+                        record.source,
+                        record.reason,
+                        record.model_dump_json(),
+                    ),
+                )
             return db.total_changes - before
 
-    def list_quarantine(self, *, stage: str | None = None, limit: int = 100) -> list[QuarantinedRecord]:
-        sql = "SELECT doc FROM quarantine" + (" WHERE stage=?" if stage else "") + " ORDER BY rowid LIMIT ?"
+    def list_quarantine(
+        self, *, stage: str | None = None, limit: int = 100
+    ) -> list[QuarantinedRecord]:
+        sql = (
+            "SELECT doc FROM quarantine"
+            + (" WHERE stage=?" if stage else "")
+            + " ORDER BY rowid LIMIT ?"
+        )
         with self._lock:
             rows = self._db.execute(sql, ([stage] if stage else []) + [limit]).fetchall()
         return [QuarantinedRecord.model_validate_json(r["doc"]) for r in rows]
@@ -404,8 +507,12 @@ def _where(query: PostQuery) -> tuple[str, list[Any], str]:
     if query.platforms:
         clauses.append(f"p.platform IN ({','.join('?' * len(query.platforms))})")
         params.extend(query.platforms)
-    for column, value in (("province", query.province), ("sentiment", query.sentiment),
-                          ("category", query.category), ("topic_id", query.topic_id)):  # fmt: skip
+    for column, value in (
+        ("province", query.province),
+        ("sentiment", query.sentiment),
+        ("category", query.category),
+        ("topic_id", query.topic_id),
+    ):
         if value is not None:
             clauses.append(f"p.{column} = ?")
             params.append(value)

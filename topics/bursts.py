@@ -5,8 +5,9 @@ For an hourly series c_t the expected count is
     λ_t = max(floor, level_t · profile[hour_of_week(t)])
 
 where ``level_t`` is the series' mean hourly count over the previous ``baseline_days``
-(excluding the current hour) and ``profile`` is the all-post volume share per hour of the
-week, normalised to mean 1, so a quiet 4 a.m. and a busy 8 p.m. are judged fairly.
+(excluding the current hour; the first day of the window only builds the baseline) and
+``profile`` is the all-post volume share per hour of the week, normalised to mean 1, so a
+quiet 4 a.m. and a busy 8 p.m. are judged fairly.
 The burst score is the surprise ``-log10 P(X ≥ c_t | Poisson(λ_t))``; an hour is flagged
 when the score reaches ``min_score`` and ``c_t ≥ min_count``. Consecutive flagged hours
 (gaps of one hour allowed) form a ``SpikeEpisode``.
@@ -47,7 +48,9 @@ class Detection:
     expected: float
 
 
-def series_from_buckets(buckets: Mapping[datetime, int], start: datetime, hours: int) -> HourlySeries:
+def series_from_buckets(
+    buckets: Mapping[datetime, int], start: datetime, hours: int
+) -> HourlySeries:
     counts = np.zeros(hours, dtype=np.int64)
     for moment, count in buckets.items():
         index = int((moment - start).total_seconds() // 3600)
@@ -68,7 +71,9 @@ def week_profile(total: HourlySeries) -> np.ndarray:
     return rate / rate.mean()
 
 
-def expected_counts(series: HourlySeries, profile: np.ndarray, settings: TrendSettings) -> np.ndarray:
+def expected_counts(
+    series: HourlySeries, profile: np.ndarray, settings: TrendSettings
+) -> np.ndarray:
     window = settings.baseline_days * 24
     counts = series.counts.astype(float)
     slots = np.array([_hour_of_week(series.time(i)) for i in range(len(counts))])
@@ -78,8 +83,8 @@ def expected_counts(series: HourlySeries, profile: np.ndarray, settings: TrendSe
     expected = np.empty(len(counts))
     for i in range(len(counts)):
         lo = max(0, i - window)
-        if i - lo < 24:  # less than a day of history: assume the floor
-            expected[i] = settings.floor_rate
+        if i - lo < 24:  # less than a day of history in the window: no judgement yet
+            expected[i] = np.nan
             continue
         level = (cumulative[i] - cumulative[lo]) / max(cumulative_w[i] - cumulative_w[lo], 1e-9)
         expected[i] = max(settings.floor_rate, level * weights[i])
@@ -87,13 +92,15 @@ def expected_counts(series: HourlySeries, profile: np.ndarray, settings: TrendSe
 
 
 def surprise(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """-log10 P(X ≥ observed) under Poisson(expected), elementwise."""
-    log_sf = poisson.logsf(observed - 1, expected)
-    return np.where(observed > 0, -log_sf / np.log(10), 0.0)
+    """-log10 P(X ≥ observed) under Poisson(expected), elementwise; 0 where unknown (NaN)."""
+    known = np.isfinite(expected)
+    log_sf = poisson.logsf(observed - 1, np.where(known, expected, 1.0))
+    return np.where((observed > 0) & known, -log_sf / np.log(10), 0.0)
 
 
-def detect(series: HourlySeries, profile: np.ndarray, settings: TrendSettings) -> tuple[
-        list[Detection], np.ndarray]:  # fmt: skip
+def detect(
+    series: HourlySeries, profile: np.ndarray, settings: TrendSettings
+) -> tuple[list[Detection], np.ndarray]:
     """Spike episodes in ``series`` and the per-hour scores."""
     expected = expected_counts(series, profile, settings)
     scores = surprise(series.counts, expected)
@@ -108,8 +115,16 @@ def detect(series: HourlySeries, profile: np.ndarray, settings: TrendSettings) -
         while j + 1 < n and (flagged[j + 1] or (j + 2 < n and flagged[j + 2])):
             j += 1
         peak = i + int(np.argmax(scores[i : j + 1]))
-        episodes.append(Detection(i, peak, j, float(scores[peak]), int(series.counts[peak]),
-                                  float(expected[peak])))  # fmt: skip
+        episodes.append(
+            Detection(
+                i,
+                peak,
+                j,
+                float(scores[peak]),
+                int(series.counts[peak]),
+                float(np.nan_to_num(expected[peak])),
+            )
+        )
         i = j + 1
     return episodes, scores
 

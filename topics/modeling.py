@@ -30,14 +30,17 @@ class TopicFit:
     outliers_after: int
 
 
-def fit_topics(documents: Sequence[str], embeddings: np.ndarray,
-               settings: TopicModelSettings) -> TopicFit:  # fmt: skip
+def fit_topics(
+    documents: Sequence[str], embeddings: np.ndarray, settings: TopicModelSettings
+) -> TopicFit:
     """Cluster documents into topics; outliers are reassigned to the nearest topic when close."""
     if len(documents) != len(embeddings):
         raise TopicError("documents and embeddings differ in length")
     if len(documents) < max(settings.min_cluster_size * 2, 10):
-        raise TopicError(f"need at least {max(settings.min_cluster_size * 2, 10)} posts to fit "
-                         f"topics, got {len(documents)}")  # fmt: skip
+        raise TopicError(
+            f"need at least {max(settings.min_cluster_size * 2, 10)} posts to fit "
+            f"topics, got {len(documents)}"
+        )
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
     from hdbscan import HDBSCAN
@@ -45,29 +48,48 @@ def fit_topics(documents: Sequence[str], embeddings: np.ndarray,
     from umap import UMAP
 
     docs = [d if d.strip() else "_" for d in documents]
-    vectorizer = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
-                                 min_df=settings.min_df)  # fmt: skip
+    vectorizer = CountVectorizer(
+        tokenizer=str.split, token_pattern=None, lowercase=False, min_df=settings.min_df
+    )
     model = BERTopic(
         embedding_model=None,
         language="multilingual",  # "english" would strip every Thai character
-        umap_model=UMAP(n_neighbors=settings.umap_neighbors, n_components=settings.umap_components,
-                        min_dist=0.0, metric="cosine", random_state=settings.seed),
-        hdbscan_model=HDBSCAN(min_cluster_size=settings.min_cluster_size,
-                              min_samples=settings.min_samples, metric="euclidean",
-                              cluster_selection_method="eom", prediction_data=True),
+        umap_model=UMAP(
+            n_neighbors=settings.umap_neighbors,
+            n_components=settings.umap_components,
+            min_dist=0.0,
+            metric="cosine",
+            random_state=settings.seed,
+        ),
+        hdbscan_model=HDBSCAN(
+            min_cluster_size=settings.min_cluster_size,
+            min_samples=settings.min_samples,
+            metric="euclidean",
+            cluster_selection_method="eom",
+            prediction_data=True,
+        ),
         vectorizer_model=vectorizer,
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         top_n_words=settings.top_n_words,
         calculate_probabilities=False,
-    )  # fmt: skip
+    )
     topics, _ = model.fit_transform(docs, embeddings=embeddings)
     before = sum(1 for t in topics if t == OUTLIER)
     if before and len(set(topics) - {OUTLIER}) > 0:
-        topics = model.reduce_outliers(docs, topics, strategy="embeddings", embeddings=embeddings,
-                                       threshold=settings.outlier_threshold)  # fmt: skip
-        model.update_topics(docs, topics=topics, vectorizer_model=vectorizer,
-                            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-                            top_n_words=settings.top_n_words)  # fmt: skip
+        topics = model.reduce_outliers(
+            docs,
+            topics,
+            strategy="embeddings",
+            embeddings=embeddings,
+            threshold=settings.outlier_threshold,
+        )
+        model.update_topics(
+            docs,
+            topics=topics,
+            vectorizer_model=vectorizer,
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            top_n_words=settings.top_n_words,
+        )
     after = sum(1 for t in topics if t == OUTLIER)
     log.info("topics: %d clusters, outliers %d -> %d", len(set(topics) - {OUTLIER}), before, after)
     keywords: dict[int, list[tuple[str, float]]] = {}

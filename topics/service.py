@@ -16,7 +16,7 @@ import numpy as np
 from domain.models import Category, Keyword, Post, SpikeEpisode, Topic
 from domain.settings import Settings
 from enrich.thai_text import content_tokens
-from storage.base import PostQuery, Store
+from storage.base import Store
 from topics.bursts import (
     Detection,
     HourlySeries,
@@ -69,8 +69,9 @@ class TopicStage:
 
 def build_trends(posts: list[Post], vectors: np.ndarray, settings: Settings) -> TrendsReport:
     """Fit topics on ``posts`` (mutating their ``topic_id``) and score every series."""
-    documents = [" ".join(content_tokens(p.enrichment.tokens)) if p.enrichment else ""
-                 for p in posts]  # fmt: skip
+    documents = [
+        " ".join(content_tokens(p.enrichment.tokens)) if p.enrichment else "" for p in posts
+    ]
     fit = fit_topics(documents, vectors, settings.models.topics)
     for post, topic_id in zip(posts, fit.assignments, strict=True):
         post.topic_id = None if topic_id == OUTLIER else topic_id
@@ -84,44 +85,79 @@ def build_trends(posts: list[Post], vectors: np.ndarray, settings: Settings) -> 
         if post.topic_id is not None:
             by_topic[post.topic_id].append(index)
     topics = [
-        _topic_record(topic_id, [posts[i] for i in rows], vectors[rows], fit.keywords[topic_id],
-                      start=start, hours=hours, profile=profile, settings=settings, as_of=end)
+        _topic_record(
+            topic_id,
+            [posts[i] for i in rows],
+            vectors[rows],
+            fit.keywords[topic_id],
+            start=start,
+            hours=hours,
+            profile=profile,
+            settings=settings,
+            as_of=end,
+        )
         for topic_id, rows in sorted(by_topic.items())
-    ]  # fmt: skip
-    return TrendsReport(topics, _series_spikes(posts, start, hours, profile, settings),
-                        outliers=fit.outliers_after)  # fmt: skip
+    ]
+    return TrendsReport(
+        topics, _series_spikes(posts, start, hours, profile, settings), outliers=fit.outliers_after
+    )
 
 
 def _hourly(posts: Sequence[Post], start: datetime) -> dict[datetime, int]:
-    counts: Counter[datetime] = Counter(hour_floor(p.created_at.astimezone(start.tzinfo))
-                                        for p in posts)  # fmt: skip
+    counts: Counter[datetime] = Counter(
+        hour_floor(p.created_at.astimezone(start.tzinfo)) for p in posts
+    )
     return dict(counts)
 
 
-def _episodes(series: HourlySeries, detections: list[Detection],
-              posts: Sequence[Post]) -> list[SpikeEpisode]:  # fmt: skip
+def _episodes(
+    series: HourlySeries, detections: list[Detection], posts: Sequence[Post]
+) -> list[SpikeEpisode]:
     episodes = []
     for d in detections:
         first, last = series.time(d.start_index), series.time(d.end_index) + timedelta(hours=1)
-        inside = sorted((p for p in posts if first <= p.created_at < last), key=lambda p: p.created_at)
-        episodes.append(SpikeEpisode(start=first, peak=series.time(d.peak_index),
-                                     end=last, score=round(d.score, 3), observed=d.observed,
-                                     expected=round(d.expected, 4),
-                                     post_ids=[p.id for p in inside[:20]]))  # fmt: skip
+        inside = sorted(
+            (p for p in posts if first <= p.created_at < last), key=lambda p: p.created_at
+        )
+        episodes.append(
+            SpikeEpisode(
+                start=first,
+                peak=series.time(d.peak_index),
+                end=last,
+                score=round(d.score, 3),
+                observed=d.observed,
+                expected=round(d.expected, 4),
+                post_ids=[p.id for p in inside[:20]],
+            )
+        )
     return episodes
 
 
-def _topic_record(topic_id: int, posts: list[Post], vectors: np.ndarray,
-                  keywords: list[tuple[str, float]], *, start: datetime, hours: int,
-                  profile: np.ndarray, settings: Settings, as_of: datetime) -> Topic:  # fmt: skip
+def _topic_record(
+    topic_id: int,
+    posts: list[Post],
+    vectors: np.ndarray,
+    keywords: list[tuple[str, float]],
+    *,
+    start: datetime,
+    hours: int,
+    profile: np.ndarray,
+    settings: Settings,
+    as_of: datetime,
+) -> Topic:
     series = series_from_buckets(_hourly(posts, start), start, hours)
     detections, scores = detect(series, profile, settings.trends)
-    current = float(scores[-settings.trends.current_hours:].max()) if len(scores) else 0.0
+    current = float(scores[-settings.trends.current_hours :].max()) if len(scores) else 0.0
     centroid = vectors.mean(axis=0) if len(vectors) else None
-    order = (np.argsort(-(vectors @ centroid), kind="stable") if centroid is not None
-             else np.arange(len(posts)))  # fmt: skip
+    order = (
+        np.argsort(-(vectors @ centroid), kind="stable")
+        if centroid is not None
+        else np.arange(len(posts))
+    )
     sentiments = Counter(p.enrichment.sentiment.label for p in posts if p.enrichment)
-    provinces = Counter(p.enrichment.province for p in posts if p.enrichment and p.enrichment.province)
+    provinces = Counter(
+        p.enrichment.province for p in posts if p.enrichment and p.enrichment.province
+    )
     categories = Counter(p.enrichment.category.label for p in posts if p.enrichment)
     top_words = [w for w, _ in keywords[:4]]
     first_seen = min(p.created_at for p in posts)
@@ -157,8 +193,9 @@ def _status(posts: Sequence[Post], *, first_seen: datetime, as_of: datetime) -> 
     return "stable"
 
 
-def _series_spikes(posts: Sequence[Post], start: datetime, hours: int, profile: np.ndarray,
-                   settings: Settings) -> list[SeriesSpike]:  # fmt: skip
+def _series_spikes(
+    posts: Sequence[Post], start: datetime, hours: int, profile: np.ndarray, settings: Settings
+) -> list[SeriesSpike]:
     groups: dict[tuple[str, str], list[Post]] = defaultdict(list)
     for post in posts:
         e = post.enrichment
@@ -170,7 +207,9 @@ def _series_spikes(posts: Sequence[Post], start: datetime, hours: int, profile: 
             continue
         series = series_from_buckets(_hourly(members, start), start, hours)
         detections, _ = detect(series, profile, settings.trends)
-        found += [SeriesSpike(category, province, ep) for ep in _episodes(series, detections, members)]
+        found += [
+            SeriesSpike(category, province, ep) for ep in _episodes(series, detections, members)
+        ]
     return found
 
 

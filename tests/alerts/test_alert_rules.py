@@ -1,0 +1,72 @@
+"""Alert rules: topic spikes, keyword and category/province volume, cooldown, idempotent ids."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from alerts.service import AlertEvaluator
+from domain.models import AlertRule, Category, SpikeEpisode, Topic
+from tests.conftest import T0, make_post
+
+
+def _topic(score: float, start_offset_h: int = 0) -> Topic:
+    start = T0 + timedelta(hours=start_offset_h)
+    spike = SpikeEpisode(
+        start=start,
+        peak=start,
+        end=start + timedelta(hours=2),
+        score=score,
+        observed=20,
+        expected=0.5,
+        post_ids=["x:1"],
+    )
+    return Topic(
+        topic_id=1,
+        label="ไฟดับ · หาดใหญ่",
+        keywords=[],
+        size=40,
+        first_seen=T0,
+        last_seen=T0,
+        spikes=[spike],
+    )
+
+
+def test_topic_spike_rule_respects_min_score_and_is_stable() -> None:
+    rule = AlertRule(name="spike", kind="topic_spike", min_score=8, recipients=["a@example.org"])
+    evaluator = AlertEvaluator([rule])
+    assert evaluator.evaluate(topics=[_topic(7.9)], posts=[]) == []
+    first = evaluator.evaluate(topics=[_topic(12.0)], posts=[])
+    second = evaluator.evaluate(topics=[_topic(12.0)], posts=[])
+    assert len(first) == 1 and first == second
+    assert first[0].recipients == ["a@example.org"]
+    assert first[0].topic_id == 1 and first[0].observed == 20
+
+
+def test_cooldown_suppresses_repeats() -> None:
+    rule = AlertRule(name="spike", kind="topic_spike", min_score=5, cooldown_minutes=360)
+    topic = _topic(9.0)
+    later = _topic(9.0, start_offset_h=3).spikes[0]
+    much_later = _topic(9.0, start_offset_h=8).spikes[0]
+    topic = topic.model_copy(update={"spikes": [*topic.spikes, later, much_later]})
+    alerts = AlertEvaluator([rule]).evaluate(topics=[topic], posts=[])
+    assert [a.window_start for a in alerts] == [T0, T0 + timedelta(hours=8)]
+
+
+def test_category_province_and_keyword_volume() -> None:
+    posts = [
+        make_post(str(i), "น้ำประปา เค็ม", province="นนทบุรี", created_at=T0 + timedelta(minutes=5 * i))
+        for i in range(9)
+    ]
+    posts += [make_post("other", "น้ำประปา เค็ม", province="สงขลา", created_at=T0)]
+    rule = AlertRule(
+        name="water",
+        kind="category_province",
+        category=Category.water_supply,
+        province="นนทบุรี",
+        threshold=8,
+    )
+    keyword = AlertRule(name="salty", kind="keyword", keyword="เค็ม", threshold=10)
+    alerts = AlertEvaluator([rule, keyword]).evaluate(topics=[], posts=posts)
+    by_rule = {a.rule: a for a in alerts}
+    assert by_rule["water"].observed == 9 and by_rule["water"].window_start == T0
+    assert by_rule["salty"].observed == 10

@@ -1,0 +1,152 @@
+"""The query API over a small populated store (FastAPI TestClient)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from domain.models import Category, Complaint, PostComplaintLink, Topic
+from domain.settings import Settings
+from storage.embedded import EmbeddedStore
+from tests.conftest import T0, make_post
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    store = EmbeddedStore(settings.store.path)
+    posts = [
+        make_post(
+            "1",
+            "น้ำประปาเค็มมาก บางบัวทอง",
+            tokens=["น้ำประปา", "เค็ม", "มาก", "บางบัวทอง"],
+            province="นนทบุรี",
+            created_at=T0,
+        ),
+        make_post(
+            "2",
+            "ไฟดับ หาดใหญ่",
+            tokens=["ไฟดับ", "หาดใหญ่"],
+            province="สงขลา",
+            category=Category.electricity,
+            created_at=T0 + timedelta(hours=2),
+        ),
+    ]
+    store.upsert_posts(posts)
+    store.save_enrichment(posts, np.eye(2, 4, dtype=np.float32))
+    store.assign_topics({"x:1": 0, "x:2": 1})
+    store.replace_topics(
+        [
+            Topic(
+                topic_id=0,
+                label="น้ำประปา · เค็ม",
+                keywords=[],
+                size=1,
+                first_seen=T0,
+                last_seen=T0,
+                representative_post_ids=["x:1"],
+                spike_score=3.0,
+            ),
+            Topic(
+                topic_id=1,
+                label="ไฟดับ · หาดใหญ่",
+                keywords=[],
+                size=1,
+                first_seen=T0,
+                last_seen=T0,
+                representative_post_ids=["x:2"],
+                spike_score=9.0,
+                status="emerging",
+            ),
+        ]
+    )
+    store.upsert_complaints(
+        [
+            Complaint(
+                complaint_id="1111-2569-000001",
+                filed_at=T0,
+                channel="hotline_1111",
+                category=Category.water_supply,
+                province="นนทบุรี",
+                subject="น้ำประปาเค็ม",
+            )
+        ]
+    )
+    store.replace_links(
+        [
+            PostComplaintLink(
+                post_id="x:1",
+                complaint_id="1111-2569-000001",
+                score=0.93,
+                explanation="same province (นนทบุรี)",
+            )
+        ]
+    )
+    with TestClient(create_app(settings, store)) as test_client:
+        yield test_client
+    store.close()
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body == {"status": "ok", "store": "embedded", "posts": 2, "topics": 2}
+
+
+def test_thai_search_tokenises_the_query(client: TestClient) -> None:
+    response = client.get("/v1/posts/search", params={"q": "น้ำประปาเค็ม"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 1
+    hit = body["hits"][0]
+    assert hit["id"] == "x:1" and hit["province"] == "นนทบุรี" and hit["topic_id"] == 0
+    assert hit["created_at_bangkok"] == "2026-11-01 09:00 (Asia/Bangkok)"
+
+
+def test_search_filters_and_validation(client: TestClient) -> None:
+    assert client.get("/v1/posts/search", params={"category": "electricity"}).json()["total"] == 1
+    assert (
+        client.get("/v1/posts/search", params={"province": "สงขลา"}).json()["hits"][0]["id"]
+        == "x:2"
+    )
+    bad = client.get("/v1/posts/search", params={"category": "weather"})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert bad.json()["detail"].startswith("category:")
+
+
+def test_topics_list_and_detail(client: TestClient) -> None:
+    listed = client.get("/v1/topics").json()
+    assert [t["topic_id"] for t in listed["topics"]] == [1, 0]
+    assert [
+        t["topic_id"]
+        for t in client.get("/v1/topics", params={"status": "emerging"}).json()["topics"]
+    ] == [1]
+    detail = client.get("/v1/topics/0", params={"interval": "hour"}).json()
+    assert detail["topic"]["label"] == "น้ำประปา · เค็ม"
+    assert detail["timeline"] == [{"time": "2026-11-01T09:00:00+07:00", "count": 1}]
+    assert [p["id"] for p in detail["representative_posts"]] == ["x:1"]
+    missing = client.get("/v1/topics/99")
+    assert missing.status_code == 404 and missing.json()["title"] == "Not Found"
+
+
+def test_related_posts_for_complaint(client: TestClient) -> None:
+    body = client.get("/v1/complaints/1111-2569-000001/related-posts").json()
+    assert body["complaint"]["subject"] == "น้ำประปาเค็ม"
+    assert [(r["post"]["id"], r["score"]) for r in body["related"]] == [("x:1", 0.93)]
+    assert client.get("/v1/complaints/nope/related-posts").status_code == 404
+
+
+def test_openapi_lists_the_routes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/health",
+        "/v1/posts/search",
+        "/v1/topics",
+        "/v1/topics/{topic_id}",
+        "/v1/complaints/{complaint_id}/related-posts",
+    ):
+        assert path in paths

@@ -1,0 +1,135 @@
+"""End to end: the pipeline on a slice of the bundled sample, then the API over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from domain.settings import Settings, load_settings
+from enrich.embeddings import build_embedder
+from pipeline.jobs import Pipeline, PipelineSummary
+from storage.embedded import EmbeddedStore
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
+SAMPLE = REPO / "sample_data"
+
+
+def _slice(tmp: Path) -> tuple[Path, Path]:
+    """Posts from 5 Nov onwards (all planted bursts) plus every malformed line."""
+    lines = (SAMPLE / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+    kept = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            kept.append(line)
+            continue
+        created = record.get("created_at") if isinstance(record, dict) else None
+        if not isinstance(created, str) or created >= "2026-11-05" or "text" not in record:
+            kept.append(line)
+    posts = tmp / "posts.jsonl"
+    posts.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return posts, SAMPLE / "complaints.jsonl"
+
+
+@pytest.fixture(scope="module")
+def run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, PipelineSummary, PipelineSummary]]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    settings = load_settings(store={"backend": "embedded", "path": str(tmp / "siang.db")})
+    posts, complaints = _slice(tmp)
+    embedder = build_embedder(settings.models.embedder)
+    store = EmbeddedStore(settings.store.path)
+    first = Pipeline(settings, store, embedder, show_progress=False).run(
+        posts=posts, complaints=complaints
+    )
+    second = Pipeline(settings, store, embedder, show_progress=False).run(
+        posts=posts, complaints=complaints
+    )
+    store.close()
+    yield settings, first, second
+
+
+def test_first_run_builds_everything(
+    run: tuple[Settings, PipelineSummary, PipelineSummary],
+) -> None:
+    _, first, _ = run
+    truth = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
+    assert first.ingest.quarantined == len(truth["malformed"]) == 6
+    assert first.posts == first.ingest.counts.created > 1000
+    assert first.enriched == first.posts
+    assert len(first.topics) >= 5
+    assert first.links > 0
+    assert any(t.spikes for t in first.topics)
+    assert first.alerts_new == len(first.alerts) > 0
+
+
+def test_rerun_changes_nothing(run: tuple[Settings, PipelineSummary, PipelineSummary]) -> None:
+    _, first, second = run
+    assert second.ingest.counts.created == second.ingest.counts.updated == 0
+    assert second.ingest.counts.unchanged == first.posts
+    assert second.posts == first.posts
+    assert second.enriched == 0
+    assert second.complaints.unchanged == first.complaints.total
+    assert [t.model_dump() for t in second.topics] == [t.model_dump() for t in first.topics]
+    assert second.links == first.links
+    assert second.alerts_new == 0
+
+
+@pytest.fixture(scope="module")
+def server(run: tuple[Settings, PipelineSummary, PipelineSummary]) -> Iterator[str]:
+    settings, _, _ = run
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not instance.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("API server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_api_over_http(server: str, run: tuple[Settings, PipelineSummary, PipelineSummary]) -> None:
+    _, first, _ = run
+    with httpx.Client(base_url=server, timeout=30) as http:
+        health = http.get("/health").json()
+        assert health["status"] == "ok" and health["posts"] == first.posts
+        found = http.get("/v1/posts/search", params={"q": "ไฟดับ", "limit": 5}).json()
+        assert found["total"] > 0
+        assert all("ไฟดับ" in hit["text"] or "ไฟ" in hit["text"] for hit in found["hits"])
+        topics = http.get("/v1/topics").json()["topics"]
+        assert len(topics) == len(first.topics)
+        detail = http.get(f"/v1/topics/{topics[0]['topic_id']}").json()
+        assert sum(point["count"] for point in detail["timeline"]) == topics[0]["size"]
+        linked = next(iter({a for a in _linked_complaints(server)}))
+        related = http.get(f"/v1/complaints/{linked}/related-posts").json()
+        assert related["related"] and related["related"][0]["explanation"]
+
+
+def _linked_complaints(server: str) -> set[str]:
+    truth = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
+    found = set()
+    with httpx.Client(base_url=server, timeout=30) as http:
+        for complaint_id in sorted({link["complaint_id"] for link in truth["links"]}):
+            if http.get(f"/v1/complaints/{complaint_id}/related-posts").json().get("related"):
+                found.add(complaint_id)
+    assert found, "no complaint of the sample got a related post"
+    return found

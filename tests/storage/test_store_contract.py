@@ -1,0 +1,209 @@
+"""The store contract: every backend must pass these (issue 3 adds Elasticsearch)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from domain.models import Alert, Category, Complaint, PostComplaintLink, QuarantinedRecord, Topic
+from storage.base import Page, PostQuery, Store
+from storage.embedded import EmbeddedStore
+from tests.conftest import T0, make_post
+
+
+@pytest.fixture(params=["embedded"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    backend = EmbeddedStore(tmp_path / "contract.db")
+    yield backend
+    backend.close()
+
+
+def _seed(store: Store) -> None:
+    posts = [
+        make_post("1", "น้ำประปา เค็ม บางบัวทอง", province="นนทบุรี", created_at=T0),
+        make_post("2", "น้ำประปา ขุ่น ปากเกร็ด", province="นนทบุรี", created_at=T0 + timedelta(hours=1)),
+        make_post(
+            "3",
+            "ไฟดับ หาดใหญ่",
+            province="สงขลา",
+            category=Category.electricity,
+            created_at=T0 + timedelta(hours=1, minutes=30),
+        ),
+        make_post(
+            "4",
+            "กิน ส้มตำ อร่อย",
+            sentiment="positive",
+            category=Category.none,
+            created_at=T0 + timedelta(days=1),
+        ),
+        make_post(
+            "5",
+            "ไฟดับ อีกแล้ว",
+            platform="pantip",
+            province="สงขลา",
+            category=Category.electricity,
+            created_at=T0 + timedelta(days=1, hours=2),
+        ),
+    ]
+    store.upsert_posts([p.model_copy(update={"enrichment": None}) for p in posts])
+    vectors = np.eye(5, 4, dtype=np.float32)
+    vectors[4] = [0.0, 0.0, 0.6, 0.8]
+    store.save_enrichment(posts, vectors)
+
+
+def test_upsert_is_idempotent_by_id(store: Store) -> None:
+    posts = [make_post(str(i), enriched=False) for i in range(3)]
+    first = store.upsert_posts(posts)
+    again = store.upsert_posts(posts)
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert store.count_posts() == 3
+
+
+def test_unchanged_reingest_keeps_enrichment_and_edit_clears_it(store: Store) -> None:
+    _seed(store)
+    raw = store.get_post("x:1")
+    assert raw is not None and raw.enrichment is not None
+    store.upsert_posts(
+        [raw.model_copy(update={"enrichment": None, "collected_at": T0 + timedelta(days=3)})]
+    )
+    kept = store.get_post("x:1")
+    assert kept is not None and kept.enrichment is not None
+    counts = store.upsert_posts([raw.model_copy(update={"text": "แก้ไขแล้ว", "enrichment": None})])
+    assert counts.updated == 1
+    edited = store.get_post("x:1")
+    assert edited is not None and edited.enrichment is None and edited.text == "แก้ไขแล้ว"
+    assert [p.id for p in store.iter_posts(unenriched=True)] == ["x:1"]
+
+
+def test_save_enrichment_twice_changes_nothing(store: Store) -> None:
+    _seed(store)
+    posts = sorted(store.iter_posts(), key=lambda p: p.id)
+    vectors = store.post_vectors([p.id for p in posts])
+    assert store.save_enrichment(posts, vectors) == 0
+
+
+def test_full_text_search_matches_every_thai_token(store: Store) -> None:
+    _seed(store)
+    assert {p.id for p in store.search_posts(PostQuery(terms=("น้ำประปา",))).posts} == {"x:1", "x:2"}
+    assert [p.id for p in store.search_posts(PostQuery(terms=("น้ำประปา", "เค็ม"))).posts] == ["x:1"]
+    assert store.search_posts(PostQuery(terms=("รถติด",))).total == 0
+
+
+def test_filters(store: Store) -> None:
+    _seed(store)
+
+    def ids(**kwargs: object) -> set[str]:
+        return {p.id for p in store.search_posts(PostQuery(**kwargs), Page(limit=50)).posts}  # type: ignore[arg-type]
+
+    assert ids(province="สงขลา") == {"x:3", "pantip:5"}
+    assert ids(platforms=("pantip",)) == {"pantip:5"}
+    assert ids(sentiment="positive") == {"x:4"}
+    assert ids(category="electricity") == {"x:3", "pantip:5"}
+    assert ids(start=T0 + timedelta(hours=1), end=T0 + timedelta(days=1)) == {"x:2", "x:3"}
+    assert ids(is_grievance=False) == {"x:4"}
+    store.assign_topics({"x:1": 7, "x:2": 7})
+    assert ids(topic_id=7) == {"x:1", "x:2"}
+
+
+def test_sort_and_pagination(store: Store) -> None:
+    _seed(store)
+    newest = store.search_posts(PostQuery(), Page(limit=2, offset=0, sort="newest"))
+    rest = store.search_posts(PostQuery(), Page(limit=10, offset=2, sort="newest"))
+    assert newest.total == 5
+    assert [p.id for p in newest.posts] == ["pantip:5", "x:4"]
+    assert [p.id for p in rest.posts] == ["x:3", "x:2", "x:1"]
+
+
+def test_counts_per_hour_and_day_by_dimension(store: Store) -> None:
+    _seed(store)
+    hourly = store.counts(interval="hour")
+    assert [(b.time.hour, b.count) for b in hourly if b.time] == [(9, 1), (10, 2), (9, 1), (11, 1)]
+    daily = store.counts(interval="day", by="province")
+    assert {(b.time.day, b.key, b.count) for b in daily if b.time} == {
+        (1, "นนทบุรี", 2),
+        (1, "สงขลา", 1),
+        (2, None, 1),
+        (2, "สงขลา", 1),
+    }
+    by_sentiment = {b.key: b.count for b in store.counts(by="sentiment")}
+    assert by_sentiment == {"negative": 4, "positive": 1}
+    by_category = {b.key: b.count for b in store.counts(by="category")}
+    assert by_category == {"electricity": 2, "none": 1, "water_supply": 2}
+    # Day buckets follow Asia/Bangkok: 23:30 Bangkok on 1 Nov is still 1 Nov.
+    late = make_post("late", created_at=T0.replace(hour=23, minute=30), enriched=False)
+    store.upsert_posts([late])
+    days = {b.time.day: b.count for b in store.counts(interval="day") if b.time}
+    assert days[1] == 4
+    assert all(b.time.utcoffset() == timedelta(hours=7) for b in hourly if b.time)
+
+
+def test_nearest_neighbours_with_filters(store: Store) -> None:
+    _seed(store)
+    query = np.array([0.0, 0.0, 0.6, 0.8], dtype=np.float32)
+    top = store.nearest_posts(query, k=2)
+    assert [pid for pid, _ in top] == ["pantip:5", "x:4"]
+    assert top[0][1] == pytest.approx(1.0)
+    filtered = store.nearest_posts(query, k=2, query=PostQuery(province="นนทบุรี"))
+    assert {pid for pid, _ in filtered} == {"x:1", "x:2"}
+
+
+def test_complaints_topics_links_alerts_quarantine(store: Store) -> None:
+    complaint = Complaint(
+        complaint_id="1111-1",
+        filed_at=T0,
+        channel="hotline_1111",
+        category=Category.water_supply,
+        province="นนทบุรี",
+        subject="น้ำเค็ม",
+    )
+    assert store.upsert_complaints([complaint]).created == 1
+    assert store.upsert_complaints([complaint]).unchanged == 1
+    assert store.get_complaint("1111-1") == complaint
+
+    topic = Topic(
+        topic_id=3,
+        label="น้ำประปา · เค็ม",
+        keywords=[],
+        size=2,
+        first_seen=T0,
+        last_seen=T0,
+        spike_score=9.5,
+    )
+    store.replace_topics([topic])
+    store.replace_topics([topic])
+    assert store.list_topics() == [topic]
+    assert store.get_topic(3) == topic and store.get_topic(4) is None
+
+    link = PostComplaintLink(post_id="x:1", complaint_id="1111-1", score=0.9, explanation="same")
+    store.replace_links([link, link])
+    assert store.links_for_complaint("1111-1") == [link]
+    assert store.links_for_post("x:1") == [link]
+    assert store.count_links() == 1
+
+    alert = Alert(
+        alert_id="a1",
+        rule="r",
+        kind="topic_spike",
+        subject="s",
+        triggered_at=T0,
+        window_start=T0,
+        score=9.0,
+        observed=10,
+        expected=0.5,
+    )
+    assert store.add_alerts([alert]) == 1
+    assert store.add_alerts([alert]) == 0
+    assert store.list_alerts() == [alert]
+
+    bad = QuarantinedRecord(
+        stage="ingest", source="f", reason="line 3: bad", payload="{", received_at=T0
+    )
+    assert store.quarantine([bad]) == 1
+    assert store.quarantine([bad]) == 0
+    assert store.count_quarantine(stage="ingest") == 1
+    assert store.list_quarantine() == [bad]

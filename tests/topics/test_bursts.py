@@ -1,0 +1,70 @@
+"""Spike detection on hourly series."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from domain.settings import TrendSettings
+from tests.conftest import T0
+from topics.bursts import HourlySeries, detect, expected_counts, surprise, week_profile
+
+START = T0.replace(hour=0)
+
+
+def _series(counts: list[int]) -> HourlySeries:
+    return HourlySeries(START, np.array(counts, dtype=np.int64))
+
+
+def test_surprise_is_poisson_tail() -> None:
+    # P(X >= 3 | λ=1) = 1 - e^-1 (1 + 1 + 1/2) = 0.0803 -> 1.095
+    assert surprise(np.array([3]), np.array([1.0]))[0] == pytest.approx(1.0952, abs=1e-3)
+    assert surprise(np.array([0]), np.array([1.0]))[0] == 0.0
+
+
+def test_quiet_topic_jumping_within_hours_is_flagged_at_its_start() -> None:
+    rng = np.random.default_rng(0)
+    counts = list(rng.poisson(0.2, size=24 * 10))
+    burst_at = len(counts)
+    counts += [12, 30, 25, 10, 4, *rng.poisson(0.2, size=24)]
+    settings = TrendSettings()
+    flat = np.ones(168)
+    episodes, scores = detect(_series(counts), flat, settings)
+    assert len(episodes) == 1
+    episode = episodes[0]
+    assert episode.start_index == burst_at
+    assert episode.peak_index == burst_at + 1
+    assert episode.observed == 30
+    assert scores[burst_at] >= settings.min_score
+
+
+def test_steady_busy_series_raises_no_alarm() -> None:
+    rng = np.random.default_rng(1)
+    counts = list(rng.poisson(8.0, size=24 * 21))
+    episodes, _ = detect(_series(counts), np.ones(168), TrendSettings())
+    assert episodes == []
+
+
+def test_baseline_knows_time_of_day() -> None:
+    # Every day: 1 post/h at night, 10 posts/h from 18:00 to 21:59.
+    day = [1] * 18 + [10] * 4 + [1] * 2
+    counts = day * 14
+    total = _series(counts)
+    profile = week_profile(total)
+    expected = expected_counts(total, profile, TrendSettings())
+    evening = START + timedelta(days=13, hours=19)
+    night = START + timedelta(days=13, hours=3)
+    idx = {t: int((t - START).total_seconds() // 3600) for t in (evening, night)}
+    assert expected[idx[evening]] == pytest.approx(10, rel=0.2)
+    assert expected[idx[night]] == pytest.approx(1, rel=0.3)
+    episodes, _ = detect(total, profile, TrendSettings())
+    assert episodes == []  # the evening peak is routine, not a spike
+
+
+def test_minimum_volume_is_respected() -> None:
+    counts = [0] * 24 * 8 + [4] + [0] * 5
+    settings = TrendSettings(min_count=5)
+    assert detect(_series(counts), np.ones(168), settings)[0] == []
+    assert len(detect(_series(counts), np.ones(168), TrendSettings(min_count=3))[0]) == 1
