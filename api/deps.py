@@ -12,15 +12,15 @@ from storage.base import Store
 
 
 def get_store(request: Request) -> Store:
-    return request.app.state.store  # type: ignore[no-any-return]
+    return request.app.state.store
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_tokenizer(request: Request) -> ThaiTokenizer:
-    return request.app.state.tokenizer  # type: ignore[no-any-return]
+    return request.app.state.tokenizer
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,10 +160,10 @@ def _view(post: Post) -> _PostView:
     )
 
 
-def _idf(documents: Sequence[frozenset[str]] | object) -> dict[str, float]:
+def _idf(documents: Iterable[frozenset[str]]) -> dict[str, float]:
     counts: Counter[str] = Counter()
     total = 0
-    for words in documents:  # type: ignore[attr-defined]
+    for words in documents:
         counts.update(words)
         total += 1
     return {w: math.log((1 + total) / (1 + n)) + 1.0 for w, n in counts.items()}

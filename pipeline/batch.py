@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from domain.models import QuarantinedRecord
 from domain.settings import Settings
@@ -134,7 +135,7 @@ def trends_file(
     """One line per detected spike, strongest first."""
     pipeline, read = _load(settings, embedder, posts, show_progress)
     report = pipeline.topics()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for topic in report.topics:
         for spike in topic.spikes:
             rows.append(

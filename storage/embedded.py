@@ -493,7 +493,9 @@ class _Transaction:
 
 
 def _where(query: PostQuery) -> tuple[str, list[Any], str]:
-    clauses, params, join = ["1=1"], [], ""
+    clauses: list[str] = ["1=1"]
+    params: list[Any] = []
+    join = ""
     if query.terms:
         join = "JOIN posts_fts ON posts_fts.id = p.id"
         clauses.append("posts_fts MATCH ?")

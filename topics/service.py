@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from domain.models import Category, Keyword, Post, SpikeEpisode, Topic
+from domain.models import Category, Keyword, Post, SpikeEpisode, Topic, TopicStatus
 from domain.settings import Settings
 from enrich.thai_text import content_tokens
 from storage.base import Store
@@ -179,7 +179,7 @@ def _topic_record(
     )
 
 
-def _status(posts: Sequence[Post], *, first_seen: datetime, as_of: datetime) -> str:
+def _status(posts: Sequence[Post], *, first_seen: datetime, as_of: datetime) -> TopicStatus:
     day = timedelta(days=1)
     last_day = sum(1 for p in posts if p.created_at > as_of - day)
     span_days = max((as_of - first_seen) / day, 1.0)
