@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/siang demo
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest
+	PYTHON=$(PY) services/test.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

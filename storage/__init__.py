@@ -10,10 +10,18 @@ def open_store(settings: Settings) -> Store:
     """The configured backend; clients are built here, at the edge, and passed in."""
     if settings.store.backend == "embedded":
         return EmbeddedStore(settings.store.path)
-    raise ConfigError(
-        "store.backend: the elasticsearch backend is not available in this build",
-        key="store.backend",
-    )
+    if settings.store.backend == "elasticsearch":
+        from storage.elasticsearch import ElasticsearchStore, build_client
+
+        es = settings.elasticsearch
+        client = build_client(
+            es.hosts,
+            username=es.username,
+            password=es.password.get_secret_value() if es.password else None,
+            ca_certs=str(es.ca_certs) if es.ca_certs else None,
+        )
+        return ElasticsearchStore(client, prefix=es.index_prefix)
+    raise ConfigError(f"store.backend: unknown backend {settings.store.backend!r}", key="store.backend")
 
 
 __all__ = [

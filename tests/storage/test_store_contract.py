@@ -15,8 +15,11 @@ from storage.embedded import EmbeddedStore
 from tests.conftest import T0, make_post
 
 
-@pytest.fixture(params=["embedded"])
+@pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.integration)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "elasticsearch":
+        yield request.getfixturevalue("es_store")
+        return
     backend = EmbeddedStore(tmp_path / "contract.db")
     yield backend
     backend.close()

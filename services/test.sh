@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The test command behind `make test`: start the real services the tests need, run every
+# test (unit and integration), stop the services whatever happened, exit with pytest's code.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-.venv/bin/python}"
+export SIANG_ES_ENV_FILE="${SIANG_ES_ENV_FILE:-/tmp/siang-es-test.env}"
+
+cleanup() { services/elasticsearch.sh stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT INT TERM
+
+if ! services/elasticsearch.sh start; then
+  echo "make test: the Elasticsearch test node could not start (see above)" >&2
+  exit 1
+fi
+set -a; source "$SIANG_ES_ENV_FILE"; set +a
+
+"$PYTHON" -m pytest "$@"
+status=$?
+if [[ $status -eq 5 ]]; then
+  echo "make test: pytest collected no tests" >&2
+fi
+exit $status

@@ -1,0 +1,101 @@
+"""Install Siang's Elasticsearch index templates (``siang es setup``).
+
+Templates live as JSON under ``index_templates/`` (component first, then composable). The
+file names carry the default prefix ``siang``; ``{prefix}`` in index patterns and the
+``siang-`` names are rewritten for the configured prefix, and the embedding dimension is
+set from the configured embedder. Installing is idempotent: a template whose rendered body
+equals what the cluster holds is left alone and reported as unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "index_templates"
+
+
+@dataclass
+class SetupReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def load_templates(*, prefix: str = "siang", dims: int = 512,
+                   root: Path = TEMPLATES) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(component templates, composable templates) by name, rendered for ``prefix``/``dims``."""
+    component = {_name(p, prefix): _render(p, prefix, dims) for p in sorted((root / "component").glob("*.json"))}
+    composable = {_name(p, prefix): _render(p, prefix, dims) for p in sorted((root / "composable").glob("*.json"))}
+    return component, composable
+
+
+def _name(path: Path, prefix: str) -> str:
+    return path.stem.replace("siang", prefix, 1)
+
+
+def _render(path: Path, prefix: str, dims: int) -> dict[str, Any]:
+    body = json.loads(path.read_text(encoding="utf-8"))
+    if "composed_of" in body:
+        body["composed_of"] = [n.replace("siang", prefix, 1) for n in body["composed_of"]]
+        body["index_patterns"] = [p.format(prefix=prefix) for p in body["index_patterns"]]
+        aliases = body.get("template", {}).get("aliases")
+        if aliases:
+            body["template"]["aliases"] = {a.format(prefix=prefix): v for a, v in aliases.items()}
+    properties = body.get("template", {}).get("mappings", {}).get("properties", {})
+    if "embedding" in properties:
+        properties["embedding"]["dims"] = dims
+    return body
+
+
+def install_templates(client: Elasticsearch, *, prefix: str = "siang", dims: int = 512) -> SetupReport:
+    """Create or update every template; components first so composables can refer to them."""
+    component, composable = load_templates(prefix=prefix, dims=dims)
+    report = SetupReport()
+    for name, body in component.items():
+        try:
+            current = client.cluster.get_component_template(name=name)["component_templates"][0][
+                "component_template"]
+        except NotFoundError:
+            current = None
+        if current is not None and _same(current, body):
+            report.unchanged.append(name)
+            continue
+        client.cluster.put_component_template(name=name, **body)
+        (report.updated if current is not None else report.created).append(name)
+    for name, body in composable.items():
+        try:
+            current = client.indices.get_index_template(name=name)["index_templates"][0]["index_template"]
+        except NotFoundError:
+            current = None
+        if current is not None and _same(current, body):
+            report.unchanged.append(name)
+            continue
+        client.indices.put_index_template(name=name, **body)
+        (report.updated if current is not None else report.created).append(name)
+    return report
+
+
+def _same(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Compare by the version in ``_meta`` plus the rendered body the cluster echoes back."""
+    if current.get("_meta") != wanted.get("_meta"):
+        return False
+    return _normalise(current) == _normalise(wanted)
+
+
+def _normalise(body: dict[str, Any]) -> str:
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items() if k not in {"version"}}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return str(value).lower() if isinstance(value, bool | int | float) else value
+
+    return json.dumps(clean(body), sort_keys=True)
+
+
+__all__ = ["TEMPLATES", "SetupReport", "install_templates", "load_templates"]
