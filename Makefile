@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 sample: $(STAMP)
-	$(PY) -m sample_data.generate
+	$(PY) -m sample_data.synth
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

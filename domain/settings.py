@@ -54,8 +54,8 @@ class EmbedderSettings(_Section):
 
 class TopicModelSettings(_Section):
     seed: int = 42
-    min_cluster_size: int = Field(15, ge=2)
-    min_samples: int | None = Field(5, ge=1)
+    min_cluster_size: int = Field(40, ge=2)
+    min_samples: int | None = Field(10, ge=1)
     umap_neighbors: int = Field(15, ge=2)
     umap_components: int = Field(5, ge=2)
     min_df: int = Field(1, ge=1)
@@ -96,7 +96,7 @@ class LinkSettings(_Section):
     max_per_complaint: int = Field(50, ge=1)
     weights: dict[str, float] = Field(
         default_factory=lambda: {
-            "bias": -6.0,
+            "bias": -7.0,
             "cosine": 6.0,
             "lexical": 5.0,
             "province": 1.5,
