@@ -24,11 +24,31 @@ START = datetime(2026, 10, 20, tzinfo=BANGKOK)
 DAYS = 30
 # Relative posting volume per hour of day (quiet 01–06, peaks at lunch and evening).
 RHYTHM = [3, 2, 1, 1, 1, 1, 2, 4, 6, 6, 6, 7, 9, 8, 6, 6, 6, 7, 9, 11, 12, 12, 9, 6]
-PLATFORMS = [("x", 35), ("facebook", 25), ("pantip", 15), ("youtube", 10),
-             ("news_comment", 10), ("bluesky", 5)]
+PLATFORMS = [
+    ("x", 35),
+    ("facebook", 25),
+    ("pantip", 15),
+    ("youtube", 10),
+    ("news_comment", 10),
+    ("bluesky", 5),
+]
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-NAMES = ["สมชาย", "สมหญิง", "น้องฝน", "พี่ต้น", "แม่บ้านใจดี", "มนุษย์เงินเดือน", "ลุงแดง",
-         "ป้าศรี", "เด็กช่าง", "คนรักแมว", "ชาวนนท์", "หนุ่มโคราช", "สาวหาดใหญ่", "ติ่งเกา"]
+NAMES = [
+    "สมชาย",
+    "สมหญิง",
+    "น้องฝน",
+    "พี่ต้น",
+    "แม่บ้านใจดี",
+    "มนุษย์เงินเดือน",
+    "ลุงแดง",
+    "ป้าศรี",
+    "เด็กช่าง",
+    "คนรักแมว",
+    "ชาวนนท์",
+    "หนุ่มโคราช",
+    "สาวหาดใหญ่",
+    "ติ่งเกา",
+]
 
 
 @dataclass
@@ -51,14 +71,18 @@ class Generator:
     # building blocks -------------------------------------------------------------------
     def moment(self, day: int) -> datetime:
         hour = self.rng.choices(range(24), weights=RHYTHM)[0]
-        return START + timedelta(days=day, hours=hour, minutes=self.rng.randrange(60),
-                                 seconds=self.rng.randrange(60))
+        return START + timedelta(
+            days=day, hours=hour, minutes=self.rng.randrange(60), seconds=self.rng.randrange(60)
+        )
 
     def place(self, province: str | None = None) -> tuple[dict[str, Any], str, str]:
         """(place entry, district, the words used in the post)."""
         places = self.book["places"]
-        entry = next(p for p in places if p["province"] == province) if province else \
-            self.rng.choice(places)
+        entry = (
+            next(p for p in places if p["province"] == province)
+            if province
+            else self.rng.choice(places)
+        )
         district = self.rng.choice(entry["districts"])
         style = self.rng.random()
         if style < 0.45:
@@ -69,13 +93,15 @@ class Generator:
             words = self.rng.choice(entry["names"])
         return entry, district, words
 
-    def fill(self, template: str, *, sentiment: str, category: str | None, where: str,
-             district: str = "") -> str:
+    def fill(
+        self, template: str, *, sentiment: str, category: str | None, where: str, district: str = ""
+    ) -> str:
         cat = self.book["categories"].get(category or "", {})
         text = template.format(
-            place=where, d=district or where,
+            place=where,
+            d=district or where,
             emo=self.rng.choice(self.book["emoji"][sentiment]),
-            tag=self.rng.choice(cat.get("tags", [""]) + [""]),
+            tag=self.rng.choice([*cat.get("tags", [""]), ""]),
             slang=self.rng.choice(self.book["slang"]),
             agency=self.rng.choice(cat.get("agency", ["หน่วยงาน"])),
             when=self.rng.choice(self.book["when"]),
@@ -98,8 +124,10 @@ class Generator:
     def pii(self) -> str:
         kind = self.rng.randrange(4)
         if kind == 0:
-            return f"ติดต่อ 08{self.rng.randint(1, 9)}-{self.rng.randint(100, 999)}-" \
-                   f"{self.rng.randint(1000, 9999)}"
+            return (
+                f"ติดต่อ 08{self.rng.randint(1, 9)}-{self.rng.randint(100, 999)}-"
+                f"{self.rng.randint(1000, 9999)}"
+            )
         if kind == 1:
             return f"อีเมล somchai{self.rng.randint(1, 999)}@example.com"
         if kind == 2:
@@ -107,28 +135,52 @@ class Generator:
             check = (11 - sum(d * (13 - i) for i, d in enumerate(digits)) % 11) % 10
             s = "".join(map(str, digits)) + str(check)
             return f"เลขบัตร {s[0]}-{s[1:5]}-{s[5:10]}-{s[10:12]}-{s[12]}"
-        return f"โอนมาที่บัญชี {self.rng.randint(100, 999)}-{self.rng.randint(0, 9)}-" \
-               f"{self.rng.randint(10000, 99999)}-{self.rng.randint(0, 9)}"
+        return (
+            f"โอนมาที่บัญชี {self.rng.randint(100, 999)}-{self.rng.randint(0, 9)}-"
+            f"{self.rng.randint(10000, 99999)}-{self.rng.randint(0, 9)}"
+        )
 
-    def emit(self, text: str, created: datetime, *, category: str, province: str | None,
-             sentiment: str, platform: str | None = None) -> str:
-        platform = platform or self.rng.choices([p for p, _ in PLATFORMS],
-                                                weights=[w for _, w in PLATFORMS])[0]
+    def emit(
+        self,
+        text: str,
+        created: datetime,
+        *,
+        category: str,
+        province: str | None,
+        sentiment: str,
+        platform: str | None = None,
+    ) -> str:
+        platform = (
+            platform
+            or self.rng.choices([p for p, _ in PLATFORMS], weights=[w for _, w in PLATFORMS])[0]
+        )
         native, url, source = self.identity(platform, category)
         author = self.rng.choice(NAMES) + str(self.rng.randint(1, 400))
         views = self.rng.randint(20, 20000)
         record = {
-            "platform": platform, "native_id": native, "url": url, "author": author,
-            "text": text, "created_at": created.isoformat(), "lang": "th", "source": source,
-            "engagement": {"likes": self.rng.randint(0, views // 10 + 1),
-                           "replies": self.rng.randint(0, 80), "shares": self.rng.randint(0, 50),
-                           "views": views},
+            "platform": platform,
+            "native_id": native,
+            "url": url,
+            "author": author,
+            "text": text,
+            "created_at": created.isoformat(),
+            "lang": "th",
+            "source": source,
+            "engagement": {
+                "likes": self.rng.randint(0, views // 10 + 1),
+                "replies": self.rng.randint(0, 80),
+                "shares": self.rng.randint(0, 50),
+                "views": views,
+            },
             "synthetic": True,
         }
         self.sample.posts.append(record)
         post_id = f"{platform}:{native}"
-        self.sample.truth[post_id] = {"category": category, "province": province,
-                                      "sentiment": sentiment}
+        self.sample.truth[post_id] = {
+            "category": category,
+            "province": province,
+            "sentiment": sentiment,
+        }
         return native
 
     def identity(self, platform: str, category: str) -> tuple[str, str, str]:
@@ -152,8 +204,11 @@ class Generator:
             native = "3l" + "".join(self.rng.choices("abcdefghijklmnopqrstuvwxyz234567", k=11))
             return native, f"https://bsky.app/profile/citizen{n}.bsky.social/post/{native}", query
         native = str(900000 + n)
-        return native, f"https://www.thairath.co.th/news/local/{2700000 + n}#comment-{native}", \
-            "news:thairath"
+        return (
+            native,
+            f"https://www.thairath.co.th/news/local/{2700000 + n}#comment-{native}",
+            "news:thairath",
+        )
 
     # the sample --------------------------------------------------------------------------
     def background(self) -> None:
@@ -163,19 +218,28 @@ class Generator:
                 created = self.moment(day)
                 if self.rng.random() < 0.2:
                     _, _, where = self.place()
-                    text = self.fill(self.rng.choice(self.book["offtopic"]), sentiment="positive",
-                                     category=None, where=where)
+                    text = self.fill(
+                        self.rng.choice(self.book["offtopic"]),
+                        sentiment="positive",
+                        category=None,
+                        where=where,
+                    )
                     self.emit(text, created, category="none", province=None, sentiment="positive")
                     continue
                 category = self.rng.choice(categories)
-                entry, district, where = self.place()
+                entry, _district, where = self.place()
                 if (category, entry["province"]) in self.burst_keys and self.rng.random() < 0.9:
                     continue  # keep the planted bursts' topics quiet beforehand
                 sentiment = self.rng.choices(["negative", "positive", "neutral"], [75, 12, 13])[0]
                 template = self.rng.choice(self.book["categories"][category][sentiment])
                 text = self.fill(template, sentiment=sentiment, category=category, where=where)
-                self.emit(text, created, category=category, province=entry["province"],
-                          sentiment=sentiment)
+                self.emit(
+                    text,
+                    created,
+                    category=category,
+                    province=entry["province"],
+                    sentiment=sentiment,
+                )
 
     def plant_bursts(self) -> None:
         for burst in self.book["bursts"]:
@@ -188,36 +252,63 @@ class Generator:
                     offset = burst["hours"] + self.rng.uniform(0, 36)
                 created = start + timedelta(hours=offset)
                 district = self.rng.choice(burst["districts"])
-                text = self.fill(self.rng.choice(burst["phrases"]), sentiment="negative",
-                                 category=burst["category"], where=district, district=district)
-                native = self.emit(text, created, category=burst["category"],
-                                   province=burst["province"], sentiment="negative")
+                text = self.fill(
+                    self.rng.choice(burst["phrases"]),
+                    sentiment="negative",
+                    category=burst["category"],
+                    where=district,
+                    district=district,
+                )
+                native = self.emit(
+                    text,
+                    created,
+                    category=burst["category"],
+                    province=burst["province"],
+                    sentiment="negative",
+                )
                 ids.append(f"{self.sample.posts[-1]['platform']}:{native}")
-            self.sample.bursts.append({
-                "name": burst["name"], "category": burst["category"], "province": burst["province"],
-                "start": start.isoformat(),
-                "end": (start + timedelta(hours=burst["hours"])).isoformat(), "post_ids": ids})
+            self.sample.bursts.append(
+                {
+                    "name": burst["name"],
+                    "category": burst["category"],
+                    "province": burst["province"],
+                    "start": start.isoformat(),
+                    "end": (start + timedelta(hours=burst["hours"])).isoformat(),
+                    "post_ids": ids,
+                }
+            )
             for k in range(3):
                 filed = start + timedelta(hours=2 + 2 * k, minutes=self.rng.randrange(60))
-                self.complaint(burst["category"], burst["province"],
-                               self.rng.choice(burst["districts"]), filed, spot="")
+                self.complaint(
+                    burst["category"],
+                    burst["province"],
+                    self.rng.choice(burst["districts"]),
+                    filed,
+                    spot="",
+                )
 
-    def complaint(self, category: str, province: str, district: str, filed: datetime, *,
-                  spot: str) -> str:
+    def complaint(
+        self, category: str, province: str, district: str, filed: datetime, *, spot: str
+    ) -> str:
         number = len(self.sample.complaints) + 1
         subject, description = self.book["complaint_templates"][category]
         where = f"{district} จังหวัด{province}" if province != "กรุงเทพมหานคร" else f"เขต{district}"
         detail = f" บริเวณ{spot}" if spot else ""
         record = {
-            "complaint_id": f"1111-2569-{number:06d}", "filed_at": filed.isoformat(),
-            "channel": self.rng.choice(["hotline_1111", "website", "line_oa", "mobile_app",
-                                        "letter", "walk_in"]),
-            "category": category, "agency": self.book["complaint_agencies"][category],
-            "province": province, "district": district,
+            "complaint_id": f"1111-2569-{number:06d}",
+            "filed_at": filed.isoformat(),
+            "channel": self.rng.choice(
+                ["hotline_1111", "website", "line_oa", "mobile_app", "letter", "walk_in"]
+            ),
+            "category": category,
+            "agency": self.book["complaint_agencies"][category],
+            "province": province,
+            "district": district,
             "subject": subject.format(district=where) + detail,
             "description": description.format(district=where + detail),
-            "status": self.rng.choice(["received", "in_progress", "forwarded", "resolved",
-                                       "closed"]),
+            "status": self.rng.choice(
+                ["received", "in_progress", "forwarded", "resolved", "closed"]
+            ),
             "synthetic": True,
         }
         self.sample.complaints.append(record)
@@ -231,8 +322,16 @@ class Generator:
             if (category, entry["province"]) in self.burst_keys:
                 continue
             filed = self.moment(self.rng.randrange(3, DAYS - 3))
-            spot = self.rng.choice([f"ซอย {self.rng.randint(2, 60)}", "หน้าตลาดสด", "หน้าวัด",
-                                    "ข้างโรงเรียน", "หน้าหมู่บ้าน", "ปากซอย"])
+            spot = self.rng.choice(
+                [
+                    f"ซอย {self.rng.randint(2, 60)}",
+                    "หน้าตลาดสด",
+                    "หน้าวัด",
+                    "ข้างโรงเรียน",
+                    "หน้าหมู่บ้าน",
+                    "ปากซอย",
+                ]
+            )
             complaint_id = self.complaint(category, entry["province"], district, filed, spot=spot)
             for _ in range(self.rng.randint(2, 6)):
                 created = filed + timedelta(hours=self.rng.uniform(-72, 120))
@@ -241,45 +340,112 @@ class Generator:
                 if self.rng.random() < 0.3:
                     where += f" {self.rng.choice(entry['names'])}"
                 text = self.fill(template, sentiment="negative", category=category, where=where)
-                native = self.emit(text, created, category=category, province=entry["province"],
-                                   sentiment="negative")
-                self.sample.links.append({"native_id": native,
-                                          "platform": self.sample.posts[-1]["platform"],
-                                          "complaint_id": complaint_id})
+                native = self.emit(
+                    text,
+                    created,
+                    category=category,
+                    province=entry["province"],
+                    sentiment="negative",
+                )
+                self.sample.links.append(
+                    {
+                        "native_id": native,
+                        "platform": self.sample.posts[-1]["platform"],
+                        "complaint_id": complaint_id,
+                    }
+                )
             # A hard negative: same province and category, a different district and problem.
             others = [d for d in entry["districts"] if d != district]
             if others:
                 template = self.rng.choice(self.book["categories"][category]["negative"])
-                text = self.fill(template, sentiment="negative", category=category,
-                                 where=self.rng.choice(others))
-                self.emit(text, filed + timedelta(hours=self.rng.uniform(-24, 48)),
-                          category=category, province=entry["province"], sentiment="negative")
+                text = self.fill(
+                    template, sentiment="negative", category=category, where=self.rng.choice(others)
+                )
+                self.emit(
+                    text,
+                    filed + timedelta(hours=self.rng.uniform(-24, 48)),
+                    category=category,
+                    province=entry["province"],
+                    sentiment="negative",
+                )
 
     def other_complaints(self, total: int = 185) -> None:
         categories = list(self.book["categories"])
         while len(self.sample.complaints) < total:
             entry, district, _ = self.place()
-            self.complaint(self.rng.choice(categories), entry["province"], district,
-                           self.moment(self.rng.randrange(DAYS)), spot="")
+            self.complaint(
+                self.rng.choice(categories),
+                entry["province"],
+                district,
+                self.moment(self.rng.randrange(DAYS)),
+                spot="",
+            )
 
 
 MALFORMED = [
     ("not JSON at all", "{this is not json"),
-    ("missing text", json.dumps({"platform": "x", "native_id": "bad-1",
-                                 "created_at": "2026-11-01T10:00:00+07:00", "synthetic": True})),
-    ("empty text", json.dumps({"platform": "x", "native_id": "bad-2", "text": "  ",
-                               "created_at": "2026-11-01T10:00:00+07:00", "synthetic": True})),
-    ("created_at is not a date", json.dumps({"platform": "x", "native_id": "bad-3",
-                                             "text": "ไฟดับ", "created_at": "เมื่อวาน",
-                                             "synthetic": True}, ensure_ascii=False)),
-    ("created_at has no timezone", json.dumps({"platform": "x", "native_id": "bad-4",
-                                               "text": "น้ำท่วม",
-                                               "created_at": "2026-11-01T10:00:00",
-                                               "synthetic": True}, ensure_ascii=False)),
-    ("platform is not a string", json.dumps({"platform": 7, "native_id": "bad-5",
-                                             "text": "ถนนพัง",
-                                             "created_at": "2026-11-01T10:00:00+07:00",
-                                             "synthetic": True}, ensure_ascii=False)),
+    (
+        "missing text",
+        json.dumps(
+            {
+                "platform": "x",
+                "native_id": "bad-1",
+                "created_at": "2026-11-01T10:00:00+07:00",
+                "synthetic": True,
+            }
+        ),
+    ),
+    (
+        "empty text",
+        json.dumps(
+            {
+                "platform": "x",
+                "native_id": "bad-2",
+                "text": "  ",
+                "created_at": "2026-11-01T10:00:00+07:00",
+                "synthetic": True,
+            }
+        ),
+    ),
+    (
+        "created_at is not a date",
+        json.dumps(
+            {
+                "platform": "x",
+                "native_id": "bad-3",
+                "text": "ไฟดับ",
+                "created_at": "เมื่อวาน",
+                "synthetic": True,
+            },
+            ensure_ascii=False,
+        ),
+    ),
+    (
+        "created_at has no timezone",
+        json.dumps(
+            {
+                "platform": "x",
+                "native_id": "bad-4",
+                "text": "น้ำท่วม",
+                "created_at": "2026-11-01T10:00:00",
+                "synthetic": True,
+            },
+            ensure_ascii=False,
+        ),
+    ),
+    (
+        "platform is not a string",
+        json.dumps(
+            {
+                "platform": 7,
+                "native_id": "bad-5",
+                "text": "ถนนพัง",
+                "created_at": "2026-11-01T10:00:00+07:00",
+                "synthetic": True,
+            },
+            ensure_ascii=False,
+        ),
+    ),
 ]
 
 
@@ -301,18 +467,30 @@ def generate(seed: int = 2569, out_dir: Path = HERE) -> dict[str, int]:
     (out_dir / "posts.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     sample.complaints.sort(key=lambda c: c["complaint_id"])
     (out_dir / "complaints.jsonl").write_text(
-        "".join(json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n" for c in sample.complaints),
-        encoding="utf-8")
+        "".join(
+            json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n" for c in sample.complaints
+        ),
+        encoding="utf-8",
+    )
     truth = {
-        "synthetic": True, "seed": seed,
+        "synthetic": True,
+        "seed": seed,
         "window": {"start": START.isoformat(), "end": (START + timedelta(days=DAYS)).isoformat()},
-        "posts": dict(sorted(sample.truth.items())), "bursts": sample.bursts,
-        "links": sample.links, "malformed": malformed,
+        "posts": dict(sorted(sample.truth.items())),
+        "bursts": sample.bursts,
+        "links": sample.links,
+        "malformed": malformed,
     }
-    (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1,
-                                                   sort_keys=True) + "\n", encoding="utf-8")
-    return {"posts": len(sample.posts), "complaints": len(sample.complaints),
-            "bursts": len(sample.bursts), "links": len(sample.links), "malformed": len(malformed)}
+    (out_dir / "truth.json").write_text(
+        json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return {
+        "posts": len(sample.posts),
+        "complaints": len(sample.complaints),
+        "bursts": len(sample.bursts),
+        "links": len(sample.links),
+        "malformed": len(malformed),
+    }
 
 
 if __name__ == "__main__":
