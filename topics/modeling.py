@@ -60,6 +60,9 @@ def fit_topics(
             min_dist=0.0,
             metric="cosine",
             random_state=settings.seed,
+            # The default spectral initialisation calls ARPACK with an unseeded start vector,
+            # so two fits of the same data differ; PCA initialisation is reproducible.
+            init="pca",
         ),
         hdbscan_model=HDBSCAN(
             min_cluster_size=settings.min_cluster_size,
