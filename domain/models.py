@@ -22,7 +22,15 @@ from pydantic import (
 BANGKOK = "Asia/Bangkok"
 
 Platform = Literal["x", "facebook", "youtube", "bluesky", "pantip", "news_comment", "web"]
-PLATFORMS: tuple[str, ...] = ("x", "facebook", "youtube", "bluesky", "pantip", "news_comment", "web")
+PLATFORMS: tuple[str, ...] = (
+    "x",
+    "facebook",
+    "youtube",
+    "bluesky",
+    "pantip",
+    "news_comment",
+    "web",
+)
 
 
 class Category(StrEnum):
@@ -215,7 +223,9 @@ class AlertRule(_Model):
     keyword: str | None = None
     category: Category | None = None
     province: str | None = None
-    threshold: int = Field(10, ge=1, description="Posts per hour that trigger keyword/category rules.")
+    threshold: int = Field(
+        10, ge=1, description="Posts per hour that trigger keyword/category rules."
+    )
     recipients: list[str] = Field(default_factory=list)
     cooldown_minutes: int = Field(360, ge=0)
 

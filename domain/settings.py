@@ -84,7 +84,9 @@ class TrendSettings(_Section):
     interval: Literal["hour"] = "hour"
     baseline_days: int = Field(7, ge=1, le=60)
     min_count: int = Field(5, ge=1)
-    min_score: float = Field(6.0, ge=0.0, description="Poisson surprise, -log10 p, to flag a spike.")
+    min_score: float = Field(
+        6.0, ge=0.0, description="Poisson surprise, -log10 p, to flag a spike."
+    )
     floor_rate: float = Field(0.05, gt=0.0, description="Expected posts/hour never below this.")
     current_hours: int = Field(24, ge=1)
 

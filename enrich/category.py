@@ -41,8 +41,9 @@ class KeywordCategoryModel:
             hits = 0.0
             for phrase in phrases:
                 n = len(phrase)
-                hits += sum(1 for i in range(len(lowered) - n + 1)
-                            if tuple(lowered[i : i + n]) == phrase) * (1 + 0.5 * (n - 1))  # fmt: skip
+                hits += sum(
+                    1 for i in range(len(lowered) - n + 1) if tuple(lowered[i : i + n]) == phrase
+                ) * (1 + 0.5 * (n - 1))
             if hits:
                 scores[category] = hits
         return scores

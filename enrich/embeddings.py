@@ -71,8 +71,12 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self._model.encode(list(texts), batch_size=self._batch_size,
-                                     normalize_embeddings=True, show_progress_bar=False)  # fmt: skip
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -90,7 +94,9 @@ class CachedEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest() for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items())
+        todo = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items()
+        )
         if todo:
             vectors = self.inner.encode([t for _, t in todo])
             for (key, _), vector in zip(todo, vectors, strict=True):

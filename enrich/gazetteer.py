@@ -42,8 +42,9 @@ class Gazetteer:
         districts: dict[tuple[str, str], Place] = {}
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                place = Place(row["province"], row["district"] or None,
-                              float(row["lat"]), float(row["lon"]))  # fmt: skip
+                place = Place(
+                    row["province"], row["district"] or None, float(row["lat"]), float(row["lon"])
+                )
                 if row["level"] == "province":
                     self.provinces[row["province"]] = place
                 else:
@@ -59,8 +60,9 @@ class Gazetteer:
             province = code_to_province[district.province_code]
             name = district.name_th.removeprefix("เขต").removeprefix("อำเภอ")
             fallback = self.provinces[province]
-            place = districts.get((province, name)) or Place(province, name, fallback.lat,
-                                                             fallback.lon)  # fmt: skip
+            place = districts.get((province, name)) or Place(
+                province, name, fallback.lat, fallback.lon
+            )
             self.districts[name].append(Place(province, name, place.lat, place.lon))
         self.aliases: dict[str, str] = {}
         for alias, province in (aliases or {}).items():
@@ -109,16 +111,23 @@ class Gazetteer:
             if chosen.province in provinces and chosen.province in located:
                 continue
             located[chosen.province] = Location(
-                province=chosen.province, district=chosen.district, lat=chosen.lat,
-                lon=chosen.lon, confidence=max(confidence, provinces.get(chosen.province,
-                                                                          (0, ""))[0]),
+                province=chosen.province,
+                district=chosen.district,
+                lat=chosen.lat,
+                lon=chosen.lon,
+                confidence=max(confidence, provinces.get(chosen.province, (0, ""))[0]),
                 matched=name,
-            )  # fmt: skip
+            )
         for province, (confidence, matched) in provinces.items():
             if province not in located:
                 centre = self.provinces[province]
-                located[province] = Location(province=province, lat=centre.lat, lon=centre.lon,
-                                             confidence=confidence, matched=matched)  # fmt: skip
+                located[province] = Location(
+                    province=province,
+                    lat=centre.lat,
+                    lon=centre.lon,
+                    confidence=confidence,
+                    matched=matched,
+                )
         return sorted(located.values(), key=lambda loc: (-loc.confidence, loc.province))
 
 

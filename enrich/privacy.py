@@ -23,11 +23,14 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _NATIONAL_ID = re.compile(r"(?<!\d)(\d)[- ]?(\d{4})[- ]?(\d{5})[- ]?(\d{2})[- ]?(\d)(?!\d)")
 # Thai bank accounts are 10 digits, usually written xxx-x-xxxxx-x; bare 10 digits need a cue.
 _BANK_GROUPED = re.compile(r"(?<!\d)\d{3}-\d-\d{5}-\d(?!\d)")
-_BANK_CUED = re.compile(r"((?:บัญชี|บช\.?|acc(?:ount)?\.?)\s*(?:เลขที่|no\.?)?\s*:?\s*)(\d{10,12})(?!\d)",
-                        re.IGNORECASE)  # fmt: skip
+_BANK_CUED = re.compile(
+    r"((?:บัญชี|บช\.?|acc(?:ount)?\.?)\s*(?:เลขที่|no\.?)?\s*:?\s*)(\d{10,12})(?!\d)", re.IGNORECASE
+)
 # Mobile 06/08/09 + 8 digits, Bangkok 02 + 7 digits, +66 forms; dashes or spaces allowed.
 _PHONE = re.compile(
-    r"(?<![\d-])(?:\+66[- ]?|0)(?:[689]\d[- ]?\d{3}[- ]?\d{4}|2[- ]?\d{3}[- ]?\d{4}|[3-7]\d[- ]?\d{3}[- ]?\d{3,4})(?![\d-])"
+    r"(?<![\d-])(?:\+66[- ]?|0)"
+    r"(?:[689]\d[- ]?\d{3}[- ]?\d{4}|2[- ]?\d{3}[- ]?\d{4}|[3-7]\d[- ]?\d{3}[- ]?\d{3,4})"
+    r"(?![\d-])"
 )
 
 

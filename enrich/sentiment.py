@@ -12,17 +12,40 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from domain.models import Sentiment
+from domain.models import Sentiment, SentimentLabel
 
 LEXICON = Path(__file__).resolve().parent / "data" / "sentiment_lexicon.txt"
 _NEGATORS = frozenset({"ไม่", "ไม่ได้", "ไม่ค่อย", "มิ", "ไร้", "ไม่มี", "ห้าม"})
 _INTENSIFIERS = frozenset({"มาก", "โคตร", "สุดๆ", "จริงๆ", "เกิน", "สุด", "หนัก", "มากๆ"})
 _EMOJI = {
-    "😡": -2, "🤬": -2, "😭": -1, "😢": -1, "😤": -2, "💢": -1, "😩": -1, "😫": -1,
-    "🙄": -1, "👎": -2, "😠": -2, "😞": -1, "🥲": -1,
-    "👍": 2, "🙏": 1, "😊": 1, "😍": 2, "❤️": 2, "❤": 2, "🥰": 2, "👏": 2, "😀": 1,
-    "😄": 1, "😂": 1, "🤣": 1, "✨": 1, "💯": 1,
-}  # fmt: skip
+    "😡": -2,
+    "🤬": -2,
+    "😭": -1,
+    "😢": -1,
+    "😤": -2,
+    "💢": -1,
+    "😩": -1,
+    "😫": -1,
+    "🙄": -1,
+    "👎": -2,
+    "😠": -2,
+    "😞": -1,
+    "🥲": -1,
+    "👍": 2,
+    "🙏": 1,
+    "😊": 1,
+    "😍": 2,
+    "❤️": 2,
+    "❤": 2,
+    "🥰": 2,
+    "👏": 2,
+    "😀": 1,
+    "😄": 1,
+    "😂": 1,
+    "🤣": 1,
+    "✨": 1,
+    "💯": 1,
+}
 
 
 class SentimentModel(Protocol):
@@ -55,7 +78,7 @@ class LexiconSentiment:
     def raw_score(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> float:
         score = 0.0
         for i, token in enumerate(tokens):
-            polarity = self.lexicon.get(token, _EMOJI.get(token, 0))
+            polarity = float(self.lexicon.get(token, _EMOJI.get(token, 0)))
             if not polarity:
                 continue
             window = tokens[max(0, i - 2) : i]
@@ -74,12 +97,16 @@ class LexiconSentiment:
     def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
         score = self.raw_score(tokens, text=text, emphasis=emphasis)
         # Softmax over (negative, neutral, positive) logits derived from the score.
-        logits = {"negative": -score, "neutral": 1.0, "positive": score}
+        logits: dict[SentimentLabel, float] = {
+            "negative": -score,
+            "neutral": 1.0,
+            "positive": score,
+        }
         peak = max(logits.values())
         exps = {k: math.exp(v - peak) for k, v in logits.items()}
         total = sum(exps.values())
         label = max(exps, key=lambda k: exps[k])
-        return Sentiment(label=label, score=round(exps[label] / total, 4))  # type: ignore[arg-type]
+        return Sentiment(label=label, score=round(exps[label] / total, 4))
 
 
 __all__ = ["LEXICON", "LexiconSentiment", "SentimentModel"]

@@ -66,8 +66,9 @@ class Enricher:
         redacted, pii = redact(text)
         normalized = normalize(redacted)
         tokens = self.tokenizer.tokenize(normalized.text)
-        sentiment = self.sentiment.predict(tokens, text=normalized.text,
-                                           emphasis=normalized.emphasis)  # fmt: skip
+        sentiment = self.sentiment.predict(
+            tokens, text=normalized.text, emphasis=normalized.emphasis
+        )
         category = self.category.predict(tokens)
         return Enrichment(
             tokens=tokens,

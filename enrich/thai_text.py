@@ -34,11 +34,38 @@ _PLACEHOLDER = re.compile(r"^\[[A-Z]+\]$")
 _BE_YEAR = re.compile(r"(?:พ\.ศ\.?\s*)(\d{4})")
 
 SLANG_WORDS: tuple[str, ...] = (
-    "555", "เซ็ง", "ห่วยแตก", "แย่มาก", "ปังมาก", "จุกๆ", "ชิบหาย", "เละเทะ", "ฟินมาก",
-    "โคตร", "เกรียน", "ดราม่า", "ทัวร์ลง", "ตึงมาก", "อิหยัง", "งานเข้า", "เน็ตหลุด",
-    "น้ำไม่ไหล", "ไฟดับ", "น้ำท่วม", "ถนนพัง", "ท่อแตก", "น้ำรอระบาย", "รถติด",
-    "น้ำประปา", "ไฟตก", "ฝุ่นควัน", "กลิ่นเหม็น", "เสียงดัง", "มิจฉาชีพ", "เงินเยียวยา",
-)  # fmt: skip
+    "555",
+    "เซ็ง",
+    "ห่วยแตก",
+    "แย่มาก",
+    "ปังมาก",
+    "จุกๆ",
+    "ชิบหาย",
+    "เละเทะ",
+    "ฟินมาก",
+    "โคตร",
+    "เกรียน",
+    "ดราม่า",
+    "ทัวร์ลง",
+    "ตึงมาก",
+    "อิหยัง",
+    "งานเข้า",
+    "เน็ตหลุด",
+    "น้ำไม่ไหล",
+    "ไฟดับ",
+    "น้ำท่วม",
+    "ถนนพัง",
+    "ท่อแตก",
+    "น้ำรอระบาย",
+    "รถติด",
+    "น้ำประปา",
+    "ไฟตก",
+    "ฝุ่นควัน",
+    "กลิ่นเหม็น",
+    "เสียงดัง",
+    "มิจฉาชีพ",
+    "เงินเยียวยา",
+)
 
 
 @dataclass(frozen=True)
@@ -106,14 +133,19 @@ class ThaiTokenizer:
         return Trie(set(thai_words()) | set(SLANG_WORDS) | self._extra)
 
     def tokenize(self, text: str) -> list[str]:
-        tokens = word_tokenize(text, engine=self.engine, custom_dict=self._trie,
-                               keep_whitespace=False)  # fmt: skip
+        tokens = word_tokenize(
+            text, engine=self.engine, custom_dict=self._trie, keep_whitespace=False
+        )
         return [t.strip() for t in tokens if t.strip() and _is_token(t.strip())]
 
 
 def _is_token(token: str) -> bool:
-    return bool(_WORDLIKE.search(token) or token.isdigit() or _PLACEHOLDER.match(token)
-                or unicodedata.category(token[0]) == "So")  # fmt: skip
+    return bool(
+        _WORDLIKE.search(token)
+        or token.isdigit()
+        or _PLACEHOLDER.match(token)
+        or unicodedata.category(token[0]) == "So"
+    )
 
 
 _STOPWORDS: frozenset[str] = frozenset(thai_stopwords()) | frozenset(

@@ -1,7 +1,7 @@
 """Ingest stage: raw records from collectors (or files) into validated, redacted Posts."""
 
 from ingest.jsonl import Line, parse_lines, read_jsonl, write_jsonl
-from ingest.service import IngestReport, Ingestor, parse_complaint, parse_post
+from ingest.service import Ingestor, IngestReport, parse_complaint, parse_post
 
 __all__ = [
     "IngestReport",

@@ -21,8 +21,20 @@ from enrich.thai_text import parse_thai_datetime
 from ingest.jsonl import Line
 from storage.base import Store, UpsertCounts
 
-_AUTHOR_KEYS = frozenset({"author", "author_id", "username", "user", "handle", "screen_name",
-                          "name", "authorDisplayName", "authorChannelId", "from"})  # fmt: skip
+_AUTHOR_KEYS = frozenset(
+    {
+        "author",
+        "author_id",
+        "username",
+        "user",
+        "handle",
+        "screen_name",
+        "name",
+        "authorDisplayName",
+        "authorChannelId",
+        "from",
+    }
+)
 
 
 @dataclass
@@ -44,7 +56,9 @@ def _timestamp(value: Any, name: str) -> datetime:
         try:
             moment = parse_thai_datetime(value)
         except ValueError as exc:
-            raise RecordError(f"{name} is not an ISO-8601 timestamp: {value!r}", field=name) from exc
+            raise RecordError(
+                f"{name} is not an ISO-8601 timestamp: {value!r}", field=name
+            ) from exc
     else:
         raise RecordError(f"{name} is missing", field=name)
     if moment.tzinfo is None:
@@ -52,8 +66,9 @@ def _timestamp(value: Any, name: str) -> datetime:
     return moment
 
 
-def parse_post(record: dict[str, Any], *, pseudonymizer: Pseudonymizer,
-               collected_at: datetime) -> Post:  # fmt: skip
+def parse_post(
+    record: dict[str, Any], *, pseudonymizer: Pseudonymizer, collected_at: datetime
+) -> Post:
     """Validate one raw record into a Post, or raise ``RecordError`` naming the problem."""
     platform = record.get("platform")
     native_id = record.get("native_id")
@@ -61,7 +76,9 @@ def parse_post(record: dict[str, Any], *, pseudonymizer: Pseudonymizer,
         platform_from_id, native_id = record["post_id"].split(":", 1)
         platform = platform or platform_from_id
     if not isinstance(platform, str):
-        raise RecordError(f"platform must be a string, got {type(platform).__name__}", field="platform")
+        raise RecordError(
+            f"platform must be a string, got {type(platform).__name__}", field="platform"
+        )
     if platform not in PLATFORMS:
         raise RecordError(f"unknown platform {platform!r}", field="platform")
     if not isinstance(native_id, str | int) or not str(native_id).strip():
@@ -74,14 +91,17 @@ def parse_post(record: dict[str, Any], *, pseudonymizer: Pseudonymizer,
     raw = {k: v for k, v in record.items() if k not in _AUTHOR_KEYS and k != "text"}
     try:
         return Post(
-            platform=platform,  # type: ignore[arg-type]
+            platform=platform,
             native_id=str(native_id).strip(),
             url=record.get("url"),
             author=pseudonymizer.pseudonym(platform, str(author)) if author else None,
             text=redacted_text,
             created_at=_timestamp(record.get("created_at"), "created_at"),
-            collected_at=(_timestamp(record["collected_at"], "collected_at")
-                          if record.get("collected_at") else collected_at),  # fmt: skip
+            collected_at=(
+                _timestamp(record["collected_at"], "collected_at")
+                if record.get("collected_at")
+                else collected_at
+            ),
             engagement=record.get("engagement") or {},
             language=record.get("lang") or record.get("language") or "th",
             source=str(record.get("source") or ""),
@@ -109,15 +129,22 @@ def parse_complaint(record: dict[str, Any]) -> Complaint:
 class Ingestor:
     """Validates raw records and writes them to the store in batches."""
 
-    def __init__(self, store: Store, pseudonymizer: Pseudonymizer, *, batch_size: int = 500,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        pseudonymizer: Pseudonymizer,
+        *,
+        batch_size: int = 500,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.store = store
         self.pseudonymizer = pseudonymizer
         self.batch_size = batch_size
         self.clock = clock
 
-    def ingest_lines(self, lines: Iterable[Line], *, source: str,
-                     progress: Callable[[int], None] | None = None) -> IngestReport:  # fmt: skip
+    def ingest_lines(
+        self, lines: Iterable[Line], *, source: str, progress: Callable[[int], None] | None = None
+    ) -> IngestReport:
         """Ingest parsed JSON lines from ``source``; bad lines go to quarantine."""
         report = IngestReport()
         batch: list[Post] = []
@@ -128,14 +155,25 @@ class Ingestor:
             try:
                 if line.error or line.value is None:
                     raise RecordError(line.error or "empty record")
-                batch.append(parse_post(line.value, pseudonymizer=self.pseudonymizer,
-                                        collected_at=now))  # fmt: skip
+                batch.append(
+                    parse_post(line.value, pseudonymizer=self.pseudonymizer, collected_at=now)
+                )
             except RecordError as exc:
-                reason = exc.reason if exc.reason.startswith("line ") else (
-                    f"line {line.number}: {exc.reason}")  # fmt: skip
+                reason = (
+                    exc.reason
+                    if exc.reason.startswith("line ")
+                    else (f"line {line.number}: {exc.reason}")
+                )
                 report.reasons.append(reason)
-                bad.append(QuarantinedRecord(stage="ingest", source=source, reason=reason,
-                                             payload=redact(line.text)[0], received_at=now))  # fmt: skip
+                bad.append(
+                    QuarantinedRecord(
+                        stage="ingest",
+                        source=source,
+                        reason=reason,
+                        payload=redact(line.text)[0],
+                        received_at=now,
+                    )
+                )
             if len(batch) >= self.batch_size:
                 report.counts += self._flush(batch, progress)
         report.counts += self._flush(batch, progress)

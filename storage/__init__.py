@@ -21,7 +21,9 @@ def open_store(settings: Settings) -> Store:
             ca_certs=str(es.ca_certs) if es.ca_certs else None,
         )
         return ElasticsearchStore(client, prefix=es.index_prefix)
-    raise ConfigError(f"store.backend: unknown backend {settings.store.backend!r}", key="store.backend")
+    raise ConfigError(
+        f"store.backend: unknown backend {settings.store.backend!r}", key="store.backend"
+    )
 
 
 __all__ = [

@@ -28,8 +28,13 @@ from storage.embedded import content_hash
 
 log = logging.getLogger(__name__)
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
-_FIELDS: dict[str, str] = {"topic": "topic_id", "province": "province", "sentiment": "sentiment",
-                           "category": "category", "platform": "platform"}
+_FIELDS: dict[str, str] = {
+    "topic": "topic_id",
+    "province": "province",
+    "sentiment": "sentiment",
+    "category": "category",
+    "platform": "platform",
+}
 
 
 class StoreUnavailable(StoreError):
@@ -39,16 +44,25 @@ class StoreUnavailable(StoreError):
 class ElasticsearchStore:
     """Store on an Elasticsearch 8 cluster (client built at the edge and passed in)."""
 
-    def __init__(self, client: Elasticsearch, *, prefix: str = "siang", refresh: bool = True,
-                 max_retries: int = 5, initial_backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        client: Elasticsearch,
+        *,
+        prefix: str = "siang",
+        refresh: bool = True,
+        max_retries: int = 5,
+        initial_backoff: float = 0.5,
+    ) -> None:
         self.client = client
         self.prefix = prefix
         self.refresh = refresh
         self.max_retries = max_retries
         self.initial_backoff = initial_backoff
         self.posts_alias = f"{prefix}-posts"
-        self.index = {name: f"{prefix}-{name}" for name in
-                      ("complaints", "topics", "links", "alerts", "quarantine")}
+        self.index = {
+            name: f"{prefix}-{name}"
+            for name in ("complaints", "topics", "links", "alerts", "quarantine")
+        }
 
     def posts_index(self, created_at: datetime) -> str:
         return f"{self.posts_alias}-{created_at.astimezone(UTC):%Y.%m}"
@@ -64,9 +78,14 @@ class ElasticsearchStore:
         failures: list[dict[str, Any]] = []
         try:
             for ok, item in streaming_bulk(
-                self.client, actions, raise_on_error=False, raise_on_exception=True,
-                max_retries=self.max_retries, initial_backoff=self.initial_backoff,
-                refresh="wait_for" if self.refresh else False, chunk_size=500,
+                self.client,
+                actions,
+                raise_on_error=False,
+                raise_on_exception=True,
+                max_retries=self.max_retries,
+                initial_backoff=self.initial_backoff,
+                refresh="wait_for" if self.refresh else False,
+                chunk_size=500,
             ):
                 if not ok:
                     failures.append(next(iter(item.values())))
@@ -80,8 +99,9 @@ class ElasticsearchStore:
             self._quarantine_failures(failures, stage=stage, actions=actions)
         return failures
 
-    def _quarantine_failures(self, failures: list[dict[str, Any]], *, stage: str,
-                             actions: list[dict[str, Any]]) -> None:
+    def _quarantine_failures(
+        self, failures: list[dict[str, Any]], *, stage: str, actions: list[dict[str, Any]]
+    ) -> None:
         by_id = {a["_id"]: a for a in actions}
         now = datetime.now(UTC)
         records = []
@@ -93,22 +113,34 @@ class ElasticsearchStore:
             reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
             action = by_id.get(failure.get("_id"), {})
             payload = action.get("_source", action.get("doc", {})).get("doc", {})
-            records.append(QuarantinedRecord(stage=stage, source="elasticsearch",
-                                             reason=f"{failure.get('_id')}: {reason}",
-                                             payload=str(payload), received_at=now))
+            records.append(
+                QuarantinedRecord(
+                    stage=stage,
+                    source="elasticsearch",
+                    reason=f"{failure.get('_id')}: {reason}",
+                    payload=str(payload),
+                    received_at=now,
+                )
+            )
         log.warning("%d documents rejected during %s", len(records), stage)
         self.quarantine(records)
 
-    def _existing_posts(self, ids: Sequence[str], *, vectors: bool = False) -> dict[str, dict[str, Any]]:
+    def _existing_posts(
+        self, ids: Sequence[str], *, vectors: bool = False
+    ) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(ids), 1000):
-            chunk = list(ids[start:start + 1000])
+            chunk = list(ids[start : start + 1000])
             try:
                 response = self.client.search(
-                    index=self.posts_alias, query={"ids": {"values": chunk}}, size=len(chunk),
+                    index=self.posts_alias,
+                    query={"ids": {"values": chunk}},
+                    size=len(chunk),
                     source_includes=["content_hash", "doc", "enriched", "topic_id"]
                     + (["embedding"] if vectors else []),
-                    ignore_unavailable=True, allow_no_indices=True)
+                    ignore_unavailable=True,
+                    allow_no_indices=True,
+                )
             except NotFoundError:
                 return found
             except (ESConnectionError, TransportError) as exc:
@@ -133,8 +165,14 @@ class ElasticsearchStore:
             if old and old["_index"] != index:
                 actions.append({"_op_type": "delete", "_index": old["_index"], "_id": post.id})
             fresh = post.model_copy(update={"enrichment": None, "topic_id": None})
-            actions.append({"_op_type": "index", "_index": index, "_id": post.id,
-                            "_source": _post_source(fresh, digest, None)})
+            actions.append(
+                {
+                    "_op_type": "index",
+                    "_index": index,
+                    "_id": post.id,
+                    "_source": _post_source(fresh, digest, None),
+                }
+            )
             if old:
                 counts.updated += 1
             else:
@@ -152,18 +190,22 @@ class ElasticsearchStore:
             if old is None:
                 raise StoreError(f"post {post.id} must be ingested before it is enriched")
             stored = Post.model_validate(old["doc"])
-            doc = stored.model_copy(update={"enrichment": post.enrichment,
-                                            "topic_id": old.get("topic_id")})
+            doc = stored.model_copy(
+                update={"enrichment": post.enrichment, "topic_id": old.get("topic_id")}
+            )
             vector = vectors[i] if vectors is not None and vectors.shape[1] else None
             source = _post_source(doc, old["content_hash"], vector)
-            same_vector = vector is None or (old.get("embedding") is not None
-                                             and np.allclose(old["embedding"], vector, atol=1e-6))
+            same_vector = vector is None or (
+                old.get("embedding") is not None
+                and np.allclose(old["embedding"], vector, atol=1e-6)
+            )
             if vector is None and old.get("embedding") is not None:
                 source["embedding"] = old["embedding"]
             if old.get("enriched") and old["doc"] == source["doc"] and same_vector:
                 continue
-            actions.append({"_op_type": "index", "_index": old["_index"], "_id": post.id,
-                            "_source": source})
+            actions.append(
+                {"_op_type": "index", "_index": old["_index"], "_id": post.id, "_source": source}
+            )
         failures = self._bulk(actions, stage="enrich")
         return len(actions) - len(failures)
 
@@ -177,50 +219,76 @@ class ElasticsearchStore:
                 continue
             doc = dict(old["doc"])
             doc["topic_id"] = topic_id
-            actions.append({"_op_type": "update", "_index": old["_index"], "_id": post_id,
-                            "doc": {"topic_id": topic_id, "doc": doc}})
+            actions.append(
+                {
+                    "_op_type": "update",
+                    "_index": old["_index"],
+                    "_id": post_id,
+                    "doc": {"topic_id": topic_id, "doc": doc},
+                }
+            )
         failures = self._bulk(actions, stage="topics")
         return len(actions) - len(failures)
 
     # reads -----------------------------------------------------------------------------
     def _search(self, index: str, **body: Any) -> dict[str, Any]:
         try:
-            return dict(self.client.search(index=index, ignore_unavailable=True,
-                                           allow_no_indices=True, **body))
+            return dict(
+                self.client.search(
+                    index=index, ignore_unavailable=True, allow_no_indices=True, **body
+                )
+            )
         except NotFoundError:
             return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
         except (ESConnectionError, TransportError) as exc:
             raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
 
     def get_post(self, post_id: str) -> Post | None:
-        hits = self._search(self.posts_alias, query={"ids": {"values": [post_id]}}, size=1,
-                            source_includes=["doc"])["hits"]["hits"]
+        hits = self._search(
+            self.posts_alias, query={"ids": {"values": [post_id]}}, size=1, source_includes=["doc"]
+        )["hits"]["hits"]
         return Post.model_validate(hits[0]["_source"]["doc"]) if hits else None
 
     def search_posts(self, query: PostQuery, page: Page = Page()) -> SearchResult:
-        sort: list[Any] = {
+        sorts: dict[str, list[Any]] = {
             "newest": [{"created_at": "desc"}, {"id": "asc"}],
             "oldest": [{"created_at": "asc"}, {"id": "asc"}],
             "relevance": ["_score", {"created_at": "desc"}, {"id": "asc"}],
-        }[page.sort]
-        response = self._search(self.posts_alias, query=_query(query), sort=sort,
-                                size=page.limit, from_=page.offset, track_total_hits=True,
-                                source_includes=["doc"])
+        }
+        sort = sorts[page.sort]
+        response = self._search(
+            self.posts_alias,
+            query=_query(query),
+            sort=sort,
+            size=page.limit,
+            from_=page.offset,
+            track_total_hits=True,
+            source_includes=["doc"],
+        )
         hits = response["hits"]["hits"]
-        return SearchResult(int(response["hits"]["total"]["value"]),
-                            [Post.model_validate(h["_source"]["doc"]) for h in hits],
-                            [float(h.get("_score") or 0.0) for h in hits])
+        return SearchResult(
+            int(response["hits"]["total"]["value"]),
+            [Post.model_validate(h["_source"]["doc"]) for h in hits],
+            [float(h.get("_score") or 0.0) for h in hits],
+        )
 
-    def iter_posts(self, query: PostQuery = PostQuery(), *, unenriched: bool = False,
-                   batch_size: int = 500) -> Iterator[Post]:
+    def iter_posts(
+        self, query: PostQuery = PostQuery(), *, unenriched: bool = False, batch_size: int = 500
+    ) -> Iterator[Post]:
         es_query = _query(query)
         if unenriched:
             es_query = {"bool": {"must": [es_query], "filter": [{"term": {"enriched": False}}]}}
         after: list[Any] | None = None
         while True:
             extra = {"search_after": after} if after else {}
-            hits = self._search(self.posts_alias, query=es_query, sort=[{"id": "asc"}],
-                                size=batch_size, source_includes=["doc"], **extra)["hits"]["hits"]
+            hits = self._search(
+                self.posts_alias,
+                query=es_query,
+                sort=[{"id": "asc"}],
+                size=batch_size,
+                source_includes=["doc"],
+                **extra,
+            )["hits"]["hits"]
             if not hits:
                 return
             for hit in hits:
@@ -229,27 +297,50 @@ class ElasticsearchStore:
 
     def count_posts(self, query: PostQuery = PostQuery()) -> int:
         try:
-            return int(self.client.count(index=self.posts_alias, query=_query(query),
-                                         ignore_unavailable=True, allow_no_indices=True)["count"])
+            return int(
+                self.client.count(
+                    index=self.posts_alias,
+                    query=_query(query),
+                    ignore_unavailable=True,
+                    allow_no_indices=True,
+                )["count"]
+            )
         except NotFoundError:
             return 0
         except (ESConnectionError, TransportError) as exc:
             raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
 
-    def counts(self, query: PostQuery = PostQuery(), *, interval: Interval | None = None,
-               by: Dimension | None = None) -> list[Bucket]:
-        terms = {"terms": {"field": _FIELDS[by], "size": 10_000, "missing": "__none__"}} if by else None
+    def counts(
+        self,
+        query: PostQuery = PostQuery(),
+        *,
+        interval: Interval | None = None,
+        by: Dimension | None = None,
+    ) -> list[Bucket]:
+        terms = (
+            {"terms": {"field": _FIELDS[by], "size": 10_000, "missing": "__none__"}} if by else None
+        )
         if interval:
-            histogram: dict[str, Any] = {"date_histogram": {
-                "field": "created_at", "time_zone": "+07:00", "min_doc_count": 1,
-                **({"fixed_interval": "1h"} if interval == "hour" else {"calendar_interval": "1d"})}}
+            histogram: dict[str, Any] = {
+                "date_histogram": {
+                    "field": "created_at",
+                    "time_zone": "+07:00",
+                    "min_doc_count": 1,
+                    **(
+                        {"fixed_interval": "1h"}
+                        if interval == "hour"
+                        else {"calendar_interval": "1d"}
+                    ),
+                }
+            }
             if terms:
                 histogram["aggs"] = {"k": terms}
             aggs = {"t": histogram}
         else:
             aggs = {"k": terms} if terms else {}
-        response = self._search(self.posts_alias, query=_query(query), size=0, aggs=aggs,
-                                track_total_hits=True)
+        response = self._search(
+            self.posts_alias, query=_query(query), size=0, aggs=aggs, track_total_hits=True
+        )
         if not aggs:
             total = int(response["hits"]["total"]["value"])
             return [Bucket(None, None, total)] if total else []
@@ -259,30 +350,49 @@ class ElasticsearchStore:
             for tb in result.get("t", {}).get("buckets", []):
                 moment = datetime.fromtimestamp(tb["key"] / 1000, UTC).astimezone(_BANGKOK)
                 if terms:
-                    buckets += [Bucket(moment, _key(kb["key"]), int(kb["doc_count"]))
-                                for kb in tb["k"]["buckets"]]
+                    buckets += [
+                        Bucket(moment, _key(kb["key"]), int(kb["doc_count"]))
+                        for kb in tb["k"]["buckets"]
+                    ]
                 else:
                     buckets.append(Bucket(moment, None, int(tb["doc_count"])))
         else:
-            buckets = [Bucket(None, _key(kb["key"]), int(kb["doc_count"]))
-                       for kb in result.get("k", {}).get("buckets", [])]
-        return sorted(buckets, key=lambda b: (b.time or datetime.min.replace(tzinfo=UTC),
-                                              "" if b.key is None else b.key))
+            buckets = [
+                Bucket(None, _key(kb["key"]), int(kb["doc_count"]))
+                for kb in result.get("k", {}).get("buckets", [])
+            ]
+        return sorted(
+            buckets,
+            key=lambda b: (
+                b.time or datetime.min.replace(tzinfo=UTC),
+                "" if b.key is None else b.key,
+            ),
+        )
 
     def post_vectors(self, post_ids: Sequence[str]) -> np.ndarray:
         found: dict[str, list[float]] = {}
         for start in range(0, len(post_ids), 1000):
-            chunk = list(post_ids[start:start + 1000])
-            hits = self._search(self.posts_alias, query={"ids": {"values": chunk}}, size=len(chunk),
-                                source_includes=["embedding"])["hits"]["hits"]
-            found.update({h["_id"]: h["_source"]["embedding"] for h in hits
-                          if h["_source"].get("embedding")})
+            chunk = list(post_ids[start : start + 1000])
+            hits = self._search(
+                self.posts_alias,
+                query={"ids": {"values": chunk}},
+                size=len(chunk),
+                source_includes=["embedding"],
+            )["hits"]["hits"]
+            found.update(
+                {h["_id"]: h["_source"]["embedding"] for h in hits if h["_source"].get("embedding")}
+            )
         return _matrix(post_ids, found)
 
-    def nearest_posts(self, vector: np.ndarray, *, k: int = 10,
-                      query: PostQuery = PostQuery()) -> list[tuple[str, float]]:
-        knn: dict[str, Any] = {"field": "embedding", "query_vector": [float(x) for x in vector],
-                               "k": k, "num_candidates": max(100, 10 * k)}
+    def nearest_posts(
+        self, vector: np.ndarray, *, k: int = 10, query: PostQuery = PostQuery()
+    ) -> list[tuple[str, float]]:
+        knn: dict[str, Any] = {
+            "field": "embedding",
+            "query_vector": [float(x) for x in vector],
+            "k": k,
+            "num_candidates": max(100, 10 * k),
+        }
         if query != PostQuery():
             knn["filter"] = _query(query)
         hits = self._search(self.posts_alias, knn=knn, size=k, source=False)["hits"]["hits"]
@@ -290,37 +400,64 @@ class ElasticsearchStore:
         return [(h["_id"], 2.0 * float(h["_score"]) - 1.0) for h in hits]
 
     # complaints ----------------------------------------------------------------------------
-    def upsert_complaints(self, complaints: Sequence[Complaint],
-                          vectors: np.ndarray | None = None) -> UpsertCounts:
+    def upsert_complaints(
+        self, complaints: Sequence[Complaint], vectors: np.ndarray | None = None
+    ) -> UpsertCounts:
         counts = UpsertCounts()
         index = self.index["complaints"]
         ids = [c.complaint_id for c in complaints]
-        existing = {h["_id"]: h["_source"] for h in self._search(
-            index, query={"ids": {"values": ids}}, size=max(len(ids), 1),
-            source_includes=["doc", "embedding"])["hits"]["hits"]} if ids else {}
+        existing = (
+            {
+                h["_id"]: h["_source"]
+                for h in self._search(
+                    index,
+                    query={"ids": {"values": ids}},
+                    size=max(len(ids), 1),
+                    source_includes=["doc", "embedding"],
+                )["hits"]["hits"]
+            }
+            if ids
+            else {}
+        )
         actions = []
         for i, complaint in enumerate(complaints):
             doc = complaint.model_dump(mode="json")
             vector = vectors[i] if vectors is not None and vectors.shape[1] else None
             old = existing.get(complaint.complaint_id)
-            same_vector = vector is None or (old is not None and old.get("embedding") is not None
-                                             and np.allclose(old["embedding"], vector, atol=1e-6))
+            same_vector = vector is None or (
+                old is not None
+                and old.get("embedding") is not None
+                and np.allclose(old["embedding"], vector, atol=1e-6)
+            )
             if old and old["doc"] == doc and same_vector:
                 counts.unchanged += 1
                 continue
             source: dict[str, Any] = {
-                "complaint_id": complaint.complaint_id, "filed_at": complaint.filed_at.isoformat(),
-                "channel": complaint.channel, "category": complaint.category.value,
-                "agency": complaint.agency, "province": complaint.province,
-                "district": complaint.district, "status": complaint.status,
-                "tokens": " ".join(complaint.tokens), "subject": complaint.subject,
-                "description": complaint.description, "doc": doc}
+                "complaint_id": complaint.complaint_id,
+                "filed_at": complaint.filed_at.isoformat(),
+                "channel": complaint.channel,
+                "category": complaint.category.value,
+                "agency": complaint.agency,
+                "province": complaint.province,
+                "district": complaint.district,
+                "status": complaint.status,
+                "tokens": " ".join(complaint.tokens),
+                "subject": complaint.subject,
+                "description": complaint.description,
+                "doc": doc,
+            }
             if vector is not None:
                 source["embedding"] = [float(x) for x in vector]
             elif old and old.get("embedding"):
                 source["embedding"] = old["embedding"]
-            actions.append({"_op_type": "index", "_index": index, "_id": complaint.complaint_id,
-                            "_source": source})
+            actions.append(
+                {
+                    "_op_type": "index",
+                    "_index": index,
+                    "_id": complaint.complaint_id,
+                    "_source": source,
+                }
+            )
             if old and old["doc"] == doc:
                 counts.unchanged += 1
             elif old:
@@ -331,8 +468,12 @@ class ElasticsearchStore:
         return counts
 
     def get_complaint(self, complaint_id: str) -> Complaint | None:
-        hits = self._search(self.index["complaints"], query={"ids": {"values": [complaint_id]}},
-                            size=1, source_includes=["doc"])["hits"]["hits"]
+        hits = self._search(
+            self.index["complaints"],
+            query={"ids": {"values": [complaint_id]}},
+            size=1,
+            source_includes=["doc"],
+        )["hits"]["hits"]
         return Complaint.model_validate(hits[0]["_source"]["doc"]) if hits else None
 
     def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]:
@@ -341,10 +482,14 @@ class ElasticsearchStore:
         skipped = 0
         while len(out) < limit:
             extra = {"search_after": after} if after else {}
-            hits = self._search(self.index["complaints"], query={"match_all": {}},
-                                sort=[{"filed_at": "asc"}, {"complaint_id": "asc"}],
-                                size=min(1000, limit + offset), source_includes=["doc"],
-                                **extra)["hits"]["hits"]
+            hits = self._search(
+                self.index["complaints"],
+                query={"match_all": {}},
+                sort=[{"filed_at": "asc"}, {"complaint_id": "asc"}],
+                size=min(1000, limit + offset),
+                source_includes=["doc"],
+                **extra,
+            )["hits"]["hits"]
             if not hits:
                 break
             for hit in hits:
@@ -360,60 +505,110 @@ class ElasticsearchStore:
     def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
         found: dict[str, list[float]] = {}
         for start in range(0, len(complaint_ids), 1000):
-            chunk = list(complaint_ids[start:start + 1000])
-            hits = self._search(self.index["complaints"], query={"ids": {"values": chunk}},
-                                size=len(chunk), source_includes=["embedding"])["hits"]["hits"]
-            found.update({h["_id"]: h["_source"]["embedding"] for h in hits
-                          if h["_source"].get("embedding")})
+            chunk = list(complaint_ids[start : start + 1000])
+            hits = self._search(
+                self.index["complaints"],
+                query={"ids": {"values": chunk}},
+                size=len(chunk),
+                source_includes=["embedding"],
+            )["hits"]["hits"]
+            found.update(
+                {h["_id"]: h["_source"]["embedding"] for h in hits if h["_source"].get("embedding")}
+            )
         return _matrix(complaint_ids, found)
 
     # topics, links, alerts ---------------------------------------------------------------
     def _replace(self, index: str, docs: dict[str, dict[str, Any]], *, stage: str) -> None:
         current = {h["_id"] for h in self._scan_ids(index)}
-        actions = [{"_op_type": "index", "_index": index, "_id": doc_id, "_source": source}
-                   for doc_id, source in docs.items()]
-        actions += [{"_op_type": "delete", "_index": index, "_id": doc_id}
-                    for doc_id in sorted(current - set(docs))]
+        actions = [
+            {"_op_type": "index", "_index": index, "_id": doc_id, "_source": source}
+            for doc_id, source in docs.items()
+        ]
+        actions += [
+            {"_op_type": "delete", "_index": index, "_id": doc_id}
+            for doc_id in sorted(current - set(docs))
+        ]
         self._bulk(actions, stage=stage)
 
     def _scan_ids(self, index: str) -> list[dict[str, Any]]:
         try:
-            return list(scan(self.client, index=index, query={"query": {"match_all": {}}},
-                             _source=False, ignore_unavailable=True))
+            return list(
+                scan(
+                    self.client,
+                    index=index,
+                    query={"query": {"match_all": {}}},
+                    _source=False,
+                    ignore_unavailable=True,
+                )
+            )
         except NotFoundError:
             return []
         except (ESConnectionError, TransportError) as exc:
             raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
 
     def replace_topics(self, topics: Sequence[Topic]) -> None:
-        self._replace(self.index["topics"], {str(t.topic_id): {
-            "topic_id": t.topic_id, "label": t.label, "status": t.status,
-            "spike_score": t.spike_score, "size": t.size,
-            "dominant_category": t.dominant_category.value,
-            "first_seen": t.first_seen.isoformat(), "last_seen": t.last_seen.isoformat(),
-            "doc": t.model_dump(mode="json")} for t in topics}, stage="topics")
+        self._replace(
+            self.index["topics"],
+            {
+                str(t.topic_id): {
+                    "topic_id": t.topic_id,
+                    "label": t.label,
+                    "status": t.status,
+                    "spike_score": t.spike_score,
+                    "size": t.size,
+                    "dominant_category": t.dominant_category.value,
+                    "first_seen": t.first_seen.isoformat(),
+                    "last_seen": t.last_seen.isoformat(),
+                    "doc": t.model_dump(mode="json"),
+                }
+                for t in topics
+            },
+            stage="topics",
+        )
 
     def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]:
         query = {"term": {"status": status}} if status else {"match_all": {}}
-        hits = self._search(self.index["topics"], query=query, size=limit, source_includes=["doc"],
-                            sort=[{"spike_score": "desc"}, {"size": "desc"},
-                                  {"topic_id": "asc"}])["hits"]["hits"]
+        hits = self._search(
+            self.index["topics"],
+            query=query,
+            size=limit,
+            source_includes=["doc"],
+            sort=[{"spike_score": "desc"}, {"size": "desc"}, {"topic_id": "asc"}],
+        )["hits"]["hits"]
         return [Topic.model_validate(h["_source"]["doc"]) for h in hits]
 
     def get_topic(self, topic_id: int) -> Topic | None:
-        hits = self._search(self.index["topics"], query={"ids": {"values": [str(topic_id)]}},
-                            size=1, source_includes=["doc"])["hits"]["hits"]
+        hits = self._search(
+            self.index["topics"],
+            query={"ids": {"values": [str(topic_id)]}},
+            size=1,
+            source_includes=["doc"],
+        )["hits"]["hits"]
         return Topic.model_validate(hits[0]["_source"]["doc"]) if hits else None
 
     def replace_links(self, links: Sequence[PostComplaintLink]) -> None:
-        self._replace(self.index["links"], {_link_id(lk): {
-            "post_id": lk.post_id, "complaint_id": lk.complaint_id, "score": lk.score,
-            "doc": lk.model_dump(mode="json")} for lk in links}, stage="links")
+        self._replace(
+            self.index["links"],
+            {
+                _link_id(lk): {
+                    "post_id": lk.post_id,
+                    "complaint_id": lk.complaint_id,
+                    "score": lk.score,
+                    "doc": lk.model_dump(mode="json"),
+                }
+                for lk in links
+            },
+            stage="links",
+        )
 
     def _links(self, field: str, value: str) -> list[PostComplaintLink]:
-        hits = self._search(self.index["links"], query={"term": {field: value}}, size=10_000,
-                            source_includes=["doc"], sort=[{"score": "desc"}, {"post_id": "asc"},
-                                                           {"complaint_id": "asc"}])["hits"]["hits"]
+        hits = self._search(
+            self.index["links"],
+            query={"term": {field: value}},
+            size=10_000,
+            source_includes=["doc"],
+            sort=[{"score": "desc"}, {"post_id": "asc"}, {"complaint_id": "asc"}],
+        )["hits"]["hits"]
         return [PostComplaintLink.model_validate(h["_source"]["doc"]) for h in hits]
 
     def links_for_complaint(self, complaint_id: str) -> list[PostComplaintLink]:
@@ -423,14 +618,28 @@ class ElasticsearchStore:
         return self._links("post_id", post_id)
 
     def count_links(self) -> int:
-        return int(self._search(self.index["links"], size=0, track_total_hits=True,
-                                query={"match_all": {}})["hits"]["total"]["value"])
+        return int(
+            self._search(
+                self.index["links"], size=0, track_total_hits=True, query={"match_all": {}}
+            )["hits"]["total"]["value"]
+        )
 
     def add_alerts(self, alerts: Sequence[Alert]) -> int:
-        actions = [{"_op_type": "create", "_index": self.index["alerts"], "_id": a.alert_id,
-                    "_source": {"alert_id": a.alert_id, "rule": a.rule, "status": a.status,
-                                "triggered_at": a.triggered_at.isoformat(),
-                                "doc": a.model_dump(mode="json")}} for a in alerts]
+        actions = [
+            {
+                "_op_type": "create",
+                "_index": self.index["alerts"],
+                "_id": a.alert_id,
+                "_source": {
+                    "alert_id": a.alert_id,
+                    "rule": a.rule,
+                    "status": a.status,
+                    "triggered_at": a.triggered_at.isoformat(),
+                    "doc": a.model_dump(mode="json"),
+                },
+            }
+            for a in alerts
+        ]
         return self._create(actions, stage="alerts")
 
     def _create(self, actions: list[dict[str, Any]], *, stage: str) -> int:
@@ -439,10 +648,14 @@ class ElasticsearchStore:
             return 0
         created = 0
         try:
-            for ok, item in streaming_bulk(self.client, actions, raise_on_error=False,
-                                           max_retries=self.max_retries,
-                                           initial_backoff=self.initial_backoff,
-                                           refresh="wait_for" if self.refresh else False):
+            for ok, item in streaming_bulk(
+                self.client,
+                actions,
+                raise_on_error=False,
+                max_retries=self.max_retries,
+                initial_backoff=self.initial_backoff,
+                refresh="wait_for" if self.refresh else False,
+            ):
                 result = next(iter(item.values()))
                 if ok:
                     created += 1
@@ -453,9 +666,13 @@ class ElasticsearchStore:
         return created
 
     def list_alerts(self, *, limit: int = 100) -> list[Alert]:
-        hits = self._search(self.index["alerts"], query={"match_all": {}}, size=limit,
-                            source_includes=["doc"], sort=[{"triggered_at": "desc"},
-                                                           {"alert_id": "asc"}])["hits"]["hits"]
+        hits = self._search(
+            self.index["alerts"],
+            query={"match_all": {}},
+            size=limit,
+            source_includes=["doc"],
+            sort=[{"triggered_at": "desc"}, {"alert_id": "asc"}],
+        )["hits"]["hits"]
         return [Alert.model_validate(h["_source"]["doc"]) for h in hits]
 
     # quarantine --------------------------------------------------------------------------
@@ -463,47 +680,80 @@ class ElasticsearchStore:
         actions = []
         for record in records:
             key = hashlib.sha256(f"{record.stage}\0{record.source}\0{record.payload}".encode())
-            actions.append({"_op_type": "create", "_index": self.index["quarantine"],
-                            "_id": key.hexdigest(), "_source": {
-                                "stage": record.stage, "source": record.source,
-                                "reason": record.reason,
-                                "received_at": record.received_at.isoformat(),
-                                "doc": record.model_dump(mode="json")}})
+            actions.append(
+                {
+                    "_op_type": "create",
+                    "_index": self.index["quarantine"],
+                    "_id": key.hexdigest(),
+                    "_source": {
+                        "stage": record.stage,
+                        "source": record.source,
+                        "reason": record.reason,
+                        "received_at": record.received_at.isoformat(),
+                        "doc": record.model_dump(mode="json"),
+                    },
+                }
+            )
         return self._create(actions, stage="quarantine")
 
-    def list_quarantine(self, *, stage: str | None = None, limit: int = 100) -> list[QuarantinedRecord]:
+    def list_quarantine(
+        self, *, stage: str | None = None, limit: int = 100
+    ) -> list[QuarantinedRecord]:
         query = {"term": {"stage": stage}} if stage else {"match_all": {}}
-        hits = self._search(self.index["quarantine"], query=query, size=limit,
-                            source_includes=["doc"], sort=[{"received_at": "asc"}])["hits"]["hits"]
+        hits = self._search(
+            self.index["quarantine"],
+            query=query,
+            size=limit,
+            source_includes=["doc"],
+            sort=[{"received_at": "asc"}],
+        )["hits"]["hits"]
         return [QuarantinedRecord.model_validate(h["_source"]["doc"]) for h in hits]
 
     def count_quarantine(self, *, stage: str | None = None) -> int:
         query = {"term": {"stage": stage}} if stage else {"match_all": {}}
-        return int(self._search(self.index["quarantine"], query=query, size=0,
-                                track_total_hits=True)["hits"]["total"]["value"])
+        return int(
+            self._search(self.index["quarantine"], query=query, size=0, track_total_hits=True)[
+                "hits"
+            ]["total"]["value"]
+        )
 
 
 def _post_source(post: Post, digest: str, vector: np.ndarray | None) -> dict[str, Any]:
     e = post.enrichment
     location = e.locations[0] if e and e.locations else None
     source: dict[str, Any] = {
-        "id": post.id, "platform": post.platform, "native_id": post.native_id, "url": post.url,
-        "author": post.author, "text": post.text, "created_at": post.created_at.isoformat(),
+        "id": post.id,
+        "platform": post.platform,
+        "native_id": post.native_id,
+        "url": post.url,
+        "author": post.author,
+        "text": post.text,
+        "created_at": post.created_at.isoformat(),
         "collected_at": post.collected_at.isoformat(),
-        "engagement": post.engagement.model_dump(), "language": post.language,
-        "source": post.source, "synthetic": post.synthetic, "content_hash": digest,
-        "enriched": e is not None, "topic_id": post.topic_id,
+        "engagement": post.engagement.model_dump(),
+        "language": post.language,
+        "source": post.source,
+        "synthetic": post.synthetic,
+        "content_hash": digest,
+        "enriched": e is not None,
+        "topic_id": post.topic_id,
         "doc": post.model_dump(mode="json"),
     }
     if e is not None:
-        source.update({
-            "tokens": " ".join(t.lower().replace(" ", "_") for t in e.tokens),
-            "sentiment": e.sentiment.label, "sentiment_score": e.sentiment.score,
-            "category": e.category.label.value, "category_confidence": e.category.confidence,
-            "is_grievance": e.is_grievance, "agency": e.agency, "hashtags": e.hashtags,
-            "province": location.province if location else None,
-            "district": location.district if location else None,
-        })
+        source.update(
+            {
+                "tokens": " ".join(t.lower().replace(" ", "_") for t in e.tokens),
+                "sentiment": e.sentiment.label,
+                "sentiment_score": e.sentiment.score,
+                "category": e.category.label.value,
+                "category_confidence": e.category.confidence,
+                "is_grievance": e.is_grievance,
+                "agency": e.agency,
+                "hashtags": e.hashtags,
+                "province": location.province if location else None,
+                "district": location.district if location else None,
+            }
+        )
         if location:
             source["location"] = {"lat": location.lat, "lon": location.lon}
     if vector is not None:
@@ -515,8 +765,13 @@ def _query(query: PostQuery) -> dict[str, Any]:
     must: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
     if query.terms:
-        must.append({"match": {"tokens": {"query": " ".join(t.lower() for t in query.terms),
-                                          "operator": "and"}}})
+        must.append(
+            {
+                "match": {
+                    "tokens": {"query": " ".join(t.lower() for t in query.terms), "operator": "and"}
+                }
+            }
+        )
     if query.start or query.end:
         bounds: dict[str, str] = {}
         if query.start:
@@ -526,9 +781,13 @@ def _query(query: PostQuery) -> dict[str, Any]:
         filters.append({"range": {"created_at": bounds}})
     if query.platforms:
         filters.append({"terms": {"platform": list(query.platforms)}})
-    for field, value in (("province", query.province), ("sentiment", query.sentiment),
-                         ("category", query.category), ("topic_id", query.topic_id),
-                         ("is_grievance", query.is_grievance)):
+    for field, value in (
+        ("province", query.province),
+        ("sentiment", query.sentiment),
+        ("category", query.category),
+        ("topic_id", query.topic_id),
+        ("is_grievance", query.is_grievance),
+    ):
         if value is not None:
             filters.append({"term": {field: value}})
     if query.ids is not None:
@@ -553,13 +812,28 @@ def _link_id(link: PostComplaintLink) -> str:
     return hashlib.sha256(f"{link.post_id}\0{link.complaint_id}".encode()).hexdigest()[:32]
 
 
-def build_client(hosts: Sequence[str], *, username: str, password: str | None,
-                 ca_certs: str | None = None, request_timeout: float = 30.0) -> Elasticsearch:
+def _tls(ca_certs: str | None) -> dict[str, Any]:
+    return {"ca_certs": ca_certs} if ca_certs else {}
+
+
+def build_client(
+    hosts: Sequence[str],
+    *,
+    username: str,
+    password: str | None,
+    ca_certs: str | None = None,
+    request_timeout: float = 30.0,
+) -> Elasticsearch:
     """The official client with retries on timeouts, 429 and 5xx."""
     return Elasticsearch(
-        list(hosts), basic_auth=(username, password) if password else None, ca_certs=ca_certs,
-        request_timeout=request_timeout, retry_on_timeout=True, max_retries=3,
-        retry_on_status=(429, 502, 503, 504))
+        list(hosts),
+        basic_auth=(username, password) if password else None,
+        request_timeout=request_timeout,
+        retry_on_timeout=True,
+        max_retries=3,
+        retry_on_status=(429, 502, 503, 504),
+        **_tls(ca_certs),
+    )
 
 
 __all__ = ["ElasticsearchStore", "StoreUnavailable", "build_client"]

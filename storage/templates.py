@@ -26,11 +26,18 @@ class SetupReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-def load_templates(*, prefix: str = "siang", dims: int = 512,
-                   root: Path = TEMPLATES) -> tuple[dict[str, Any], dict[str, Any]]:
+def load_templates(
+    *, prefix: str = "siang", dims: int = 512, root: Path = TEMPLATES
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(component templates, composable templates) by name, rendered for ``prefix``/``dims``."""
-    component = {_name(p, prefix): _render(p, prefix, dims) for p in sorted((root / "component").glob("*.json"))}
-    composable = {_name(p, prefix): _render(p, prefix, dims) for p in sorted((root / "composable").glob("*.json"))}
+    component = {
+        _name(p, prefix): _render(p, prefix, dims)
+        for p in sorted((root / "component").glob("*.json"))
+    }
+    composable = {
+        _name(p, prefix): _render(p, prefix, dims)
+        for p in sorted((root / "composable").glob("*.json"))
+    }
     return component, composable
 
 
@@ -52,14 +59,17 @@ def _render(path: Path, prefix: str, dims: int) -> dict[str, Any]:
     return body
 
 
-def install_templates(client: Elasticsearch, *, prefix: str = "siang", dims: int = 512) -> SetupReport:
+def install_templates(
+    client: Elasticsearch, *, prefix: str = "siang", dims: int = 512
+) -> SetupReport:
     """Create or update every template; components first so composables can refer to them."""
     component, composable = load_templates(prefix=prefix, dims=dims)
     report = SetupReport()
     for name, body in component.items():
         try:
             current = client.cluster.get_component_template(name=name)["component_templates"][0][
-                "component_template"]
+                "component_template"
+            ]
         except NotFoundError:
             current = None
         if current is not None and _same(current, body):
@@ -69,7 +79,9 @@ def install_templates(client: Elasticsearch, *, prefix: str = "siang", dims: int
         (report.updated if current is not None else report.created).append(name)
     for name, body in composable.items():
         try:
-            current = client.indices.get_index_template(name=name)["index_templates"][0]["index_template"]
+            current = client.indices.get_index_template(name=name)["index_templates"][0][
+                "index_template"
+            ]
         except NotFoundError:
             current = None
         if current is not None and _same(current, body):

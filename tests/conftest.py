@@ -103,14 +103,21 @@ def elasticsearch_settings() -> dict[str, str]:
     if not url:
         env_file = Path(os.environ.get("SIANG_ES_ENV_FILE", "/tmp/siang-es-9250/env"))
         if env_file.is_file():
-            pairs = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+            pairs = dict(
+                line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line
+            )
             os.environ.update(pairs)
             url = pairs.get("SIANG_TEST_ES_URL")
     if not url:
-        pytest.fail("no Elasticsearch test node: run `make test`, or `services/elasticsearch.sh "
-                    "start` before pytest (or deselect with -m 'not integration')")
-    return {"url": url, "user": os.environ.get("SIANG_TEST_ES_USER", "elastic"),
-            "password": os.environ.get("SIANG_TEST_ES_PASSWORD", "")}
+        pytest.fail(
+            "no Elasticsearch test node: run `make test`, or `services/elasticsearch.sh "
+            "start` before pytest (or deselect with -m 'not integration')"
+        )
+    return {
+        "url": url,
+        "user": os.environ.get("SIANG_TEST_ES_USER", "elastic"),
+        "password": os.environ.get("SIANG_TEST_ES_PASSWORD", ""),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +128,7 @@ def es_client():  # type: ignore[no-untyped-def]
     client = build_client([conn["url"]], username=conn["user"], password=conn["password"])
     try:
         client.cluster.health(wait_for_status="yellow", timeout="30s")
-    except Exception as exc:  # noqa: BLE001 - any failure here means the node is unusable
+    except Exception as exc:
         pytest.fail(f"Elasticsearch test node at {conn['url']} is not usable: {exc}")
     yield client
     client.close()
@@ -136,8 +143,13 @@ def es_store(es_client, request: pytest.FixtureRequest):  # type: ignore[no-unty
     from storage.templates import install_templates
 
     prefix = f"t{uuid.uuid4().hex[:10]}"
-    install_templates(es_client, prefix=prefix, dims=request.node.get_closest_marker("dims").args[0]
-                      if request.node.get_closest_marker("dims") else 4)
+    install_templates(
+        es_client,
+        prefix=prefix,
+        dims=request.node.get_closest_marker("dims").args[0]
+        if request.node.get_closest_marker("dims")
+        else 4,
+    )
     store = ElasticsearchStore(es_client, prefix=prefix)
     yield store
     es_client.options(ignore_status=404).indices.delete(index=f"{prefix}-*", expand_wildcards="all")
