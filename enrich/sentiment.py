@@ -83,7 +83,7 @@ class LexiconSentiment:
                 continue
             window = tokens[max(0, i - 2) : i]
             if any(t in _NEGATORS for t in window):
-                polarity = -polarity * 0.7 if polarity > 0 else -polarity * 0.3
+                polarity = -polarity if polarity > 0 else -polarity * 0.3
             if i + 1 < len(tokens) and tokens[i + 1] in _INTENSIFIERS:
                 polarity *= 1.5
             score += polarity
