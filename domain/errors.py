@@ -31,6 +31,10 @@ class StoreError(SiangError):
     """The store failed to read or write."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or keeps failing; callers may spool and retry later."""
+
+
 class NotFoundError(SiangError):
     """A requested entity does not exist."""
 

@@ -10,7 +10,6 @@ and 5xx; documents the cluster rejects are quarantined with the reason.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
@@ -19,12 +18,20 @@ from typing import Any
 import numpy as np
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch.helpers import scan, streaming_bulk
+from elasticsearch.helpers import streaming_bulk
 
-from domain.errors import StoreError
-from domain.models import Alert, Complaint, Post, PostComplaintLink, QuarantinedRecord, Topic
+from domain.errors import StoreError, StoreUnavailable
+from domain.models import Post, QuarantinedRecord
 from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
 from storage.embedded import content_hash
+from storage.es_documents import (
+    bucket_key,
+    build_client,
+    post_query,
+    post_source,
+    vector_matrix,
+)
+from storage.es_entities import EntityIndices
 
 log = logging.getLogger(__name__)
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
@@ -37,11 +44,7 @@ _FIELDS: dict[str, str] = {
 }
 
 
-class StoreUnavailable(StoreError):
-    """Elasticsearch cannot be reached or keeps failing; callers may spool and retry later."""
-
-
-class ElasticsearchStore:
+class ElasticsearchStore(EntityIndices):
     """Store on an Elasticsearch 8 cluster (client built at the edge and passed in)."""
 
     def __init__(
@@ -170,7 +173,7 @@ class ElasticsearchStore:
                     "_op_type": "index",
                     "_index": index,
                     "_id": post.id,
-                    "_source": _post_source(fresh, digest, None),
+                    "_source": post_source(fresh, digest, None),
                 }
             )
             if old:
@@ -194,7 +197,7 @@ class ElasticsearchStore:
                 update={"enrichment": post.enrichment, "topic_id": old.get("topic_id")}
             )
             vector = vectors[i] if vectors is not None and vectors.shape[1] else None
-            source = _post_source(doc, old["content_hash"], vector)
+            source = post_source(doc, old["content_hash"], vector)
             same_vector = vector is None or (
                 old.get("embedding") is not None
                 and np.allclose(old["embedding"], vector, atol=1e-6)
@@ -258,7 +261,7 @@ class ElasticsearchStore:
         sort = sorts[page.sort]
         response = self._search(
             self.posts_alias,
-            query=_query(query),
+            query=post_query(query),
             sort=sort,
             size=page.limit,
             from_=page.offset,
@@ -275,7 +278,7 @@ class ElasticsearchStore:
     def iter_posts(
         self, query: PostQuery = PostQuery(), *, unenriched: bool = False, batch_size: int = 500
     ) -> Iterator[Post]:
-        es_query = _query(query)
+        es_query = post_query(query)
         if unenriched:
             es_query = {"bool": {"must": [es_query], "filter": [{"term": {"enriched": False}}]}}
         after: list[Any] | None = None
@@ -300,7 +303,7 @@ class ElasticsearchStore:
             return int(
                 self.client.count(
                     index=self.posts_alias,
-                    query=_query(query),
+                    query=post_query(query),
                     ignore_unavailable=True,
                     allow_no_indices=True,
                 )["count"]
@@ -339,7 +342,7 @@ class ElasticsearchStore:
         else:
             aggs = {"k": terms} if terms else {}
         response = self._search(
-            self.posts_alias, query=_query(query), size=0, aggs=aggs, track_total_hits=True
+            self.posts_alias, query=post_query(query), size=0, aggs=aggs, track_total_hits=True
         )
         if not aggs:
             total = int(response["hits"]["total"]["value"])
@@ -351,14 +354,14 @@ class ElasticsearchStore:
                 moment = datetime.fromtimestamp(tb["key"] / 1000, UTC).astimezone(_BANGKOK)
                 if terms:
                     buckets += [
-                        Bucket(moment, _key(kb["key"]), int(kb["doc_count"]))
+                        Bucket(moment, bucket_key(kb["key"]), int(kb["doc_count"]))
                         for kb in tb["k"]["buckets"]
                     ]
                 else:
                     buckets.append(Bucket(moment, None, int(tb["doc_count"])))
         else:
             buckets = [
-                Bucket(None, _key(kb["key"]), int(kb["doc_count"]))
+                Bucket(None, bucket_key(kb["key"]), int(kb["doc_count"]))
                 for kb in result.get("k", {}).get("buckets", [])
             ]
         return sorted(
@@ -382,7 +385,7 @@ class ElasticsearchStore:
             found.update(
                 {h["_id"]: h["_source"]["embedding"] for h in hits if h["_source"].get("embedding")}
             )
-        return _matrix(post_ids, found)
+        return vector_matrix(post_ids, found)
 
     def nearest_posts(
         self, vector: np.ndarray, *, k: int = 10, query: PostQuery = PostQuery()
@@ -394,253 +397,10 @@ class ElasticsearchStore:
             "num_candidates": max(100, 10 * k),
         }
         if query != PostQuery():
-            knn["filter"] = _query(query)
+            knn["filter"] = post_query(query)
         hits = self._search(self.posts_alias, knn=knn, size=k, source=False)["hits"]["hits"]
         # Elasticsearch reports cosine as (1 + cos) / 2; give callers the cosine itself.
         return [(h["_id"], 2.0 * float(h["_score"]) - 1.0) for h in hits]
-
-    # complaints ----------------------------------------------------------------------------
-    def upsert_complaints(
-        self, complaints: Sequence[Complaint], vectors: np.ndarray | None = None
-    ) -> UpsertCounts:
-        counts = UpsertCounts()
-        index = self.index["complaints"]
-        ids = [c.complaint_id for c in complaints]
-        existing = (
-            {
-                h["_id"]: h["_source"]
-                for h in self._search(
-                    index,
-                    query={"ids": {"values": ids}},
-                    size=max(len(ids), 1),
-                    source_includes=["doc", "embedding"],
-                )["hits"]["hits"]
-            }
-            if ids
-            else {}
-        )
-        actions = []
-        for i, complaint in enumerate(complaints):
-            doc = complaint.model_dump(mode="json")
-            vector = vectors[i] if vectors is not None and vectors.shape[1] else None
-            old = existing.get(complaint.complaint_id)
-            same_vector = vector is None or (
-                old is not None
-                and old.get("embedding") is not None
-                and np.allclose(old["embedding"], vector, atol=1e-6)
-            )
-            if old and old["doc"] == doc and same_vector:
-                counts.unchanged += 1
-                continue
-            source: dict[str, Any] = {
-                "complaint_id": complaint.complaint_id,
-                "filed_at": complaint.filed_at.isoformat(),
-                "channel": complaint.channel,
-                "category": complaint.category.value,
-                "agency": complaint.agency,
-                "province": complaint.province,
-                "district": complaint.district,
-                "status": complaint.status,
-                "tokens": " ".join(complaint.tokens),
-                "subject": complaint.subject,
-                "description": complaint.description,
-                "doc": doc,
-            }
-            if vector is not None:
-                source["embedding"] = [float(x) for x in vector]
-            elif old and old.get("embedding"):
-                source["embedding"] = old["embedding"]
-            actions.append(
-                {
-                    "_op_type": "index",
-                    "_index": index,
-                    "_id": complaint.complaint_id,
-                    "_source": source,
-                }
-            )
-            if old and old["doc"] == doc:
-                counts.unchanged += 1
-            elif old:
-                counts.updated += 1
-            else:
-                counts.created += 1
-        self._bulk(actions, stage="complaints")
-        return counts
-
-    def get_complaint(self, complaint_id: str) -> Complaint | None:
-        hits = self._search(
-            self.index["complaints"],
-            query={"ids": {"values": [complaint_id]}},
-            size=1,
-            source_includes=["doc"],
-        )["hits"]["hits"]
-        return Complaint.model_validate(hits[0]["_source"]["doc"]) if hits else None
-
-    def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]:
-        out: list[Complaint] = []
-        after: list[Any] | None = None
-        skipped = 0
-        while len(out) < limit:
-            extra = {"search_after": after} if after else {}
-            hits = self._search(
-                self.index["complaints"],
-                query={"match_all": {}},
-                sort=[{"filed_at": "asc"}, {"complaint_id": "asc"}],
-                size=min(1000, limit + offset),
-                source_includes=["doc"],
-                **extra,
-            )["hits"]["hits"]
-            if not hits:
-                break
-            for hit in hits:
-                if skipped < offset:
-                    skipped += 1
-                    continue
-                out.append(Complaint.model_validate(hit["_source"]["doc"]))
-                if len(out) == limit:
-                    break
-            after = hits[-1]["sort"]
-        return out
-
-    def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
-        found: dict[str, list[float]] = {}
-        for start in range(0, len(complaint_ids), 1000):
-            chunk = list(complaint_ids[start : start + 1000])
-            hits = self._search(
-                self.index["complaints"],
-                query={"ids": {"values": chunk}},
-                size=len(chunk),
-                source_includes=["embedding"],
-            )["hits"]["hits"]
-            found.update(
-                {h["_id"]: h["_source"]["embedding"] for h in hits if h["_source"].get("embedding")}
-            )
-        return _matrix(complaint_ids, found)
-
-    # topics, links, alerts ---------------------------------------------------------------
-    def _replace(self, index: str, docs: dict[str, dict[str, Any]], *, stage: str) -> None:
-        current = {h["_id"] for h in self._scan_ids(index)}
-        actions = [
-            {"_op_type": "index", "_index": index, "_id": doc_id, "_source": source}
-            for doc_id, source in docs.items()
-        ]
-        actions += [
-            {"_op_type": "delete", "_index": index, "_id": doc_id}
-            for doc_id in sorted(current - set(docs))
-        ]
-        self._bulk(actions, stage=stage)
-
-    def _scan_ids(self, index: str) -> list[dict[str, Any]]:
-        try:
-            return list(
-                scan(
-                    self.client,
-                    index=index,
-                    query={"query": {"match_all": {}}},
-                    _source=False,
-                    ignore_unavailable=True,
-                )
-            )
-        except NotFoundError:
-            return []
-        except (ESConnectionError, TransportError) as exc:
-            raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
-
-    def replace_topics(self, topics: Sequence[Topic]) -> None:
-        self._replace(
-            self.index["topics"],
-            {
-                str(t.topic_id): {
-                    "topic_id": t.topic_id,
-                    "label": t.label,
-                    "status": t.status,
-                    "spike_score": t.spike_score,
-                    "size": t.size,
-                    "dominant_category": t.dominant_category.value,
-                    "first_seen": t.first_seen.isoformat(),
-                    "last_seen": t.last_seen.isoformat(),
-                    "doc": t.model_dump(mode="json"),
-                }
-                for t in topics
-            },
-            stage="topics",
-        )
-
-    def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]:
-        query = {"term": {"status": status}} if status else {"match_all": {}}
-        hits = self._search(
-            self.index["topics"],
-            query=query,
-            size=limit,
-            source_includes=["doc"],
-            sort=[{"spike_score": "desc"}, {"size": "desc"}, {"topic_id": "asc"}],
-        )["hits"]["hits"]
-        return [Topic.model_validate(h["_source"]["doc"]) for h in hits]
-
-    def get_topic(self, topic_id: int) -> Topic | None:
-        hits = self._search(
-            self.index["topics"],
-            query={"ids": {"values": [str(topic_id)]}},
-            size=1,
-            source_includes=["doc"],
-        )["hits"]["hits"]
-        return Topic.model_validate(hits[0]["_source"]["doc"]) if hits else None
-
-    def replace_links(self, links: Sequence[PostComplaintLink]) -> None:
-        self._replace(
-            self.index["links"],
-            {
-                _link_id(lk): {
-                    "post_id": lk.post_id,
-                    "complaint_id": lk.complaint_id,
-                    "score": lk.score,
-                    "doc": lk.model_dump(mode="json"),
-                }
-                for lk in links
-            },
-            stage="links",
-        )
-
-    def _links(self, field: str, value: str) -> list[PostComplaintLink]:
-        hits = self._search(
-            self.index["links"],
-            query={"term": {field: value}},
-            size=10_000,
-            source_includes=["doc"],
-            sort=[{"score": "desc"}, {"post_id": "asc"}, {"complaint_id": "asc"}],
-        )["hits"]["hits"]
-        return [PostComplaintLink.model_validate(h["_source"]["doc"]) for h in hits]
-
-    def links_for_complaint(self, complaint_id: str) -> list[PostComplaintLink]:
-        return self._links("complaint_id", complaint_id)
-
-    def links_for_post(self, post_id: str) -> list[PostComplaintLink]:
-        return self._links("post_id", post_id)
-
-    def count_links(self) -> int:
-        return int(
-            self._search(
-                self.index["links"], size=0, track_total_hits=True, query={"match_all": {}}
-            )["hits"]["total"]["value"]
-        )
-
-    def add_alerts(self, alerts: Sequence[Alert]) -> int:
-        actions = [
-            {
-                "_op_type": "create",
-                "_index": self.index["alerts"],
-                "_id": a.alert_id,
-                "_source": {
-                    "alert_id": a.alert_id,
-                    "rule": a.rule,
-                    "status": a.status,
-                    "triggered_at": a.triggered_at.isoformat(),
-                    "doc": a.model_dump(mode="json"),
-                },
-            }
-            for a in alerts
-        ]
-        return self._create(actions, stage="alerts")
 
     def _create(self, actions: list[dict[str, Any]], *, stage: str) -> int:
         """``create`` ops: a 409 (already there) is success by design, not a rejection."""
@@ -664,176 +424,6 @@ class ElasticsearchStore:
         except (ESConnectionError, TransportError) as exc:
             raise StoreUnavailable(f"Elasticsearch unavailable during {stage}: {exc}") from exc
         return created
-
-    def list_alerts(self, *, limit: int = 100) -> list[Alert]:
-        hits = self._search(
-            self.index["alerts"],
-            query={"match_all": {}},
-            size=limit,
-            source_includes=["doc"],
-            sort=[{"triggered_at": "desc"}, {"alert_id": "asc"}],
-        )["hits"]["hits"]
-        return [Alert.model_validate(h["_source"]["doc"]) for h in hits]
-
-    # quarantine --------------------------------------------------------------------------
-    def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:
-        actions = []
-        for record in records:
-            key = hashlib.sha256(f"{record.stage}\0{record.source}\0{record.payload}".encode())
-            actions.append(
-                {
-                    "_op_type": "create",
-                    "_index": self.index["quarantine"],
-                    "_id": key.hexdigest(),
-                    "_source": {
-                        "stage": record.stage,
-                        "source": record.source,
-                        "reason": record.reason,
-                        "received_at": record.received_at.isoformat(),
-                        "doc": record.model_dump(mode="json"),
-                    },
-                }
-            )
-        return self._create(actions, stage="quarantine")
-
-    def list_quarantine(
-        self, *, stage: str | None = None, limit: int = 100
-    ) -> list[QuarantinedRecord]:
-        query = {"term": {"stage": stage}} if stage else {"match_all": {}}
-        hits = self._search(
-            self.index["quarantine"],
-            query=query,
-            size=limit,
-            source_includes=["doc"],
-            sort=[{"received_at": "asc"}],
-        )["hits"]["hits"]
-        return [QuarantinedRecord.model_validate(h["_source"]["doc"]) for h in hits]
-
-    def count_quarantine(self, *, stage: str | None = None) -> int:
-        query = {"term": {"stage": stage}} if stage else {"match_all": {}}
-        return int(
-            self._search(self.index["quarantine"], query=query, size=0, track_total_hits=True)[
-                "hits"
-            ]["total"]["value"]
-        )
-
-
-def _post_source(post: Post, digest: str, vector: np.ndarray | None) -> dict[str, Any]:
-    e = post.enrichment
-    location = e.locations[0] if e and e.locations else None
-    source: dict[str, Any] = {
-        "id": post.id,
-        "platform": post.platform,
-        "native_id": post.native_id,
-        "url": post.url,
-        "author": post.author,
-        "text": post.text,
-        "created_at": post.created_at.isoformat(),
-        "collected_at": post.collected_at.isoformat(),
-        "engagement": post.engagement.model_dump(),
-        "language": post.language,
-        "source": post.source,
-        "synthetic": post.synthetic,
-        "content_hash": digest,
-        "enriched": e is not None,
-        "topic_id": post.topic_id,
-        "doc": post.model_dump(mode="json"),
-    }
-    if e is not None:
-        source.update(
-            {
-                "tokens": " ".join(t.lower().replace(" ", "_") for t in e.tokens),
-                "sentiment": e.sentiment.label,
-                "sentiment_score": e.sentiment.score,
-                "category": e.category.label.value,
-                "category_confidence": e.category.confidence,
-                "is_grievance": e.is_grievance,
-                "agency": e.agency,
-                "hashtags": e.hashtags,
-                "province": location.province if location else None,
-                "district": location.district if location else None,
-            }
-        )
-        if location:
-            source["location"] = {"lat": location.lat, "lon": location.lon}
-    if vector is not None:
-        source["embedding"] = [float(x) for x in vector]
-    return source
-
-
-def _query(query: PostQuery) -> dict[str, Any]:
-    must: list[dict[str, Any]] = []
-    filters: list[dict[str, Any]] = []
-    if query.terms:
-        must.append(
-            {
-                "match": {
-                    "tokens": {"query": " ".join(t.lower() for t in query.terms), "operator": "and"}
-                }
-            }
-        )
-    if query.start or query.end:
-        bounds: dict[str, str] = {}
-        if query.start:
-            bounds["gte"] = query.start.isoformat()
-        if query.end:
-            bounds["lt"] = query.end.isoformat()
-        filters.append({"range": {"created_at": bounds}})
-    if query.platforms:
-        filters.append({"terms": {"platform": list(query.platforms)}})
-    for field, value in (
-        ("province", query.province),
-        ("sentiment", query.sentiment),
-        ("category", query.category),
-        ("topic_id", query.topic_id),
-        ("is_grievance", query.is_grievance),
-    ):
-        if value is not None:
-            filters.append({"term": {field: value}})
-    if query.ids is not None:
-        filters.append({"ids": {"values": list(query.ids)}})
-    if not must and not filters:
-        return {"match_all": {}}
-    return {"bool": {"must": must, "filter": filters}}
-
-
-def _key(value: Any) -> str | None:
-    return None if value == "__none__" else str(value)
-
-
-def _matrix(ids: Sequence[str], found: Mapping[str, Sequence[float]]) -> np.ndarray:
-    if not found:
-        return np.zeros((len(ids), 0), np.float32)
-    dim = len(next(iter(found.values())))
-    return np.vstack([np.asarray(found.get(i, [0.0] * dim), np.float32) for i in ids])
-
-
-def _link_id(link: PostComplaintLink) -> str:
-    return hashlib.sha256(f"{link.post_id}\0{link.complaint_id}".encode()).hexdigest()[:32]
-
-
-def _tls(ca_certs: str | None) -> dict[str, Any]:
-    return {"ca_certs": ca_certs} if ca_certs else {}
-
-
-def build_client(
-    hosts: Sequence[str],
-    *,
-    username: str,
-    password: str | None,
-    ca_certs: str | None = None,
-    request_timeout: float = 30.0,
-) -> Elasticsearch:
-    """The official client with retries on timeouts, 429 and 5xx."""
-    return Elasticsearch(
-        list(hosts),
-        basic_auth=(username, password) if password else None,
-        request_timeout=request_timeout,
-        retry_on_timeout=True,
-        max_retries=3,
-        retry_on_status=(429, 502, 503, 504),
-        **_tls(ca_certs),
-    )
 
 
 __all__ = ["ElasticsearchStore", "StoreUnavailable", "build_client"]

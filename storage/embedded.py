@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from domain.errors import StoreError
-from domain.models import Alert, Complaint, Post, PostComplaintLink, QuarantinedRecord, Topic
+from domain.models import Post
 from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
+from storage.embedded_entities import EmbeddedEntities
 
 BANGKOK_OFFSET = 7 * 3600  # Asia/Bangkok has no daylight saving time.
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
@@ -41,7 +42,7 @@ def content_hash(post: Post) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-class EmbeddedStore:
+class EmbeddedStore(EmbeddedEntities):
     """SQLite implementation of :class:`storage.base.Store`."""
 
     def __init__(self, path: Path | str) -> None:
@@ -307,171 +308,6 @@ class EmbeddedStore:
             return np.zeros((len(ids), 0), np.float32)
         dim = len(next(iter(found.values())))
         return np.vstack([found.get(i, np.zeros(dim, np.float32)) for i in ids])
-
-    # complaints ------------------------------------------------------------------------
-    def upsert_complaints(
-        self, complaints: Sequence[Complaint], vectors: np.ndarray | None = None
-    ) -> UpsertCounts:
-        counts = UpsertCounts()
-        with self._tx() as db:
-            for i, complaint in enumerate(complaints):
-                doc = complaint.model_dump_json()
-                row = db.execute(
-                    "SELECT doc FROM complaints WHERE id=?", (complaint.complaint_id,)
-                ).fetchone()
-                vector = vectors[i] if vectors is not None and vectors.shape[1] else None
-                if row and row["doc"] == doc:
-                    counts.unchanged += 1
-                else:
-                    db.execute(
-                        "INSERT OR REPLACE INTO complaints(id, doc, filed_at, province,"
-                        " category, status) VALUES(?,?,?,?,?,?)",
-                        (
-                            complaint.complaint_id,
-                            doc,
-                            _epoch(complaint.filed_at),
-                            complaint.province,
-                            complaint.category.value,
-                            complaint.status,
-                        ),
-                    )
-                    if row:
-                        counts.updated += 1
-                    else:
-                        counts.created += 1
-                if vector is not None:
-                    db.execute(
-                        "INSERT OR REPLACE INTO complaint_vectors(id, dim, vec) VALUES(?,?,?)",
-                        (
-                            complaint.complaint_id,
-                            len(vector),
-                            np.asarray(vector, np.float32).tobytes(),
-                        ),
-                    )
-        return counts
-
-    def get_complaint(self, complaint_id: str) -> Complaint | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT doc FROM complaints WHERE id=?", (complaint_id,)
-            ).fetchone()
-        return Complaint.model_validate_json(row["doc"]) if row else None
-
-    def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT doc FROM complaints ORDER BY filed_at, id LIMIT ? OFFSET ?", (limit, offset)
-            ).fetchall()
-        return [Complaint.model_validate_json(r["doc"]) for r in rows]
-
-    def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
-        return self._vectors("complaint_vectors", complaint_ids)
-
-    # topics, links, alerts ---------------------------------------------------------------
-    def replace_topics(self, topics: Sequence[Topic]) -> None:
-        with self._tx() as db:
-            db.execute("DELETE FROM topics")
-            db.executemany(
-                "INSERT INTO topics(id, doc, status, spike_score, size) VALUES(?,?,?,?,?)",
-                [
-                    (t.topic_id, t.model_dump_json(), t.status, t.spike_score, t.size)
-                    for t in topics
-                ],
-            )
-
-    def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]:
-        sql = "SELECT doc FROM topics" + (" WHERE status=?" if status else "")
-        sql += " ORDER BY spike_score DESC, size DESC, id LIMIT ?"
-        with self._lock:
-            rows = self._db.execute(sql, ([status] if status else []) + [limit]).fetchall()
-        return [Topic.model_validate_json(r["doc"]) for r in rows]
-
-    def get_topic(self, topic_id: int) -> Topic | None:
-        with self._lock:
-            row = self._db.execute("SELECT doc FROM topics WHERE id=?", (topic_id,)).fetchone()
-        return Topic.model_validate_json(row["doc"]) if row else None
-
-    def replace_links(self, links: Sequence[PostComplaintLink]) -> None:
-        with self._tx() as db:
-            db.execute("DELETE FROM links")
-            db.executemany(
-                "INSERT OR REPLACE INTO links(post_id, complaint_id, score, doc) VALUES(?,?,?,?)",
-                [(lk.post_id, lk.complaint_id, lk.score, lk.model_dump_json()) for lk in links],
-            )
-
-    def links_for_complaint(self, complaint_id: str) -> list[PostComplaintLink]:
-        return self._links("complaint_id", complaint_id)
-
-    def links_for_post(self, post_id: str) -> list[PostComplaintLink]:
-        return self._links("post_id", post_id)
-
-    def _links(self, column: str, value: str) -> list[PostComplaintLink]:
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT doc FROM links WHERE {column}=? ORDER BY score DESC,"
-                " post_id, complaint_id",
-                (value,),
-            ).fetchall()
-        return [PostComplaintLink.model_validate_json(r["doc"]) for r in rows]
-
-    def count_links(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM links").fetchone()[0])
-
-    def add_alerts(self, alerts: Sequence[Alert]) -> int:
-        with self._tx() as db:
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO alerts(id, doc, triggered_at, status) VALUES(?,?,?,?)",
-                [
-                    (a.alert_id, a.model_dump_json(), _epoch(a.triggered_at), a.status)
-                    for a in alerts
-                ],
-            )
-            return db.total_changes - before
-
-    def list_alerts(self, *, limit: int = 100) -> list[Alert]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT doc FROM alerts ORDER BY triggered_at DESC, id LIMIT ?", (limit,)
-            ).fetchall()
-        return [Alert.model_validate_json(r["doc"]) for r in rows]
-
-    # quarantine ------------------------------------------------------------------------
-    def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:
-        with self._tx() as db:
-            before = db.total_changes
-            for record in records:
-                key = hashlib.sha256(f"{record.stage}\0{record.source}\0{record.payload}".encode())
-                db.execute(
-                    "INSERT OR IGNORE INTO quarantine(id, stage, source, reason, doc) "
-                    "VALUES(?,?,?,?,?)",
-                    (
-                        key.hexdigest(),
-                        record.stage,
-                        record.source,
-                        record.reason,
-                        record.model_dump_json(),
-                    ),
-                )
-            return db.total_changes - before
-
-    def list_quarantine(
-        self, *, stage: str | None = None, limit: int = 100
-    ) -> list[QuarantinedRecord]:
-        sql = (
-            "SELECT doc FROM quarantine"
-            + (" WHERE stage=?" if stage else "")
-            + " ORDER BY rowid LIMIT ?"
-        )
-        with self._lock:
-            rows = self._db.execute(sql, ([stage] if stage else []) + [limit]).fetchall()
-        return [QuarantinedRecord.model_validate_json(r["doc"]) for r in rows]
-
-    def count_quarantine(self, *, stage: str | None = None) -> int:
-        sql = "SELECT COUNT(*) FROM quarantine" + (" WHERE stage=?" if stage else "")
-        with self._lock:
-            return int(self._db.execute(sql, [stage] if stage else []).fetchone()[0])
 
 
 class _Transaction:

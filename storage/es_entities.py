@@ -1,0 +1,335 @@
+"""Complaints, topics, links, alerts and quarantine on Elasticsearch (one index each).
+
+A mixin of :class:`storage.elasticsearch.ElasticsearchStore`, which supplies ``client``,
+``index``, ``_search``, ``_bulk`` and ``_create``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import NotFoundError, TransportError
+from elasticsearch.helpers import scan
+
+from domain.errors import StoreUnavailable
+from domain.models import Alert, Complaint, PostComplaintLink, QuarantinedRecord, Topic
+from storage.base import UpsertCounts
+from storage.es_documents import link_id, vector_matrix
+
+
+class EntityIndices:
+    """Store methods for everything that is not a post."""
+
+    client: Any
+    index: dict[str, str]
+
+    def _search(self, index: str, **body: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _bulk(self, actions: list[dict[str, Any]], *, stage: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def _create(self, actions: list[dict[str, Any]], *, stage: str) -> int:
+        raise NotImplementedError
+
+    # complaints ----------------------------------------------------------------------------
+    def upsert_complaints(
+        self, complaints: Sequence[Complaint], vectors: np.ndarray | None = None
+    ) -> UpsertCounts:
+        counts = UpsertCounts()
+        index = self.index["complaints"]
+        ids = [c.complaint_id for c in complaints]
+        existing = (
+            {
+                h["_id"]: h["_source"]
+                for h in self._search(
+                    index,
+                    query={"ids": {"values": ids}},
+                    size=max(len(ids), 1),
+                    source_includes=["doc", "embedding"],
+                )["hits"]["hits"]
+            }
+            if ids
+            else {}
+        )
+        actions = []
+        for i, complaint in enumerate(complaints):
+            doc = complaint.model_dump(mode="json")
+            vector = vectors[i] if vectors is not None and vectors.shape[1] else None
+            old = existing.get(complaint.complaint_id)
+            same_vector = vector is None or (
+                old is not None
+                and old.get("embedding") is not None
+                and np.allclose(old["embedding"], vector, atol=1e-6)
+            )
+            if old and old["doc"] == doc and same_vector:
+                counts.unchanged += 1
+                continue
+            source: dict[str, Any] = {
+                "complaint_id": complaint.complaint_id,
+                "filed_at": complaint.filed_at.isoformat(),
+                "channel": complaint.channel,
+                "category": complaint.category.value,
+                "agency": complaint.agency,
+                "province": complaint.province,
+                "district": complaint.district,
+                "status": complaint.status,
+                "tokens": " ".join(complaint.tokens),
+                "subject": complaint.subject,
+                "description": complaint.description,
+                "doc": doc,
+            }
+            if vector is not None:
+                source["embedding"] = [float(x) for x in vector]
+            elif old and old.get("embedding"):
+                source["embedding"] = old["embedding"]
+            actions.append(
+                {
+                    "_op_type": "index",
+                    "_index": index,
+                    "_id": complaint.complaint_id,
+                    "_source": source,
+                }
+            )
+            if old and old["doc"] == doc:
+                counts.unchanged += 1
+            elif old:
+                counts.updated += 1
+            else:
+                counts.created += 1
+        self._bulk(actions, stage="complaints")
+        return counts
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None:
+        hits = self._search(
+            self.index["complaints"],
+            query={"ids": {"values": [complaint_id]}},
+            size=1,
+            source_includes=["doc"],
+        )["hits"]["hits"]
+        return Complaint.model_validate(hits[0]["_source"]["doc"]) if hits else None
+
+    def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]:
+        out: list[Complaint] = []
+        after: list[Any] | None = None
+        skipped = 0
+        while len(out) < limit:
+            extra = {"search_after": after} if after else {}
+            hits = self._search(
+                self.index["complaints"],
+                query={"match_all": {}},
+                sort=[{"filed_at": "asc"}, {"complaint_id": "asc"}],
+                size=min(1000, limit + offset),
+                source_includes=["doc"],
+                **extra,
+            )["hits"]["hits"]
+            if not hits:
+                break
+            for hit in hits:
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                out.append(Complaint.model_validate(hit["_source"]["doc"]))
+                if len(out) == limit:
+                    break
+            after = hits[-1]["sort"]
+        return out
+
+    def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
+        found: dict[str, list[float]] = {}
+        for start in range(0, len(complaint_ids), 1000):
+            chunk = list(complaint_ids[start : start + 1000])
+            hits = self._search(
+                self.index["complaints"],
+                query={"ids": {"values": chunk}},
+                size=len(chunk),
+                source_includes=["embedding"],
+            )["hits"]["hits"]
+            found.update(
+                {h["_id"]: h["_source"]["embedding"] for h in hits if h["_source"].get("embedding")}
+            )
+        return vector_matrix(complaint_ids, found)
+
+    # topics, links, alerts ---------------------------------------------------------------
+    def _replace(self, index: str, docs: dict[str, dict[str, Any]], *, stage: str) -> None:
+        current = {h["_id"] for h in self._scan_ids(index)}
+        actions = [
+            {"_op_type": "index", "_index": index, "_id": doc_id, "_source": source}
+            for doc_id, source in docs.items()
+        ]
+        actions += [
+            {"_op_type": "delete", "_index": index, "_id": doc_id}
+            for doc_id in sorted(current - set(docs))
+        ]
+        self._bulk(actions, stage=stage)
+
+    def _scan_ids(self, index: str) -> list[dict[str, Any]]:
+        try:
+            return list(
+                scan(
+                    self.client,
+                    index=index,
+                    query={"query": {"match_all": {}}},
+                    _source=False,
+                    ignore_unavailable=True,
+                )
+            )
+        except NotFoundError:
+            return []
+        except (ESConnectionError, TransportError) as exc:
+            raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
+
+    def replace_topics(self, topics: Sequence[Topic]) -> None:
+        self._replace(
+            self.index["topics"],
+            {
+                str(t.topic_id): {
+                    "topic_id": t.topic_id,
+                    "label": t.label,
+                    "status": t.status,
+                    "spike_score": t.spike_score,
+                    "size": t.size,
+                    "dominant_category": t.dominant_category.value,
+                    "first_seen": t.first_seen.isoformat(),
+                    "last_seen": t.last_seen.isoformat(),
+                    "doc": t.model_dump(mode="json"),
+                }
+                for t in topics
+            },
+            stage="topics",
+        )
+
+    def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]:
+        query = {"term": {"status": status}} if status else {"match_all": {}}
+        hits = self._search(
+            self.index["topics"],
+            query=query,
+            size=limit,
+            source_includes=["doc"],
+            sort=[{"spike_score": "desc"}, {"size": "desc"}, {"topic_id": "asc"}],
+        )["hits"]["hits"]
+        return [Topic.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def get_topic(self, topic_id: int) -> Topic | None:
+        hits = self._search(
+            self.index["topics"],
+            query={"ids": {"values": [str(topic_id)]}},
+            size=1,
+            source_includes=["doc"],
+        )["hits"]["hits"]
+        return Topic.model_validate(hits[0]["_source"]["doc"]) if hits else None
+
+    def replace_links(self, links: Sequence[PostComplaintLink]) -> None:
+        self._replace(
+            self.index["links"],
+            {
+                link_id(lk): {
+                    "post_id": lk.post_id,
+                    "complaint_id": lk.complaint_id,
+                    "score": lk.score,
+                    "doc": lk.model_dump(mode="json"),
+                }
+                for lk in links
+            },
+            stage="links",
+        )
+
+    def _links(self, field: str, value: str) -> list[PostComplaintLink]:
+        hits = self._search(
+            self.index["links"],
+            query={"term": {field: value}},
+            size=10_000,
+            source_includes=["doc"],
+            sort=[{"score": "desc"}, {"post_id": "asc"}, {"complaint_id": "asc"}],
+        )["hits"]["hits"]
+        return [PostComplaintLink.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def links_for_complaint(self, complaint_id: str) -> list[PostComplaintLink]:
+        return self._links("complaint_id", complaint_id)
+
+    def links_for_post(self, post_id: str) -> list[PostComplaintLink]:
+        return self._links("post_id", post_id)
+
+    def count_links(self) -> int:
+        return int(
+            self._search(
+                self.index["links"], size=0, track_total_hits=True, query={"match_all": {}}
+            )["hits"]["total"]["value"]
+        )
+
+    def add_alerts(self, alerts: Sequence[Alert]) -> int:
+        actions = [
+            {
+                "_op_type": "create",
+                "_index": self.index["alerts"],
+                "_id": a.alert_id,
+                "_source": {
+                    "alert_id": a.alert_id,
+                    "rule": a.rule,
+                    "status": a.status,
+                    "triggered_at": a.triggered_at.isoformat(),
+                    "doc": a.model_dump(mode="json"),
+                },
+            }
+            for a in alerts
+        ]
+        return self._create(actions, stage="alerts")
+
+    def list_alerts(self, *, limit: int = 100) -> list[Alert]:
+        hits = self._search(
+            self.index["alerts"],
+            query={"match_all": {}},
+            size=limit,
+            source_includes=["doc"],
+            sort=[{"triggered_at": "desc"}, {"alert_id": "asc"}],
+        )["hits"]["hits"]
+        return [Alert.model_validate(h["_source"]["doc"]) for h in hits]
+
+    # quarantine --------------------------------------------------------------------------
+    def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:
+        actions = []
+        for record in records:
+            key = hashlib.sha256(f"{record.stage}\0{record.source}\0{record.payload}".encode())
+            actions.append(
+                {
+                    "_op_type": "create",
+                    "_index": self.index["quarantine"],
+                    "_id": key.hexdigest(),
+                    "_source": {
+                        "stage": record.stage,
+                        "source": record.source,
+                        "reason": record.reason,
+                        "received_at": record.received_at.isoformat(),
+                        "doc": record.model_dump(mode="json"),
+                    },
+                }
+            )
+        return self._create(actions, stage="quarantine")
+
+    def list_quarantine(
+        self, *, stage: str | None = None, limit: int = 100
+    ) -> list[QuarantinedRecord]:
+        query = {"term": {"stage": stage}} if stage else {"match_all": {}}
+        hits = self._search(
+            self.index["quarantine"],
+            query=query,
+            size=limit,
+            source_includes=["doc"],
+            sort=[{"received_at": "asc"}],
+        )["hits"]["hits"]
+        return [QuarantinedRecord.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def count_quarantine(self, *, stage: str | None = None) -> int:
+        query = {"term": {"stage": stage}} if stage else {"match_all": {}}
+        return int(
+            self._search(self.index["quarantine"], query=query, size=0, track_total_hits=True)[
+                "hits"
+            ]["total"]["value"]
+        )
+
+
+__all__ = ["EntityIndices"]
