@@ -223,6 +223,48 @@ def trends(
     _batch_echo(report)
 
 
+@app.command("run")
+def run_pipeline(
+    config: ConfigOption = None,
+    every: Annotated[
+        float | None, typer.Option(help="Repeat every N minutes (default: once).")
+    ] = None,
+) -> None:
+    """Run the stages over the configured store: enrich pending posts, topics, links, alerts."""
+    settings = _settings(config)
+    import time
+
+    from enrich.embeddings import build_embedder
+    from pipeline.jobs import Pipeline
+    from storage import open_store
+
+    store = open_store(settings)
+    pipeline = Pipeline(settings, store, build_embedder(settings.models.embedder))
+    try:
+        while True:
+            try:
+                enriched = pipeline.enrich()
+                trends = pipeline.topics()
+                links = pipeline.link()
+                new_alerts, _ = pipeline.alerts(trends)
+                log.info(
+                    "run: %d enriched, %d topics, %d links, %d new alerts",
+                    enriched,
+                    len(trends.topics),
+                    links,
+                    new_alerts,
+                )
+            except SiangError as exc:
+                if every is None:
+                    raise _fail(exc) from exc
+                log.error("run failed, retrying in %.0f minutes: %s", every, exc)
+            if every is None:
+                return
+            time.sleep(every * 60)
+    finally:
+        store.close()
+
+
 @app.command()
 def serve(
     config: ConfigOption = None,
@@ -244,6 +286,43 @@ def schema(
     from domain.schema import write_schema
 
     typer.echo(f"wrote {write_schema(output)}")
+
+
+es_app = typer.Typer(help="Elasticsearch: index templates and status.", no_args_is_help=True)
+app.add_typer(es_app, name="es")
+
+
+@es_app.command("setup")
+def es_setup(config: ConfigOption = None) -> None:
+    """Install or upgrade Siang's index templates (idempotent) and report what changed."""
+    settings = _settings(config)
+    from enrich.embeddings import build_embedder
+    from storage.elasticsearch import build_client
+    from storage.templates import install_templates
+
+    es = settings.elasticsearch
+    client = build_client(
+        es.hosts,
+        username=es.username,
+        password=es.password.get_secret_value() if es.password else None,
+        ca_certs=str(es.ca_certs) if es.ca_certs else None,
+    )
+    dims = build_embedder(settings.models.embedder).dimension
+    try:
+        report = install_templates(client, prefix=es.index_prefix, dims=dims)
+    except Exception as exc:
+        typer.secho(
+            f"error: cannot install templates on {es.hosts}: {exc}", fg=typer.colors.RED, err=True
+        )
+        raise typer.Exit(1) from exc
+    finally:
+        client.close()
+    for label, names in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+    ):
+        typer.echo(f"{label:>9}: {', '.join(names) if names else '-'}")
 
 
 @app.command("config")

@@ -32,6 +32,9 @@ class _Section(BaseModel):
 class StoreSettings(_Section):
     backend: Literal["embedded", "elasticsearch"] = "embedded"
     path: Path = Path("var/siang.db")
+    spool_dir: Path = Field(
+        Path("var/spool"), description="Posts wait here while the store is down."
+    )
 
 
 class ElasticsearchSettings(_Section):

@@ -3,6 +3,7 @@
 #
 #   services/elasticsearch.sh start   # fetch (once), configure, start, wait until healthy
 #   services/elasticsearch.sh stop
+#   services/elasticsearch.sh resume  # start the stopped node again, keeping its data
 #
 # The node is Elasticsearch's integ-test zip from Maven Central, fetched with Maven and cached
 # outside the repository. It runs on the machine's Java 17 as the unprivileged user
@@ -96,9 +97,11 @@ OPTS
   as_es_user env ES_PATH_CONF="$RUN_DIR/config" "$HOME_DIR/bin/elasticsearch-keystore" create >/dev/null
   printf '%s' "$ES_PASSWORD" | as_es_user env ES_PATH_CONF="$RUN_DIR/config" \
     "$HOME_DIR/bin/elasticsearch-keystore" add -x bootstrap.password >/dev/null
-  log "starting Elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT as $ES_USER"
-  as_es_user env ES_PATH_CONF="$RUN_DIR/config" "$HOME_DIR/bin/elasticsearch" -d -p "$RUN_DIR/pid" \
-    >"$RUN_DIR/logs/stdout.log" 2>&1 || { tail -50 "$RUN_DIR/logs/"*.log >&2 || true; die "start failed"; }
+  launch
+  write_env
+}
+
+wait_healthy() {
   local deadline=$((SECONDS + ${SIANG_ES_START_TIMEOUT:-180}))
   until curl -fs -u "elastic:$ES_PASSWORD" "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=5s" >/dev/null; do
     if (( SECONDS > deadline )); then
@@ -111,6 +114,9 @@ OPTS
     fi
     sleep 2
   done
+}
+
+write_env() {
   cat > "$ENV_FILE" <<ENV
 SIANG_TEST_ES_URL=http://127.0.0.1:$ES_PORT
 SIANG_TEST_ES_USER=elastic
@@ -133,8 +139,23 @@ stop_quietly() {
   fi
 }
 
+launch() {
+  ES_JAVA_HOME="$(java_home)"
+  log "starting Elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT as $ES_USER"
+  as_es_user env ES_PATH_CONF="$RUN_DIR/config" "$HOME_DIR/bin/elasticsearch" -d -p "$RUN_DIR/pid" \
+    >"$RUN_DIR/logs/stdout.log" 2>&1 || { tail -50 "$RUN_DIR/logs/"*.log >&2 || true; die "start failed"; }
+  wait_healthy
+}
+
+resume() {
+  [[ -f "$RUN_DIR/config/elasticsearch.yml" ]] || die "no node to resume in $RUN_DIR (run start first)"
+  stop_quietly
+  launch
+}
+
 case "${1:-}" in
   start) start ;;
+  resume) resume ;;
   stop) stop_quietly; log "stopped" ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|resume" >&2; exit 2 ;;
 esac

@@ -9,6 +9,16 @@ export SIANG_ES_ENV_FILE="${SIANG_ES_ENV_FILE:-/tmp/siang-es-test.env}"
 cleanup() { services/elasticsearch.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
 
+# Compose validation needs `docker compose` or Debian's docker-compose (it parses offline).
+if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
+  if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "make test: installing Debian's docker-compose to validate docker-compose.yml" >&2
+    (apt-get install -y -qq docker-compose >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq docker-compose >/dev/null 2>&1; }) \
+      || echo "make test: could not install docker-compose; the compose test will fail" >&2
+  fi
+fi
+
 if ! services/elasticsearch.sh start; then
   echo "make test: the Elasticsearch test node could not start (see above)" >&2
   exit 1

@@ -20,7 +20,11 @@ def open_store(settings: Settings) -> Store:
             password=es.password.get_secret_value() if es.password else None,
             ca_certs=str(es.ca_certs) if es.ca_certs else None,
         )
-        return ElasticsearchStore(client, prefix=es.index_prefix)
+        from storage.spool import SpoolingStore
+
+        return SpoolingStore(  # type: ignore[return-value]
+            ElasticsearchStore(client, prefix=es.index_prefix), settings.store.spool_dir
+        )
     raise ConfigError(
         f"store.backend: unknown backend {settings.store.backend!r}", key="store.backend"
     )

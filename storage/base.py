@@ -65,17 +65,19 @@ class UpsertCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    spooled: int = 0  # accepted, waiting on disk for the store to come back
 
     def __add__(self, other: UpsertCounts) -> UpsertCounts:
         return UpsertCounts(
             self.created + other.created,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            self.spooled + other.spooled,
         )
 
     @property
     def total(self) -> int:
-        return self.created + self.updated + self.unchanged
+        return self.created + self.updated + self.unchanged + self.spooled
 
 
 class Store(Protocol):

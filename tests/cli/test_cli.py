@@ -13,10 +13,21 @@ from domain.schema import json_schema
 from tests.conftest import REPO
 
 runner = CliRunner()
-COMMANDS = ["demo", "ingest", "enrich", "link", "trends", "serve", "schema", "config"]
+COMMANDS = [
+    "demo",
+    "ingest",
+    "enrich",
+    "link",
+    "trends",
+    "serve",
+    "schema",
+    "config",
+    "es",
+    "es setup",
+]
 
 
-@pytest.mark.parametrize("command", [[], *[[c] for c in COMMANDS]])
+@pytest.mark.parametrize("command", [[], *[c.split() for c in COMMANDS]])
 def test_help_everywhere(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output

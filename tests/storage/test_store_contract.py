@@ -210,3 +210,20 @@ def test_complaints_topics_links_alerts_quarantine(store: Store) -> None:
     assert store.quarantine([bad]) == 0
     assert store.count_quarantine(stage="ingest") == 1
     assert store.list_quarantine() == [bad]
+
+
+def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:
+    from storage.hybrid import hybrid_search, reciprocal_rank_fusion
+
+    assert reciprocal_rank_fusion([["a", "b"], ["b", "c"]]) == [
+        ("b", 1 / 62 + 1 / 61),
+        ("a", 1 / 61),
+        ("c", 1 / 62),
+    ]
+    _seed(store)
+    vector = np.array([0.0, 1.0, 0.0, 0.0], dtype=np.float32)  # nearest: x:2
+    ranked = hybrid_search(store, PostQuery(terms=("น้ำประปา",)), vector, limit=3)
+    assert ranked[0][0].id == "x:2"  # in both lists, so first
+    assert {p.id for p, _ in ranked} <= {"x:1", "x:2", "x:3", "x:4", "pantip:5"}
+    filtered = hybrid_search(store, PostQuery(province="สงขลา"), vector, limit=5)
+    assert {p.id for p, _ in filtered} == {"x:3", "pantip:5"}
