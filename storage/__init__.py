@@ -22,7 +22,7 @@ def open_store(settings: Settings) -> Store:
         )
         from storage.spool import SpoolingStore
 
-        return SpoolingStore(  # type: ignore[return-value]
+        return SpoolingStore(
             ElasticsearchStore(client, prefix=es.index_prefix), settings.store.spool_dir
         )
     raise ConfigError(

@@ -11,9 +11,11 @@ and 5xx; documents the cluster rejects are quarantined with the reason.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
@@ -34,6 +36,7 @@ from storage.es_documents import (
 from storage.es_entities import EntityIndices
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 _FIELDS: dict[str, str] = {
     "topic": "topic_id",
@@ -53,8 +56,8 @@ class ElasticsearchStore(EntityIndices):
         *,
         prefix: str = "siang",
         refresh: bool = True,
-        max_retries: int = 5,
-        initial_backoff: float = 0.5,
+        max_retries: int = 3,
+        initial_backoff: float = 0.2,
     ) -> None:
         self.client = client
         self.prefix = prefix
@@ -74,12 +77,36 @@ class ElasticsearchStore(EntityIndices):
         self.client.close()
 
     # writes ----------------------------------------------------------------------------
+    def _retrying(self, call: Callable[[], T], *, stage: str) -> T:
+        """Run ``call``, retrying 429, 5xx and connection failures with exponential backoff
+        and jitter; after the last attempt raise ``StoreUnavailable`` (callers may spool)."""
+        delay = self.initial_backoff
+        for attempt in range(self.max_retries + 1):
+            try:
+                return call()
+            except (ESConnectionError, TransportError) as exc:
+                failure: Exception = exc
+            except ApiError as exc:
+                if exc.status_code < 500 and exc.status_code != 429:
+                    raise StoreError(f"Elasticsearch refused {stage}: {exc}") from exc
+                failure = exc
+            if attempt == self.max_retries:
+                raise StoreUnavailable(
+                    f"Elasticsearch unavailable during {stage} after {attempt + 1} attempts: "
+                    f"{failure}"
+                ) from failure
+            log.warning("%s: %s; retrying in %.1fs", stage, failure, delay)
+            time.sleep(delay * (1 + random.random() / 2))
+            delay *= 2
+        raise AssertionError("unreachable")
+
     def _bulk(self, actions: list[dict[str, Any]], *, stage: str) -> list[dict[str, Any]]:
-        """Run bulk actions; return per-document failures (after retries on 429)."""
+        """Run bulk actions; return per-document failures (429s are retried per document)."""
         if not actions:
             return []
-        failures: list[dict[str, Any]] = []
-        try:
+
+        def run() -> list[dict[str, Any]]:
+            failures: list[dict[str, Any]] = []
             for ok, item in streaming_bulk(
                 self.client,
                 actions,
@@ -92,12 +119,9 @@ class ElasticsearchStore(EntityIndices):
             ):
                 if not ok:
                     failures.append(next(iter(item.values())))
-        except (ESConnectionError, TransportError) as exc:
-            raise StoreUnavailable(f"Elasticsearch unavailable during {stage}: {exc}") from exc
-        except ApiError as exc:
-            if exc.status_code >= 500 or exc.status_code == 429:
-                raise StoreUnavailable(f"Elasticsearch failing during {stage}: {exc}") from exc
-            raise StoreError(f"Elasticsearch refused {stage}: {exc}") from exc
+            return failures
+
+        failures = self._retrying(run, stage=stage)
         if failures:
             self._quarantine_failures(failures, stage=stage, actions=actions)
         return failures
@@ -134,20 +158,13 @@ class ElasticsearchStore(EntityIndices):
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(ids), 1000):
             chunk = list(ids[start : start + 1000])
-            try:
-                response = self.client.search(
-                    index=self.posts_alias,
-                    query={"ids": {"values": chunk}},
-                    size=len(chunk),
-                    source_includes=["content_hash", "doc", "enriched", "topic_id"]
-                    + (["embedding"] if vectors else []),
-                    ignore_unavailable=True,
-                    allow_no_indices=True,
-                )
-            except NotFoundError:
-                return found
-            except (ESConnectionError, TransportError) as exc:
-                raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
+            response = self._search(
+                self.posts_alias,
+                query={"ids": {"values": chunk}},
+                size=len(chunk),
+                source_includes=["content_hash", "doc", "enriched", "topic_id"]
+                + (["embedding"] if vectors else []),
+            )
             for hit in response["hits"]["hits"]:
                 found[hit["_id"]] = {"_index": hit["_index"], **hit["_source"]}
         return found
@@ -235,16 +252,17 @@ class ElasticsearchStore(EntityIndices):
 
     # reads -----------------------------------------------------------------------------
     def _search(self, index: str, **body: Any) -> dict[str, Any]:
-        try:
-            return dict(
-                self.client.search(
-                    index=index, ignore_unavailable=True, allow_no_indices=True, **body
+        def run() -> dict[str, Any]:
+            try:
+                return dict(
+                    self.client.search(
+                        index=index, ignore_unavailable=True, allow_no_indices=True, **body
+                    )
                 )
-            )
-        except NotFoundError:
-            return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
-        except (ESConnectionError, TransportError) as exc:
-            raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
+            except NotFoundError:
+                return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+
+        return self._retrying(run, stage="search")
 
     def get_post(self, post_id: str) -> Post | None:
         hits = self._search(
@@ -299,19 +317,10 @@ class ElasticsearchStore(EntityIndices):
             after = hits[-1]["sort"]
 
     def count_posts(self, query: PostQuery = PostQuery()) -> int:
-        try:
-            return int(
-                self.client.count(
-                    index=self.posts_alias,
-                    query=post_query(query),
-                    ignore_unavailable=True,
-                    allow_no_indices=True,
-                )["count"]
-            )
-        except NotFoundError:
-            return 0
-        except (ESConnectionError, TransportError) as exc:
-            raise StoreUnavailable(f"Elasticsearch unavailable: {exc}") from exc
+        response = self._search(
+            self.posts_alias, query=post_query(query), size=0, track_total_hits=True
+        )
+        return int(response["hits"]["total"]["value"])
 
     def counts(
         self,
@@ -406,8 +415,9 @@ class ElasticsearchStore(EntityIndices):
         """``create`` ops: a 409 (already there) is success by design, not a rejection."""
         if not actions:
             return 0
-        created = 0
-        try:
+
+        def run() -> int:
+            created = 0
             for ok, item in streaming_bulk(
                 self.client,
                 actions,
@@ -421,9 +431,9 @@ class ElasticsearchStore(EntityIndices):
                     created += 1
                 elif result.get("status") != 409:
                     raise StoreError(f"Elasticsearch refused {stage}: {result.get('error')}")
-        except (ESConnectionError, TransportError) as exc:
-            raise StoreUnavailable(f"Elasticsearch unavailable during {stage}: {exc}") from exc
-        return created
+            return created
+
+        return self._retrying(run, stage=stage)
 
 
 __all__ = ["ElasticsearchStore", "StoreUnavailable", "build_client"]

@@ -68,7 +68,7 @@ def test_posts_survive_a_node_outage_exactly_once(
         clock=lambda: datetime(2026, 11, 20, tzinfo=UTC),
     )
     try:
-        report = ingestor.ingest_lines(parse_lines(lines), source="outage-test")
+        report = ingestor.ingest_lines(parse_lines(lines), source="outage-test", progress=outage)
         assert stopped
         assert report.counts.spooled >= 200
         assert store.pending() == report.counts.spooled
