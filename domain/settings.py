@@ -57,8 +57,10 @@ class EmbedderSettings(_Section):
 
 class TopicModelSettings(_Section):
     seed: int = 42
-    min_cluster_size: int = Field(40, ge=2)
-    min_samples: int | None = Field(10, ge=1)
+    min_cluster_size: int | Literal["auto"] = Field(
+        "auto", description="HDBSCAN cluster size; auto = 1% of the posts, within 10..200."
+    )
+    min_samples: int | Literal["auto"] = Field("auto", description="auto = cluster size / 4.")
     umap_neighbors: int = Field(15, ge=2)
     umap_components: int = Field(5, ge=2)
     min_df: int = Field(1, ge=1)

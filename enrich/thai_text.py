@@ -30,7 +30,7 @@ _PUNCT_REPEAT = re.compile(r"([!?.~])\1+")
 _SPACE = re.compile(r"\s+")
 _THAI_LETTER = re.compile(r"[\u0E01-\u0E4E]")
 _WORDLIKE = re.compile(r"[\u0E01-\u0E4Ea-zA-Z]")
-_PLACEHOLDER = re.compile(r"^\[[A-Z]+\]$")
+_PLACEHOLDER = re.compile(r"^\[[A-Z_]+\]$")
 _BE_YEAR = re.compile(r"(?:พ\.ศ\.?\s*)(\d{4})")
 
 SLANG_WORDS: tuple[str, ...] = (

@@ -30,16 +30,26 @@ class TopicFit:
     outliers_after: int
 
 
+def cluster_sizes(n_documents: int, settings: TopicModelSettings) -> tuple[int, int]:
+    """HDBSCAN (min_cluster_size, min_samples), resolving ``auto`` from the corpus size."""
+    if settings.min_cluster_size == "auto":
+        size = max(10, min(200, round(n_documents / 100)))
+    else:
+        size = settings.min_cluster_size
+    samples = max(2, size // 4) if settings.min_samples == "auto" else settings.min_samples
+    return size, samples
+
+
 def fit_topics(
     documents: Sequence[str], embeddings: np.ndarray, settings: TopicModelSettings
 ) -> TopicFit:
     """Cluster documents into topics; outliers are reassigned to the nearest topic when close."""
     if len(documents) != len(embeddings):
         raise TopicError("documents and embeddings differ in length")
-    if len(documents) < max(settings.min_cluster_size * 2, 10):
+    cluster_size, samples = cluster_sizes(len(documents), settings)
+    if len(documents) < max(cluster_size * 2, 10):
         raise TopicError(
-            f"need at least {max(settings.min_cluster_size * 2, 10)} posts to fit "
-            f"topics, got {len(documents)}"
+            f"need at least {max(cluster_size * 2, 10)} posts to fit topics, got {len(documents)}"
         )
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -65,8 +75,8 @@ def fit_topics(
             init="pca",
         ),
         hdbscan_model=HDBSCAN(
-            min_cluster_size=settings.min_cluster_size,
-            min_samples=settings.min_samples,
+            min_cluster_size=cluster_size,
+            min_samples=samples,
             metric="euclidean",
             cluster_selection_method="eom",
             prediction_data=True,

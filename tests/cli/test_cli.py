@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -120,3 +121,78 @@ def test_enrich_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     reasons = sorted(q["reason"] for q in quarantine)
     assert reasons[0].startswith("line 3: not valid JSON")
     assert reasons[1].startswith("line 4: created_at is not an ISO-8601 timestamp")
+
+
+def _sample_slice(tmp_path: Path, start: str, end: str) -> tuple[Path, Path]:
+    truth = json.loads((REPO / "sample_data" / "truth.json").read_text(encoding="utf-8"))
+    malformed = {m["line"] for m in truth["malformed"]}
+    lines = (REPO / "sample_data" / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+    kept = [
+        line
+        for n, line in enumerate(lines, 1)
+        if n not in malformed and start <= json.loads(line)["created_at"] < end
+    ]
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text("\n".join([*kept, "{not json"]) + "\n", encoding="utf-8")
+    return posts, REPO / "sample_data" / "complaints.jsonl"
+
+
+@pytest.mark.integration
+def test_link_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIANG_STORE__PATH", str(tmp_path / "unused.db"))
+    posts, complaints = _sample_slice(tmp_path, "2026-11-01", "2026-11-04")
+    output = tmp_path / "links.jsonl"
+    result = runner.invoke(
+        app,
+        ["link", "--complaints", str(complaints), "--posts", str(posts), "--output", str(output)],
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert rows and all(set(r) == {"post_id", "complaint_id", "score", "explanation"} for r in rows)
+    for earlier, later in itertools.pairwise(rows):
+        if earlier["post_id"] == later["post_id"]:
+            assert earlier["score"] >= later["score"]  # best first per post
+    assert len({r["post_id"] for r in rows}) == len(
+        [i for i, r in enumerate(rows) if i == 0 or rows[i - 1]["post_id"] != r["post_id"]]
+    )
+    truth = json.loads((REPO / "sample_data" / "truth.json").read_text(encoding="utf-8"))
+    gold = {(f"{t['platform']}:{t['native_id']}", t["complaint_id"]) for t in truth["links"]}
+    assert {(r["post_id"], r["complaint_id"]) for r in rows} & gold
+    assert "quarantined 1" in result.output
+
+
+@pytest.mark.integration
+def test_trends_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIANG_STORE__PATH", str(tmp_path / "unused.db"))
+    posts, _ = _sample_slice(tmp_path, "2026-11-10", "2026-11-15")
+    output = tmp_path / "spikes.jsonl"
+    result = runner.invoke(app, ["trends", "--posts", str(posts), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert rows
+    assert {"topic_id", "label", "start", "peak", "score", "post_ids"} <= set(rows[0])
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    # The Hat Yai blackout (13 Nov 19:00 Bangkok) is among the spikes.
+    assert any(
+        r["start"].startswith("2026-11-13T19") or r["start"].startswith("2026-11-13T2")
+        for r in rows
+    )
+
+
+@pytest.mark.integration
+def test_es_setup_reports_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import elasticsearch_settings
+
+    conn = elasticsearch_settings()
+    monkeypatch.setenv("SIANG_ELASTICSEARCH__HOSTS", json.dumps([conn["url"]]))
+    monkeypatch.setenv("SIANG_ELASTICSEARCH__PASSWORD", conn["password"])
+    monkeypatch.setenv("SIANG_ELASTICSEARCH__INDEX_PREFIX", "clisetup")
+    first = runner.invoke(app, ["es", "setup"])
+    second = runner.invoke(app, ["es", "setup"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert (
+        "clisetup-posts" in first.output.split("created:")[1].split("\n")[0]
+        or "clisetup-posts" in first.output
+    )
+    assert "  created: -" in second.output and "  updated: -" in second.output
+    assert "clisetup-post-mappings" in second.output.split("unchanged:")[1]

@@ -51,5 +51,5 @@ def test_tokens_drop_whitespace_and_punctuation() -> None:
 
 
 def test_content_tokens_filter() -> None:
-    tokens = ["น้ำประปา", "ที่", "เค็ม", "มาก", "555", "😡", "[PHONE]", "ก", "2569", "PEA"]
+    tokens = ["น้ำประปา", "ที่", "เค็ม", "มาก", "555", "😡", "[PHONE]", "[NATIONAL_ID]", "ก", "PEA"]
     assert content_tokens(tokens) == ["น้ำประปา", "เค็ม", "pea"]
