@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
@@ -210,7 +211,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             + (f" ({len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""),
             key=key,
         ) from exc
-    except (OSError, ValueError) as exc:  # unreadable or unparsable YAML
+    # Unreadable file, unparsable YAML, or YAML whose top level is not a mapping.
+    except (OSError, ValueError, TypeError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read {yaml_path}: {exc}", key="SIANG_CONFIG") from exc
     return Settings.model_validate(loaded.model_dump())
 

@@ -101,14 +101,15 @@ class CachedEmbedder:
             vectors = self.inner.encode([t for _, t in todo])
             for (key, _), vector in zip(todo, vectors, strict=True):
                 self._cache[key] = vector
-                if len(self._cache) > self._capacity:
-                    self._cache.popitem(last=False)
         self.misses += len(todo)
         self.hits += len(texts) - len(todo)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for i, key in enumerate(keys):
             out[i] = self._cache[key]
             self._cache.move_to_end(key)
+        # Evict only now: this call's texts must all be readable above, even past capacity.
+        while len(self._cache) > self._capacity:
+            self._cache.popitem(last=False)
         return out
 
 

@@ -27,9 +27,11 @@ _BANK_CUED = re.compile(
     r"((?:บัญชี|บช\.?|acc(?:ount)?\.?)\s*(?:เลขที่|no\.?)?\s*:?\s*)(\d{10,12})(?!\d)", re.IGNORECASE
 )
 # Mobile 06/08/09 + 8 digits, Bangkok 02 + 7 digits, +66 forms; dashes or spaces allowed.
+# Thai digits (๐๘๑-...) too: ``\d`` already matches them, the literal prefixes must as well.
 _PHONE = re.compile(
-    r"(?<![\d-])(?:\+66[- ]?|0)"
-    r"(?:[689]\d[- ]?\d{3}[- ]?\d{4}|2[- ]?\d{3}[- ]?\d{4}|[3-7]\d[- ]?\d{3}[- ]?\d{3,4})"
+    r"(?<![\d-])(?:\+(?:66|๖๖)[- ]?|[0๐])"
+    r"(?:[689๖๘๙]\d[- ]?\d{3}[- ]?\d{4}|[2๒][- ]?\d{3}[- ]?\d{4}"
+    r"|[3-7๓-๗]\d[- ]?\d{3}[- ]?\d{3,4})"
     r"(?![\d-])"
 )
 

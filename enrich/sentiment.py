@@ -8,6 +8,7 @@ so a classifier drops in through configuration without touching callers.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -76,23 +77,52 @@ class LexiconSentiment:
         self.lexicon = _load_lexicon(path)
 
     def raw_score(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> float:
+        tokens = self._join_phrases(tokens)
         score = 0.0
+        scored_emoji: Counter[str] = Counter()  # emoji characters already counted as tokens
         for i, token in enumerate(tokens):
             polarity = float(self.lexicon.get(token, _EMOJI.get(token, 0)))
             if not polarity:
                 continue
-            window = tokens[max(0, i - 2) : i]
-            if any(t in _NEGATORS for t in window):
+            scored_emoji.update(char for char in token if char in _EMOJI)
+            if self._negated(tokens, i):
                 polarity = -polarity if polarity > 0 else -polarity * 0.3
             if i + 1 < len(tokens) and tokens[i + 1] in _INTENSIFIERS:
                 polarity *= 1.5
             score += polarity
+        # Emoji the tokenizer glued together (😡😡) or left out are counted from the text.
         for char in text:
-            if char in _EMOJI and char not in tokens:
+            if char not in _EMOJI:
+                continue
+            if scored_emoji[char]:
+                scored_emoji[char] -= 1
+            else:
                 score += _EMOJI[char]
         if emphasis and score:
             score *= 1 + 0.25 * min(emphasis, 4)
         return score
+
+    def _join_phrases(self, tokens: Sequence[str]) -> list[str]:
+        """Rejoin lexicon phrases the tokenizer split (ไม่ + ไหล → ไม่ไหล), longest first."""
+        joined: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for n in (3, 2, 1):
+                phrase = "".join(tokens[i : i + n])
+                if n == 1 or (i + n <= len(tokens) and phrase in self.lexicon):
+                    joined.append(phrase)
+                    i += n
+                    break
+        return joined
+
+    def _negated(self, tokens: Sequence[str], i: int) -> bool:
+        """A negator within two tokens before ``i``, with no other polar word in between."""
+        for before in reversed(tokens[max(0, i - 2) : i]):
+            if before in _NEGATORS:
+                return True
+            if before in self.lexicon or before in _EMOJI:
+                return False
+        return False
 
     def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
         score = self.raw_score(tokens, text=text, emphasis=emphasis)

@@ -66,6 +66,15 @@ def _timestamp(value: Any, name: str) -> datetime:
     return moment
 
 
+def _without_authors(value: Any) -> Any:
+    """Drop author handles at any depth: a nested ``raw`` payload carries them too."""
+    if isinstance(value, dict):
+        return {k: _without_authors(v) for k, v in value.items() if k not in _AUTHOR_KEYS}
+    if isinstance(value, list):
+        return [_without_authors(v) for v in value]
+    return value
+
+
 def parse_post(
     record: dict[str, Any], *, pseudonymizer: Pseudonymizer, collected_at: datetime
 ) -> Post:
@@ -105,7 +114,7 @@ def parse_post(
             engagement=record.get("engagement") or {},
             language=record.get("lang") or record.get("language") or "th",
             source=str(record.get("source") or ""),
-            raw=redact_payload(raw.get("raw", raw)),
+            raw=redact_payload(_without_authors(raw.get("raw", raw))),
             synthetic=bool(record.get("synthetic", False)),
         )
     except ValidationError as exc:

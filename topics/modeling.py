@@ -70,6 +70,7 @@ def fit_topics(
             min_dist=0.0,
             metric="cosine",
             random_state=settings.seed,
+            n_jobs=1,  # a seed makes UMAP single-threaded anyway; say so to avoid the warning
             # The default spectral initialisation calls ARPACK with an unseeded start vector,
             # so two fits of the same data differ; PCA initialisation is reproducible.
             init="pca",
