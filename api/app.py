@@ -28,7 +28,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.store = store or open_store(settings)
         gazetteer = Gazetteer(settings.place_aliases)
         keywords = {w for words in settings.keywords.values() for w in words}
-        app.state.tokenizer = ThaiTokenizer(gazetteer.vocabulary() | keywords)
+        agencies = set(settings.agencies.values())
+        app.state.tokenizer = ThaiTokenizer(
+            gazetteer.vocabulary() | keywords | agencies, engine=settings.models.tokenizer
+        )
         yield
         if owned:
             app.state.store.close()

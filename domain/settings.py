@@ -70,6 +70,9 @@ class TopicModelSettings(_Section):
 
 
 class ModelSettings(_Section):
+    tokenizer: Literal["newmm", "nlpo3"] = Field(
+        "nlpo3", description="newmm word segmentation: nlpo3 (Rust) or PyThaiNLP's Python one."
+    )
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     topics: TopicModelSettings = Field(default_factory=TopicModelSettings)
 

@@ -77,7 +77,6 @@ class LexiconSentiment:
         self.lexicon = _load_lexicon(path)
 
     def raw_score(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> float:
-        tokens = self._join_phrases(tokens)
         score = 0.0
         scored_emoji: Counter[str] = Counter()  # emoji characters already counted as tokens
         for i, token in enumerate(tokens):
@@ -101,19 +100,6 @@ class LexiconSentiment:
         if emphasis and score:
             score *= 1 + 0.25 * min(emphasis, 4)
         return score
-
-    def _join_phrases(self, tokens: Sequence[str]) -> list[str]:
-        """Rejoin lexicon phrases the tokenizer split (ไม่ + ไหล → ไม่ไหล), longest first."""
-        joined: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for n in (3, 2, 1):
-                phrase = "".join(tokens[i : i + n])
-                if n == 1 or (i + n <= len(tokens) and phrase in self.lexicon):
-                    joined.append(phrase)
-                    i += n
-                    break
-        return joined
 
     def _negated(self, tokens: Sequence[str], i: int) -> bool:
         """A negator within two tokens before ``i``, with no other polar word in between."""

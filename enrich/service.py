@@ -52,7 +52,9 @@ class Enricher:
         gazetteer = Gazetteer(settings.place_aliases)
         keywords = [w for words in settings.keywords.values() for w in words]
         agencies = list(settings.agencies.values())
-        tokenizer = ThaiTokenizer(gazetteer.vocabulary() | set(keywords) | set(agencies))
+        tokenizer = ThaiTokenizer(
+            gazetteer.vocabulary() | set(keywords) | set(agencies), engine=settings.models.tokenizer
+        )
         return cls(
             gazetteer=gazetteer,
             tokenizer=tokenizer,

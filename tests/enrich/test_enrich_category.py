@@ -1,0 +1,124 @@
+"""Keyword categories, grievance rule and agency lookup on the real config (enrich/category.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.models import Category, CategoryPrediction, Sentiment
+from domain.settings import Settings, load_settings
+from enrich.category import KeywordCategoryModel, agency_for, is_grievance
+from enrich.thai_text import ThaiTokenizer
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="module")
+def tokenizer(settings: Settings) -> ThaiTokenizer:
+    return ThaiTokenizer({w for words in settings.keywords.values() for w in words})
+
+
+@pytest.fixture(scope="module")
+def model(settings: Settings, tokenizer: ThaiTokenizer) -> KeywordCategoryModel:
+    return KeywordCategoryModel(settings.keywords, tokenizer)
+
+
+def test_config_has_keywords_and_an_agency_for_every_real_category(settings: Settings) -> None:
+    real = {c for c in Category if c is not Category.none}
+    assert set(settings.keywords) == real
+    assert set(settings.agencies) == real
+    assert all(settings.keywords[c] for c in real)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ไฟดับทั้งซอยตั้งแต่เมื่อคืน", Category.electricity),
+        ("น้ำประปาขุ่นมีตะกอน", Category.water_supply),
+        ("ถนนพังเป็นหลุมใหญ่", Category.road_traffic),
+        ("น้ำท่วมขังหน้าบ้านสามวันแล้ว", Category.flood_water),
+        ("ขยะไม่มีใครมาเก็บ กลิ่นเหม็นมาก", Category.waste_environment),
+        ("รอรถเมล์ชั่วโมงนึงไม่มาสักคัน", Category.transport),
+        ("เน็ตหลุดทั้งวัน", Category.telecom),
+        ("เจ้าหน้าที่เรียกเงินใต้โต๊ะ", Category.corruption),
+        ("ค่า PM2.5 สูงมากวันนี้", Category.waste_environment),
+        ("วันนี้กินส้มตำอร่อยมาก", Category.none),
+    ],
+)
+def test_keyword_categories(
+    model: KeywordCategoryModel, tokenizer: ThaiTokenizer, text: str, category: Category
+) -> None:
+    assert model.predict(tokenizer.tokenize(text)).label is category
+
+
+def test_matching_ignores_case_and_trailing_dots(model: KeywordCategoryModel) -> None:
+    assert model.scores(["bts"]) == {Category.transport: 1.0}
+    assert model.scores(["กฟภ."]) == {Category.electricity: 1.0}
+
+
+def test_more_hits_win_and_confidence_reflects_the_margin(model: KeywordCategoryModel) -> None:
+    assert model.predict(["ไฟดับ"]) == CategoryPrediction(label=Category.electricity, confidence=0.8)
+    assert model.predict(["ไฟดับ", "น้ำไม่ไหล", "น้ำไม่ไหล"]) == CategoryPrediction(
+        label=Category.water_supply, confidence=0.85
+    )
+    assert model.predict(["ไฟดับ", "หม้อแปลง", "ระเบิด"]) == CategoryPrediction(
+        label=Category.electricity, confidence=0.95
+    )
+
+
+def test_a_tie_goes_to_the_alphabetically_first_category(model: KeywordCategoryModel) -> None:
+    prediction = model.predict(["ไฟดับ", "น้ำไม่ไหล"])
+    assert prediction == CategoryPrediction(label=Category.electricity, confidence=0.6)
+
+
+def test_no_keyword_is_category_none(model: KeywordCategoryModel) -> None:
+    assert model.predict([]) == CategoryPrediction(label=Category.none, confidence=0.6)
+    assert model.predict(["กิน", "ส้มตำ"]).label is Category.none
+
+
+class _SpaceTokenizer:
+    def tokenize(self, text: str) -> list[str]:
+        return text.split()
+
+
+def test_multi_token_keywords_match_as_runs_and_weigh_more() -> None:
+    model = KeywordCategoryModel(
+        {Category.consumer: ["ไม่ได้ ของ", "คืนเงิน"], Category.telecom: ["ซิม"]},
+        _SpaceTokenizer(),
+    )
+    assert model.scores(["สั่ง", "แล้ว", "ไม่ได้", "ของ"]) == {Category.consumer: 1.5}
+    assert model.scores(["ของ", "ไม่ได้"]) == {}
+    assert model.scores(["ไม่ได้", "ของ", "ขอ", "คืนเงิน", "ซิม"]) == {
+        Category.consumer: 2.5,
+        Category.telecom: 1.0,
+    }
+
+
+def _prediction(category: Category) -> CategoryPrediction:
+    return CategoryPrediction(label=category, confidence=0.8)
+
+
+@pytest.mark.parametrize(
+    ("category", "label", "score", "expected"),
+    [
+        (Category.electricity, "negative", 0.9, True),
+        (Category.electricity, "neutral", 0.6, True),
+        (Category.electricity, "positive", 0.9, False),  # praise is not a grievance
+        (Category.electricity, "positive", 0.6, False),
+        (Category.electricity, "positive", 0.55, True),  # barely positive still counts
+        (Category.none, "negative", 0.9, False),
+    ],
+)
+def test_is_grievance(category: Category, label: str, score: float, expected: bool) -> None:
+    sentiment = Sentiment(label=label, score=score)  # type: ignore[arg-type]
+    assert is_grievance(_prediction(category), sentiment) is expected
+
+
+def test_agency_for(settings: Settings) -> None:
+    assert agency_for(Category.water_supply, settings.agencies) == "การประปาส่วนภูมิภาค"
+    assert agency_for(Category.electricity, settings.agencies) == "การไฟฟ้าส่วนภูมิภาค"
+    assert agency_for(Category.none, settings.agencies) is None
+    assert agency_for(Category.none, {Category.none: "ใครก็ได้"}) is None
+    assert agency_for(Category.telecom, {}) is None
