@@ -29,7 +29,7 @@ _BANK_CUED = re.compile(
 # Mobile 06/08/09 + 8 digits, Bangkok 02 + 7 digits, +66 forms; dashes or spaces allowed.
 # Thai digits (๐๘๑-...) too: ``\d`` already matches them, the literal prefixes must as well.
 _PHONE = re.compile(
-    r"(?<![\d-])(?:\+(?:66|๖๖)[- ]?|[0๐])"
+    r"(?<!\d)(?<!\d-)(?:\+(?:66|๖๖)[- ]?|[0๐])"
     r"(?:[689๖๘๙]\d[- ]?\d{3}[- ]?\d{4}|[2๒][- ]?\d{3}[- ]?\d{4}"
     r"|[3-7๓-๗]\d[- ]?\d{3}[- ]?\d{3,4})"
     r"(?![\d-])"

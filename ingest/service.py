@@ -7,6 +7,7 @@ stable id ``platform:native_id``. Records that fail are quarantined with the rea
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -179,7 +180,7 @@ class Ingestor:
                         stage="ingest",
                         source=source,
                         reason=reason,
-                        payload=redact(line.text)[0],
+                        payload=self._safe_payload(line),
                         received_at=now,
                     )
                 )
@@ -189,6 +190,17 @@ class Ingestor:
         self.store.quarantine(bad)
         report.quarantined = len(bad)
         return report
+
+    def _safe_payload(self, line: Line) -> str:
+        """The refused line as kept in quarantine: authors pseudonymised, PII redacted."""
+        if line.value is None:
+            return redact(line.text)[0]
+        safe = redact_payload(_without_authors(line.value))
+        author = line.value.get("author")
+        if author is not None:
+            platform = str(line.value.get("platform"))
+            safe["author"] = self.pseudonymizer.pseudonym(platform, str(author))
+        return json.dumps(safe, ensure_ascii=False)
 
     def _flush(self, batch: list[Post], progress: Callable[[int], None] | None) -> UpsertCounts:
         if not batch:
