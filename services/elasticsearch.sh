@@ -11,7 +11,7 @@
 # bootstrap password $SIANG_ES_PASSWORD. Connection details are written to $SIANG_ES_ENV_FILE.
 set -euo pipefail
 
-ES_VERSION="${SIANG_ES_VERSION:-8.19.3}"
+ES_VERSION="${SIANG_ES_VERSION:-8.19.4}"  # the newest 8.x that Maven Central serves
 # As root the node runs as another user, who cannot read root's home: cache under /var/cache.
 if [[ "$(id -u)" -eq 0 ]]; then DEFAULT_CACHE=/var/cache/siang; else DEFAULT_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/siang"; fi
 CACHE="${SIANG_CACHE:-$DEFAULT_CACHE}"
