@@ -146,6 +146,9 @@ class Settings(BaseSettings):
     sources: list[SourceSettings] = Field(default_factory=list)
     keywords: dict[Category, list[str]] = Field(default_factory=dict)
     agencies: dict[Category, str] = Field(default_factory=dict)
+    agencies_by_province: dict[Category, dict[str, str]] = Field(
+        default_factory=dict, description="category → province → agency, over `agencies`."
+    )
     place_aliases: dict[str, str] = Field(
         default_factory=dict, description="Nickname or landmark → official province name."
     )

@@ -66,8 +66,19 @@ def is_grievance(category: CategoryPrediction, sentiment: Sentiment) -> bool:
     return not (sentiment.label == "positive" and sentiment.score >= 0.6)
 
 
-def agency_for(category: Category, agencies: Mapping[Category, str]) -> str | None:
-    return agencies.get(category) if category is not Category.none else None
+def agency_for(
+    category: Category,
+    agencies: Mapping[Category, str],
+    *,
+    province: str | None = None,
+    by_province: Mapping[Category, Mapping[str, str]] | None = None,
+) -> str | None:
+    """The responsible agency: a (category, province) entry first, else the category's."""
+    if category is Category.none:
+        return None
+    if province and by_province and province in by_province.get(category, {}):
+        return by_province[category][province]
+    return agencies.get(category)
 
 
 __all__ = ["CategoryModel", "KeywordCategoryModel", "agency_for", "is_grievance"]

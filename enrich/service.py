@@ -39,6 +39,7 @@ class Enricher:
         category: CategoryModel,
         embedder: Embedder | None,
         agencies: dict[Category, str],
+        agencies_by_province: dict[Category, dict[str, str]] | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.tokenizer = tokenizer
@@ -46,12 +47,17 @@ class Enricher:
         self.category = category
         self.embedder = embedder
         self.agencies = agencies
+        self.agencies_by_province = agencies_by_province or {}
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None) -> Enricher:
         gazetteer = Gazetteer(settings.place_aliases)
         keywords = [w for words in settings.keywords.values() for w in words]
-        agencies = list(settings.agencies.values())
+        agencies = list(settings.agencies.values()) + [
+            a
+            for by_province in settings.agencies_by_province.values()
+            for a in by_province.values()
+        ]
         tokenizer = ThaiTokenizer(
             gazetteer.vocabulary() | set(keywords) | set(agencies), engine=settings.models.tokenizer
         )
@@ -62,6 +68,7 @@ class Enricher:
             category=KeywordCategoryModel(settings.keywords, tokenizer),
             embedder=embedder,
             agencies=dict(settings.agencies),
+            agencies_by_province={k: dict(v) for k, v in settings.agencies_by_province.items()},
         )
 
     def enrich_text(self, text: str) -> Enrichment:
@@ -72,15 +79,21 @@ class Enricher:
             tokens, text=normalized.text, emphasis=normalized.emphasis
         )
         category = self.category.predict(tokens)
+        locations = self.gazetteer.locate(tokens)
         return Enrichment(
             tokens=tokens,
             normalized_text=normalized.text,
             redacted_text=redacted,
             sentiment=sentiment,
-            locations=self.gazetteer.locate(tokens),
+            locations=locations,
             category=category,
             is_grievance=is_grievance(category, sentiment),
-            agency=agency_for(category.label, self.agencies),
+            agency=agency_for(
+                category.label,
+                self.agencies,
+                province=locations[0].province if locations else None,
+                by_province=self.agencies_by_province,
+            ),
             hashtags=normalized.hashtags,
             mentions=normalized.mentions,
             urls=normalized.urls,

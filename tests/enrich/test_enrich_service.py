@@ -25,7 +25,7 @@ def test_water_complaint_with_place_hashtag_and_phone(enricher: Enricher) -> Non
     assert result.sentiment.label == "negative"
     assert result.category.label is Category.water_supply
     assert result.is_grievance is True
-    assert result.agency == "การประปาส่วนภูมิภาค"
+    assert result.agency == "การประปานครหลวง"  # Nonthaburi is a Metropolitan Waterworks area
     assert [(loc.province, loc.district) for loc in result.locations] == [("นนทบุรี", "บางบัวทอง")]
     assert result.pii_redacted == ["phone"]
     assert result.redacted_text == "น้ำประปาเค็มมากกกก ที่บางบัวทอง #น้ำไม่ไหล โทร [PHONE] 😡"
