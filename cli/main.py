@@ -297,16 +297,11 @@ def es_setup(config: ConfigOption = None) -> None:
     """Install or upgrade Siang's index templates (idempotent) and report what changed."""
     settings = _settings(config)
     from enrich.embeddings import build_embedder
-    from storage.elasticsearch import build_client
+    from storage import elasticsearch_client
     from storage.templates import install_templates
 
     es = settings.elasticsearch
-    client = build_client(
-        es.hosts,
-        username=es.username,
-        password=es.password.get_secret_value() if es.password else None,
-        ca_certs=str(es.ca_certs) if es.ca_certs else None,
-    )
+    client = elasticsearch_client(settings)
     dims = build_embedder(settings.models.embedder).dimension
     try:
         report = install_templates(client, prefix=es.index_prefix, dims=dims)

@@ -1,9 +1,29 @@
 """Store and search: the ``Store`` interface and its backends."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from domain.errors import ConfigError
 from domain.settings import Settings
 from storage.base import Bucket, Page, PostQuery, SearchResult, Store, UpsertCounts
 from storage.embedded import EmbeddedStore
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+
+def elasticsearch_client(settings: Settings) -> Elasticsearch:
+    """The official client for the configured cluster."""
+    from storage.elasticsearch import build_client
+
+    es = settings.elasticsearch
+    return build_client(
+        es.hosts,
+        username=es.username,
+        password=es.password.get_secret_value() if es.password else None,
+        ca_certs=str(es.ca_certs) if es.ca_certs else None,
+    )
 
 
 def open_store(settings: Settings) -> Store:
@@ -11,19 +31,14 @@ def open_store(settings: Settings) -> Store:
     if settings.store.backend == "embedded":
         return EmbeddedStore(settings.store.path)
     if settings.store.backend == "elasticsearch":
-        from storage.elasticsearch import ElasticsearchStore, build_client
-
-        es = settings.elasticsearch
-        client = build_client(
-            es.hosts,
-            username=es.username,
-            password=es.password.get_secret_value() if es.password else None,
-            ca_certs=str(es.ca_certs) if es.ca_certs else None,
-        )
+        from storage.elasticsearch import ElasticsearchStore
         from storage.spool import SpoolingStore
 
         return SpoolingStore(
-            ElasticsearchStore(client, prefix=es.index_prefix), settings.store.spool_dir
+            ElasticsearchStore(
+                elasticsearch_client(settings), prefix=settings.elasticsearch.index_prefix
+            ),
+            settings.store.spool_dir,
         )
     raise ConfigError(
         f"store.backend: unknown backend {settings.store.backend!r}", key="store.backend"
@@ -38,5 +53,6 @@ __all__ = [
     "SearchResult",
     "Store",
     "UpsertCounts",
+    "elasticsearch_client",
     "open_store",
 ]

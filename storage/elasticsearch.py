@@ -31,7 +31,6 @@ from storage.es_documents import (
     build_client,
     post_query,
     post_source,
-    vector_matrix,
 )
 from storage.es_entities import EntityIndices
 
@@ -382,19 +381,7 @@ class ElasticsearchStore(EntityIndices):
         )
 
     def post_vectors(self, post_ids: Sequence[str]) -> np.ndarray:
-        found: dict[str, list[float]] = {}
-        for start in range(0, len(post_ids), 1000):
-            chunk = list(post_ids[start : start + 1000])
-            hits = self._search(
-                self.posts_alias,
-                query={"ids": {"values": chunk}},
-                size=len(chunk),
-                source_includes=["embedding"],
-            )["hits"]["hits"]
-            found.update(
-                {h["_id"]: h["_source"]["embedding"] for h in hits if h["_source"].get("embedding")}
-            )
-        return vector_matrix(post_ids, found)
+        return self._vectors(self.posts_alias, post_ids)
 
     def nearest_posts(
         self, vector: np.ndarray, *, k: int = 10, query: PostQuery = PostQuery()

@@ -140,11 +140,15 @@ class EntityIndices:
         return out
 
     def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
+        return self._vectors(self.index["complaints"], complaint_ids)
+
+    def _vectors(self, index: str, ids: Sequence[str]) -> np.ndarray:
+        """Embeddings of ``ids`` in ``index``, row-aligned (zeros where a document has none)."""
         found: dict[str, list[float]] = {}
-        for start in range(0, len(complaint_ids), 1000):
-            chunk = list(complaint_ids[start : start + 1000])
+        for start in range(0, len(ids), 1000):
+            chunk = list(ids[start : start + 1000])
             hits = self._search(
-                self.index["complaints"],
+                index,
                 query={"ids": {"values": chunk}},
                 size=len(chunk),
                 source_includes=["embedding"],
@@ -152,7 +156,7 @@ class EntityIndices:
             found.update(
                 {h["_id"]: h["_source"]["embedding"] for h in hits if h["_source"].get("embedding")}
             )
-        return vector_matrix(complaint_ids, found)
+        return vector_matrix(ids, found)
 
     # topics, links, alerts ---------------------------------------------------------------
     def _replace(self, index: str, docs: dict[str, dict[str, Any]], *, stage: str) -> None:

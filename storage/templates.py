@@ -65,30 +65,33 @@ def install_templates(
     """Create or update every template; components first so composables can refer to them."""
     component, composable = load_templates(prefix=prefix, dims=dims)
     report = SetupReport()
-    for name, body in component.items():
-        try:
-            current = client.cluster.get_component_template(name=name)["component_templates"][0][
-                "component_template"
-            ]
-        except NotFoundError:
-            current = None
-        if current is not None and _same(current, body):
-            report.unchanged.append(name)
-            continue
-        client.cluster.put_component_template(name=name, **body)
-        (report.updated if current is not None else report.created).append(name)
-    for name, body in composable.items():
-        try:
-            current = client.indices.get_index_template(name=name)["index_templates"][0][
-                "index_template"
-            ]
-        except NotFoundError:
-            current = None
-        if current is not None and _same(current, body):
-            report.unchanged.append(name)
-            continue
-        client.indices.put_index_template(name=name, **body)
-        (report.updated if current is not None else report.created).append(name)
+    kinds = (
+        (
+            component,
+            client.cluster.get_component_template,
+            "component_templates",
+            "component_template",
+            client.cluster.put_component_template,
+        ),
+        (
+            composable,
+            client.indices.get_index_template,
+            "index_templates",
+            "index_template",
+            client.indices.put_index_template,
+        ),
+    )
+    for templates, get, listing, key, put in kinds:
+        for name, body in templates.items():
+            try:
+                current = get(name=name)[listing][0][key]
+            except NotFoundError:
+                current = None
+            if current is not None and _same(current, body):
+                report.unchanged.append(name)
+                continue
+            put(name=name, **body)
+            (report.updated if current is not None else report.created).append(name)
     return report
 
 
