@@ -13,6 +13,7 @@ from api.views import router, v1
 from domain.errors import NotFoundError, SiangError
 from domain.settings import Settings
 from enrich.gazetteer import Gazetteer
+from enrich.service import custom_words
 from enrich.thai_text import ThaiTokenizer
 from storage import open_store
 from storage.base import Store
@@ -26,12 +27,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         owned = store is None
         app.state.settings = settings
         app.state.store = store or open_store(settings)
-        gazetteer = Gazetteer(settings.place_aliases)
-        keywords = {w for words in settings.keywords.values() for w in words}
-        agencies = set(settings.agencies.values())
-        app.state.tokenizer = ThaiTokenizer(
-            gazetteer.vocabulary() | keywords | agencies, engine=settings.models.tokenizer
-        )
+        words = custom_words(settings, Gazetteer(settings.place_aliases))
+        app.state.tokenizer = ThaiTokenizer(words, engine=settings.models.tokenizer)
         yield
         if owned:
             app.state.store.close()

@@ -52,14 +52,8 @@ class Enricher:
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None) -> Enricher:
         gazetteer = Gazetteer(settings.place_aliases)
-        keywords = [w for words in settings.keywords.values() for w in words]
-        agencies = list(settings.agencies.values()) + [
-            a
-            for by_province in settings.agencies_by_province.values()
-            for a in by_province.values()
-        ]
         tokenizer = ThaiTokenizer(
-            gazetteer.vocabulary() | set(keywords) | set(agencies), engine=settings.models.tokenizer
+            custom_words(settings, gazetteer), engine=settings.models.tokenizer
         )
         return cls(
             gazetteer=gazetteer,
@@ -112,9 +106,24 @@ class Enricher:
         return EnrichedBatch(enriched, vectors)
 
 
+def custom_words(settings: Settings, gazetteer: Gazetteer) -> set[str]:
+    """Words the tokenizer keeps whole: places, category keywords and agency names.
+
+    The enrich stage, the API's query parser and the benchmark all use this one list, so a
+    query is segmented exactly as the indexed text was.
+    """
+    words = gazetteer.vocabulary()
+    words |= {w for keywords in settings.keywords.values() for w in keywords}
+    words |= set(settings.agencies.values())
+    words |= {
+        a for by_province in settings.agencies_by_province.values() for a in by_province.values()
+    }
+    return words
+
+
 def embedding_text(post: Post) -> str:
     """What the embedder reads: normalised text without URLs, mentions or PII."""
     return post.enrichment.normalized_text if post.enrichment else post.text
 
 
-__all__ = ["EnrichedBatch", "Enricher", "embedding_text"]
+__all__ = ["EnrichedBatch", "Enricher", "custom_words", "embedding_text"]

@@ -18,6 +18,7 @@ from pathlib import Path
 from domain.settings import load_settings
 from enrich.gazetteer import Gazetteer
 from enrich.privacy import redact
+from enrich.service import custom_words
 from enrich.thai_text import ThaiTokenizer, normalize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,8 +51,7 @@ def _rate(tokenizer: ThaiTokenizer, texts: list[str], repeat: int) -> tuple[floa
 def run(repeat: int = 3) -> dict[str, object]:
     settings = load_settings()
     gazetteer = Gazetteer(settings.place_aliases)
-    words = gazetteer.vocabulary() | {w for ws in settings.keywords.values() for w in ws}
-    words |= set(settings.agencies.values())
+    words = custom_words(settings, gazetteer)
     texts = _texts()
     newmm_rate, newmm_tokens = _rate(ThaiTokenizer(words, engine="newmm"), texts, repeat)
     nlpo3_rate, nlpo3_tokens = _rate(ThaiTokenizer(words, engine="nlpo3"), texts, repeat)
