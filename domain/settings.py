@@ -69,11 +69,35 @@ class TopicModelSettings(_Section):
     outlier_threshold: float = Field(0.15, ge=0.0, le=1.0)
 
 
+class SentimentSettings(_Section):
+    kind: Literal["wisesight-grievance", "wisesight-nbsvm", "lexicon", "transformers"] = Field(
+        "wisesight-grievance",
+        description=(
+            "wisesight-grievance: the wisesight NBSVM re-weighted for grievances (default); "
+            "wisesight-nbsvm: the NBSVM alone; lexicon: word list; transformers: `model`."
+        ),
+    )
+    model: str | None = Field(
+        None, description="transformers text-classification model name or local path."
+    )
+
+
+class CategorySettings(_Section):
+    kind: Literal["trained", "keywords"] = Field(
+        "trained", description="trained: classifier on Siang's labelled posts; keywords: counts."
+    )
+
+
 class ModelSettings(_Section):
     tokenizer: Literal["newmm", "nlpo3"] = Field(
         "nlpo3", description="newmm word segmentation: nlpo3 (Rust) or PyThaiNLP's Python one."
     )
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    sentiment: SentimentSettings = Field(default_factory=SentimentSettings)
+    category: CategorySettings = Field(default_factory=CategorySettings)
+    enrich_workers: int = Field(
+        1, ge=1, le=64, description="Worker processes for the enrich stage (1 = in-process)."
+    )
     topics: TopicModelSettings = Field(default_factory=TopicModelSettings)
 
 
@@ -83,6 +107,13 @@ class SourceSettings(_Section):
     enabled: bool = True
     queries: list[str] = Field(default_factory=list)
     endpoint: str | None = None
+
+
+class Landmark(_Section):
+    """A named place (airport, campus, market, island...) and where it is."""
+
+    province: str = Field(description="Official Thai province name.")
+    district: str | None = Field(None, description="District (อำเภอ/เขต) without its prefix.")
 
 
 class PrivacySettings(_Section):
@@ -150,7 +181,10 @@ class Settings(BaseSettings):
         default_factory=dict, description="category → province → agency, over `agencies`."
     )
     place_aliases: dict[str, str] = Field(
-        default_factory=dict, description="Nickname or landmark → official province name."
+        default_factory=dict, description="Nickname or abbreviation → official province name."
+    )
+    landmarks: dict[str, Landmark] = Field(
+        default_factory=dict, description="Landmark name → its province and district."
     )
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     trends: TrendSettings = Field(default_factory=TrendSettings)
@@ -223,4 +257,4 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     return Settings.model_validate(loaded.model_dump())
 
 
-__all__ = ["DEFAULT_CONFIG", "Settings", "config_path", "load_settings"]
+__all__ = ["DEFAULT_CONFIG", "Landmark", "Settings", "config_path", "load_settings"]

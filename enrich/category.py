@@ -1,16 +1,30 @@
 """Grievance category and the agency that should hear about it.
 
-The default classifier scores categories by their configured keywords (tokens matched
-whole, multi-word keywords matched as token runs). It implements ``CategoryModel`` so a
-trained classifier replaces it through configuration.
+Two classifiers share the ``CategoryModel`` protocol, chosen by ``models.category.kind``:
+
+* ``TrainedCategoryModel`` (default, ``trained``): a logistic regression over Siang-token
+  n-grams plus the keyword counts below, fitted on Siang's labelled posts
+  (``enrich/data/train``). The keywords in config seed it: a category word the training
+  posts never used still counts.
+* ``KeywordCategoryModel`` (``keywords``): counts configured keywords (tokens matched whole,
+  multi-word keywords as token runs); transparent, and a feature of the default.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from domain.models import Category, CategoryPrediction, Sentiment
+from domain.settings import CategorySettings
+from enrich.labelled import TRAINING_DIR, LabelledPost, fingerprint, training_posts
+from enrich.linear import TfidfLogit
+from enrich.thai_text import ThaiTokenizer, content_tokens, normalize
 
 
 class CategoryModel(Protocol):
@@ -33,6 +47,14 @@ class KeywordCategoryModel:
                 if parts:
                     phrases.append(parts)
             self._phrases[Category(category)] = phrases
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KeywordCategoryModel):
+            return NotImplemented
+        return self._phrases == other._phrases
+
+    def __hash__(self) -> int:
+        return hash(tuple((c, tuple(p)) for c, p in sorted(self._phrases.items())))
 
     def scores(self, tokens: Sequence[str]) -> dict[Category, float]:
         lowered = [t.lower().rstrip(".") or t for t in tokens]
@@ -59,6 +81,76 @@ class KeywordCategoryModel:
         return CategoryPrediction(label=best, confidence=round(confidence, 4))
 
 
+def _content_ngrams(tokens: Sequence[str]) -> list[str]:
+    words = content_tokens(tokens)
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+class TrainedCategoryModel:
+    """Logistic regression on content-word n-grams and keyword counts."""
+
+    name = "trained-category-v1"
+    # Chosen by 5-fold cross-validation on the training posts (bench/enrich/quality.py).
+    C = 16.0
+    KEYWORD_WEIGHT = 1.0
+
+    def __init__(
+        self,
+        examples: Sequence[LabelledPost],
+        keywords: KeywordCategoryModel,
+        tokenizer: ThaiTokenizer,
+        *,
+        c: float | None = None,
+    ) -> None:
+        self.keywords = keywords
+        self._categories = sorted(keywords._phrases, key=lambda c: c.value)
+        tokens = [tokenizer.tokenize(normalize(e.text).text) for e in examples]
+        self._model = TfidfLogit(
+            tokens,
+            np.vstack([self._keyword_features(t) for t in tokens]),
+            [e.category.value for e in examples],
+            analyzer=_content_ngrams,
+            c=c or self.C,
+            dense_weight=self.KEYWORD_WEIGHT,
+        )
+
+    def _keyword_features(self, tokens: Sequence[str]) -> np.ndarray:
+        scores = self.keywords.scores(tokens)
+        return np.log1p(np.array([scores.get(c, 0.0) for c in self._categories]))
+
+    def probabilities(self, tokens: Sequence[str]) -> dict[Category, float]:
+        row = self._model.probabilities(tokens, self._keyword_features(tokens))
+        return {Category(c): p for c, p in row.items()}
+
+    def predict(self, tokens: Sequence[str]) -> CategoryPrediction:
+        probabilities = self.probabilities(tokens)
+        best = max(probabilities, key=lambda c: (probabilities[c], c.value))
+        return CategoryPrediction(label=best, confidence=round(probabilities[best], 4))
+
+
+@lru_cache(maxsize=4)
+def _trained(
+    data_version: str, keywords: KeywordCategoryModel, tokenizer: ThaiTokenizer, train_dir: Path
+) -> TrainedCategoryModel:
+    del data_version  # part of the cache key only
+    return TrainedCategoryModel(training_posts(train_dir), keywords, tokenizer)
+
+
+def build_category(
+    settings: CategorySettings,
+    keywords: Mapping[Category, Sequence[str]],
+    tokenizer: ThaiTokenizer,
+    *,
+    train_dir: Path = TRAINING_DIR,
+) -> CategoryModel:
+    """The configured category model; the default is trained once per process and data."""
+    keyword_model = KeywordCategoryModel(keywords, tokenizer)
+    if settings.kind == "keywords":
+        return keyword_model
+    examples = training_posts(train_dir)
+    return _trained(fingerprint(examples), keyword_model, tokenizer, train_dir)
+
+
 def is_grievance(category: CategoryPrediction, sentiment: Sentiment) -> bool:
     """A grievance names a problem area and is not praise."""
     if category.label is Category.none:
@@ -81,4 +173,11 @@ def agency_for(
     return agencies.get(category)
 
 
-__all__ = ["CategoryModel", "KeywordCategoryModel", "agency_for", "is_grievance"]
+__all__ = [
+    "CategoryModel",
+    "KeywordCategoryModel",
+    "TrainedCategoryModel",
+    "agency_for",
+    "build_category",
+    "is_grievance",
+]

@@ -1,19 +1,39 @@
 """Sentiment: positive / neutral / negative with a probability.
 
-The default here is a transparent lexicon model (Thai word list, emoji, negation and
-emphasis). It implements the same ``SentimentModel`` protocol that trained models use,
-so a classifier drops in through configuration without touching callers.
+Three models share the ``SentimentModel`` protocol, chosen by ``models.sentiment.kind``:
+
+* ``GrievanceSentiment`` (default, ``wisesight-grievance``): the wisesight_sentiment NBSVM
+  (``enrich.wisesight``, trained on 26k real Thai social-media messages) re-weighted for
+  grievance posts. A logistic regression over the NBSVM's four logits, the lexicon score
+  below and Siang's word n-grams is fitted on Siang's labelled posts
+  (``enrich/data/train``). Alone, the NBSVM calls most complaints neutral: wisesight is
+  mostly chatter and brand talk.
+* ``NbsvmSentiment`` (``wisesight-nbsvm``): the NBSVM as published.
+* ``LexiconSentiment`` (``lexicon``): a transparent word and emoji list with negation and
+  emphasis; also a feature of the default.
+* ``TransformersSentiment`` (``transformers``): any Hugging Face text-classification model by
+  name or local path (e.g. a WangchanBERTa fine-tuned on wisesight), for production.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
+from domain.errors import EnrichError
 from domain.models import Sentiment, SentimentLabel
+from domain.settings import SentimentSettings
+from enrich.labelled import TRAINING_DIR, LabelledPost, fingerprint, training_posts
+from enrich.linear import TfidfLogit
+from enrich.thai_text import ThaiTokenizer, normalize
+from enrich.wisesight import WisesightNBSVM
 
 LEXICON = Path(__file__).resolve().parent / "data" / "sentiment_lexicon.txt"
 _NEGATORS = frozenset({"ไม่", "ไม่ได้", "ไม่ค่อย", "มิ", "ไร้", "ไม่มี", "ห้าม"})
@@ -125,4 +145,164 @@ class LexiconSentiment:
         return Sentiment(label=label, score=round(exps[label] / total, 4))
 
 
-__all__ = ["LEXICON", "LexiconSentiment", "SentimentModel"]
+_QUESTION_CUES = frozenset(
+    {"ไหม", "มั้ย", "มั๊ย", "เมื่อไหร่", "เมื่อไร", "ยังไง", "อย่างไร", "หรือเปล่า", "รึเปล่า", "ไหน", "กี่", "?"}
+)
+_LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
+_NBSVM_TO_SIANG: dict[str, SentimentLabel] = {
+    "neg": "negative",
+    "neu": "neutral",
+    "pos": "positive",
+}
+
+
+class NbsvmSentiment:
+    """The wisesight NBSVM as published: the most probable of pos, neu and neg."""
+
+    name = "wisesight-nbsvm"
+
+    def __init__(self, nbsvm: WisesightNBSVM | None = None) -> None:
+        self.nbsvm = nbsvm or WisesightNBSVM()
+
+    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+        probabilities = self.nbsvm.probabilities(text or " ".join(tokens))
+        ours = {_NBSVM_TO_SIANG[k]: v for k, v in probabilities.items() if k in _NBSVM_TO_SIANG}
+        total = sum(ours.values()) or 1.0
+        label = max(_LABELS, key=lambda k: ours[k])
+        return Sentiment(label=label, score=round(ours[label] / total, 4))
+
+
+def _ngrams(tokens: Sequence[str]) -> list[str]:
+    """Siang-token unigrams and bigrams, lowercased; redaction placeholders dropped."""
+    words = [t.lower() for t in tokens if not t.startswith("[")]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+class GrievanceSentiment:
+    """The wisesight NBSVM re-weighted for grievances on Siang's labelled posts."""
+
+    name = "wisesight-grievance-v1"
+    # Chosen by 5-fold cross-validation on the training posts (bench/enrich/quality.py).
+    C = 8.0
+    DENSE_WEIGHT = 1.5
+
+    def __init__(
+        self,
+        examples: Sequence[LabelledPost],
+        tokenize: Callable[[str], list[str]],
+        *,
+        nbsvm: WisesightNBSVM | None = None,
+        lexicon: LexiconSentiment | None = None,
+        c: float | None = None,
+    ) -> None:
+        self.nbsvm = nbsvm or WisesightNBSVM()
+        self.lexicon = lexicon or LexiconSentiment()
+        prepared = [self._prepare(e.text, tokenize) for e in examples]
+        self._model = TfidfLogit(
+            [tokens for tokens, _ in prepared],
+            np.vstack([dense for _, dense in prepared]),
+            [e.sentiment for e in examples],
+            analyzer=_ngrams,
+            c=c or self.C,
+            min_df=2,
+            dense_weight=self.DENSE_WEIGHT,
+        )
+
+    def _dense(self, tokens: Sequence[str], text: str, emphasis: int) -> np.ndarray:
+        lexical = self.lexicon.raw_score(tokens, text=text, emphasis=emphasis)
+        question = any(t in _QUESTION_CUES for t in tokens) or "?" in text
+        return np.concatenate(
+            [
+                self.nbsvm.decision(text),
+                [max(lexical, 0.0), max(-lexical, 0.0), float(question), min(emphasis, 3)],
+            ]
+        )
+
+    def _prepare(
+        self, text: str, tokenize: Callable[[str], list[str]]
+    ) -> tuple[list[str], np.ndarray]:
+        normalized = normalize(text)
+        tokens = tokenize(normalized.text)
+        return tokens, self._dense(tokens, normalized.text, normalized.emphasis)
+
+    def probabilities(
+        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+    ) -> dict[SentimentLabel, float]:
+        dense = self._dense(tokens, text or " ".join(tokens), emphasis)
+        return self._model.probabilities(tokens, dense)  # type: ignore[return-value]
+
+    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+        probabilities = self.probabilities(tokens, text=text, emphasis=emphasis)
+        label = max(_LABELS, key=lambda k: probabilities.get(k, 0.0))
+        return Sentiment(label=label, score=round(probabilities[label], 4))
+
+
+class TransformersSentiment:
+    """A Hugging Face text-classification model by name or local path (no downloads)."""
+
+    def __init__(self, model: str) -> None:
+        try:
+            from transformers import pipeline
+        except ImportError as exc:  # pragma: no cover - comes with sentence-transformers
+            raise EnrichError("transformers is not installed") from exc
+        try:
+            self._pipeline = pipeline("text-classification", model=model, top_k=None, device=-1)
+        except OSError as exc:
+            raise EnrichError(
+                f"cannot load sentiment model {model!r}: give a local path or a model in the "
+                "local cache (no downloads at run time)"
+            ) from exc
+        self.name = f"transformers:{model}"
+
+    @staticmethod
+    def _label(raw: str) -> SentimentLabel | None:
+        low = raw.lower()
+        for prefix, label in (("pos", "positive"), ("neg", "negative"), ("neu", "neutral")):
+            if low.startswith(prefix):
+                return label  # type: ignore[return-value]
+        return None
+
+    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+        scores: dict[SentimentLabel, float] = dict.fromkeys(_LABELS, 0.0)
+        for item in self._pipeline(text or " ".join(tokens), truncation=True)[0]:
+            label = self._label(str(item["label"]))
+            if label:
+                scores[label] += float(item["score"])
+        total = sum(scores.values()) or 1.0
+        best = max(_LABELS, key=lambda k: scores[k])
+        return Sentiment(label=best, score=round(scores[best] / total, 4))
+
+
+@lru_cache(maxsize=4)
+def _trained_grievance(
+    data_version: str, tokenizer: ThaiTokenizer, train_dir: Path
+) -> GrievanceSentiment:
+    del data_version  # part of the cache key only
+    return GrievanceSentiment(training_posts(train_dir), tokenizer.tokenize)
+
+
+def build_sentiment(
+    settings: SentimentSettings, tokenizer: ThaiTokenizer, *, train_dir: Path = TRAINING_DIR
+) -> SentimentModel:
+    """The configured sentiment model; the default is trained once per process and data."""
+    if settings.kind == "lexicon":
+        return LexiconSentiment()
+    if settings.kind == "wisesight-nbsvm":
+        return NbsvmSentiment()
+    if settings.kind == "transformers":
+        if not settings.model:
+            raise EnrichError("models.sentiment.model: a model name or path is required")
+        return TransformersSentiment(settings.model)
+    examples = training_posts(train_dir)
+    return _trained_grievance(fingerprint(examples), tokenizer, train_dir)
+
+
+__all__ = [
+    "LEXICON",
+    "GrievanceSentiment",
+    "LexiconSentiment",
+    "NbsvmSentiment",
+    "SentimentModel",
+    "TransformersSentiment",
+    "build_sentiment",
+]

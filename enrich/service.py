@@ -6,6 +6,7 @@ per post and deterministic, so re-running on the same posts yields the same enri
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,11 +14,11 @@ import numpy as np
 
 from domain.models import Category, Enrichment, Post
 from domain.settings import Settings
-from enrich.category import CategoryModel, KeywordCategoryModel, agency_for, is_grievance
+from enrich.category import CategoryModel, agency_for, build_category, is_grievance
 from enrich.embeddings import Embedder
 from enrich.gazetteer import Gazetteer
 from enrich.privacy import redact
-from enrich.sentiment import LexiconSentiment, SentimentModel
+from enrich.sentiment import SentimentModel, build_sentiment
 from enrich.thai_text import ThaiTokenizer, normalize
 
 
@@ -58,22 +59,29 @@ class Enricher:
         return cls(
             gazetteer=gazetteer,
             tokenizer=tokenizer,
-            sentiment=LexiconSentiment(),
-            category=KeywordCategoryModel(settings.keywords, tokenizer),
+            sentiment=build_sentiment(settings.models.sentiment, tokenizer),
+            category=build_category(settings.models.category, settings.keywords, tokenizer),
             embedder=embedder,
             agencies=dict(settings.agencies),
             agencies_by_province={k: dict(v) for k, v in settings.agencies_by_province.items()},
         )
 
-    def enrich_text(self, text: str) -> Enrichment:
+    def enrich_text(self, text: str, *, timings: dict[str, float] | None = None) -> Enrichment:
+        """Enrich one text; ``timings``, when given, accumulates seconds per stage."""
+        clock = _StageClock(timings)
         redacted, pii = redact(text)
         normalized = normalize(redacted)
+        clock.lap("normalize")
         tokens = self.tokenizer.tokenize(normalized.text)
+        clock.lap("tokenize")
         sentiment = self.sentiment.predict(
             tokens, text=normalized.text, emphasis=normalized.emphasis
         )
+        clock.lap("sentiment")
         category = self.category.predict(tokens)
+        clock.lap("category")
         locations = self.gazetteer.locate(tokens)
+        clock.lap("location")
         return Enrichment(
             tokens=tokens,
             normalized_text=normalized.text,
@@ -96,14 +104,36 @@ class Enricher:
             embedding_model=self.embedder.name if self.embedder else None,
         )
 
-    def run(self, posts: Sequence[Post]) -> EnrichedBatch:
+    def run(
+        self, posts: Sequence[Post], *, timings: dict[str, float] | None = None
+    ) -> EnrichedBatch:
         """Enrich a batch; vectors are row-aligned with the returned posts."""
-        enriched = [p.model_copy(update={"enrichment": self.enrich_text(p.text)}) for p in posts]
+        enriched = [
+            p.model_copy(update={"enrichment": self.enrich_text(p.text, timings=timings)})
+            for p in posts
+        ]
+        clock = _StageClock(timings)
         if self.embedder is None:
             vectors = np.zeros((len(enriched), 0), dtype=np.float32)
         else:
             vectors = self.embedder.encode([embedding_text(p) for p in enriched])
+        clock.lap("embed")
         return EnrichedBatch(enriched, vectors)
+
+
+class _StageClock:
+    """Adds the time since the previous lap to ``timings[stage]``; a no-op without timings."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self._timings = timings
+        self._last = time.perf_counter() if timings is not None else 0.0
+
+    def lap(self, stage: str) -> None:
+        if self._timings is None:
+            return
+        now = time.perf_counter()
+        self._timings[stage] = self._timings.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def custom_words(settings: Settings, gazetteer: Gazetteer) -> set[str]:

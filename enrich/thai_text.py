@@ -141,6 +141,15 @@ class ThaiTokenizer:
         self._extra = frozenset(w.strip() for w in extra_words if w and w.strip())
         self.engine = engine
 
+    def __eq__(self, other: object) -> bool:
+        # Value semantics, so trained models can be cached per tokenizer configuration.
+        if not isinstance(other, ThaiTokenizer):
+            return NotImplemented
+        return (self.engine, self._extra) == (other.engine, other._extra)
+
+    def __hash__(self) -> int:
+        return hash((self.engine, self._extra))
+
     @cached_property
     def words(self) -> frozenset[str]:
         return frozenset(thai_words()) | frozenset(SLANG_WORDS) | self._extra

@@ -1,12 +1,20 @@
-"""Keyword categories, grievance rule and agency lookup on the real config (enrich/category.py)."""
+"""Keyword and trained categories, grievance rule and agency lookup (enrich/category.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from domain.models import Category, CategoryPrediction, Sentiment
-from domain.settings import Settings, load_settings
-from enrich.category import KeywordCategoryModel, agency_for, is_grievance
+from domain.settings import CategorySettings, Settings, load_settings
+from enrich.category import (
+    KeywordCategoryModel,
+    TrainedCategoryModel,
+    agency_for,
+    build_category,
+    is_grievance,
+)
+from enrich.gazetteer import Gazetteer
+from enrich.service import custom_words
 from enrich.thai_text import ThaiTokenizer
 
 
@@ -161,3 +169,50 @@ def test_enricher_routes_bangkok_water_to_the_metropolitan_authority() -> None:
     enricher = Enricher.from_settings(load_settings(), embedder=None)
     assert enricher.enrich_text("น้ำประปาไม่ไหลที่ลาดพร้าว กทม.").agency == "การประปานครหลวง"
     assert enricher.enrich_text("น้ำประปาไม่ไหลที่หาดใหญ่").agency == "การประปาส่วนภูมิภาค"
+
+
+# --- the trained classifier (TrainedCategoryModel) ---
+
+
+@pytest.fixture(scope="module")
+def trained(settings: Settings) -> TrainedCategoryModel:
+    tokenizer = ThaiTokenizer(
+        custom_words(settings, Gazetteer(settings.place_aliases)), engine="nlpo3"
+    )
+    model = build_category(CategorySettings(), settings.keywords, tokenizer)
+    assert isinstance(model, TrainedCategoryModel)
+    return model
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("หม้อแปลงระเบิดตอนตีสอง ทั้งหมู่บ้านมืดเลย", Category.electricity),
+        ("ก๊อกที่บ้านแห้งสนิท ไม่มีน้ำใช้มาสองวัน", Category.water_supply),
+        ("ลูกสาวโดนเรียกเก็บค่าบำรุงการศึกษาเพิ่ม ทั้งที่บอกว่าเรียนฟรี", Category.education),
+        ("ค่ำนี้ทำต้มยำกุ้งกินกับครอบครัว อร่อยมาก", Category.none),
+    ],
+)
+def test_trained_model_generalises_beyond_keywords(
+    trained: TrainedCategoryModel, settings: Settings, text: str, category: Category
+) -> None:
+    tokenizer = ThaiTokenizer(
+        custom_words(settings, Gazetteer(settings.place_aliases)), engine="nlpo3"
+    )
+    prediction = trained.predict(tokenizer.tokenize(text))
+    assert prediction.label is category
+    assert 0.0 < prediction.confidence <= 1.0
+
+
+def test_trained_probabilities_cover_every_category(trained: TrainedCategoryModel) -> None:
+    probabilities = trained.probabilities(["ไฟดับ"])
+    assert set(probabilities) == set(Category)
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    assert max(probabilities, key=probabilities.__getitem__) is Category.electricity
+
+
+def test_keywords_kind_builds_the_keyword_model(
+    settings: Settings, tokenizer: ThaiTokenizer
+) -> None:
+    model = build_category(CategorySettings(kind="keywords"), settings.keywords, tokenizer)
+    assert isinstance(model, KeywordCategoryModel)

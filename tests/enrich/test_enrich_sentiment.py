@@ -1,10 +1,15 @@
-"""The lexicon sentiment model on token sequences (enrich/sentiment.py)."""
+"""Sentiment models: lexicon, wisesight NBSVM and the grievance model (enrich/sentiment.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from enrich.sentiment import LexiconSentiment
+from domain.errors import EnrichError
+from domain.settings import SentimentSettings, load_settings
+from enrich.gazetteer import Gazetteer
+from enrich.sentiment import GrievanceSentiment, LexiconSentiment, NbsvmSentiment, build_sentiment
+from enrich.service import custom_words
+from enrich.thai_text import ThaiTokenizer, normalize
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +102,84 @@ def test_custom_lexicon_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     model = LexiconSentiment(path)
     assert model.lexicon == {"บึ้ม": -2, "เจ๋ง": 1}
     assert model.raw_score(["บึ้ม", "เจ๋ง", "แย่"]) == -1
+
+
+# --- trained models (enrich/sentiment.py: GrievanceSentiment, NbsvmSentiment, builders) ---
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> ThaiTokenizer:
+    settings = load_settings()
+    return ThaiTokenizer(custom_words(settings, Gazetteer(settings.place_aliases)), engine="nlpo3")
+
+
+@pytest.fixture(scope="module")
+def grievance(tokenizer: ThaiTokenizer) -> GrievanceSentiment:
+    model = build_sentiment(SentimentSettings(), tokenizer)
+    assert isinstance(model, GrievanceSentiment)
+    return model
+
+
+def _predict(model: object, tokenizer: ThaiTokenizer, text: str) -> str:
+    normalized = normalize(text)
+    return model.predict(  # type: ignore[attr-defined]
+        tokenizer.tokenize(normalized.text), text=normalized.text, emphasis=normalized.emphasis
+    ).label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("น้ำประปาไม่ไหลมาสามวันแล้ว ไม่มีใครมาดูเลย", "negative"),
+        ("ไฟดับอีกแล้วววว เซ็งมากกก", "negative"),
+        ("ขอบคุณการไฟฟ้าที่มาซ่อมให้อย่างรวดเร็วครับ", "positive"),
+        ("ขอสอบถามค่ะ พรุ่งนี้งดจ่ายน้ำกี่โมงถึงกี่โมงคะ", "neutral"),
+    ],
+)
+def test_grievance_model_reads_complaints_thanks_and_questions(
+    grievance: GrievanceSentiment, tokenizer: ThaiTokenizer, text: str, label: str
+) -> None:
+    assert _predict(grievance, tokenizer, text) == label
+
+
+def test_grievance_probabilities_sum_to_one(
+    grievance: GrievanceSentiment, tokenizer: ThaiTokenizer
+) -> None:
+    tokens = tokenizer.tokenize("ถนนพังมานานแล้ว")
+    probabilities = grievance.probabilities(tokens, text="ถนนพังมานานแล้ว")
+    assert set(probabilities) == {"negative", "neutral", "positive"}
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    result = grievance.predict(tokens, text="ถนนพังมานานแล้ว")
+    assert result.score == round(max(probabilities.values()), 4)
+
+
+def test_the_model_is_trained_once_per_tokenizer_configuration(
+    grievance: GrievanceSentiment,
+) -> None:
+    settings = load_settings()
+    again = ThaiTokenizer(custom_words(settings, Gazetteer(settings.place_aliases)), engine="nlpo3")
+    assert build_sentiment(SentimentSettings(), again) is grievance
+
+
+def test_published_nbsvm_labels_praise_positive(tokenizer: ThaiTokenizer) -> None:
+    model = build_sentiment(SentimentSettings(kind="wisesight-nbsvm"), tokenizer)
+    assert isinstance(model, NbsvmSentiment)
+    result = model.predict([], text="อร่อยมากกกก ร้านนี้ต้องมาอีก 😍😍")
+    # pos 0.987866, neu 0.011446, neg 0.043377 renormalised over the three labels
+    assert result.model_dump() == {"label": "positive", "score": 0.946}
+
+
+def test_lexicon_kind_and_transformers_without_a_model(tokenizer: ThaiTokenizer) -> None:
+    assert isinstance(
+        build_sentiment(SentimentSettings(kind="lexicon"), tokenizer), LexiconSentiment
+    )
+    with pytest.raises(EnrichError, match=r"models\.sentiment\.model"):
+        build_sentiment(SentimentSettings(kind="transformers"), tokenizer)
+
+
+def test_transformers_model_that_is_not_on_disk_is_a_clear_error(
+    tokenizer: ThaiTokenizer, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    settings = SentimentSettings(kind="transformers", model=str(tmp_path / "no-such-model"))
+    with pytest.raises(EnrichError, match="no downloads at run time"):
+        build_sentiment(settings, tokenizer)
