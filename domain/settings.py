@@ -88,6 +88,12 @@ class CategorySettings(_Section):
     )
 
 
+class GrievanceSettings(_Section):
+    kind: Literal["trained", "rule"] = Field(
+        "trained", description="trained: classifier on Siang's labelled posts; rule: not praise."
+    )
+
+
 class ModelSettings(_Section):
     tokenizer: Literal["newmm", "nlpo3"] = Field(
         "nlpo3", description="newmm word segmentation: nlpo3 (Rust) or PyThaiNLP's Python one."
@@ -95,6 +101,7 @@ class ModelSettings(_Section):
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     sentiment: SentimentSettings = Field(default_factory=SentimentSettings)
     category: CategorySettings = Field(default_factory=CategorySettings)
+    grievance: GrievanceSettings = Field(default_factory=GrievanceSettings)
     enrich_workers: int = Field(
         1, ge=1, le=64, description="Worker processes for the enrich stage (1 = in-process)."
     )

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from domain.models import Category, CategoryPrediction, Sentiment
+from domain.models import Category, CategoryPrediction
 from domain.settings import CategorySettings
 from enrich.labelled import TRAINING_DIR, LabelledPost, fingerprint, training_posts
 from enrich.linear import TfidfLogit
@@ -30,7 +30,17 @@ from enrich.thai_text import ThaiTokenizer, content_tokens, normalize
 class CategoryModel(Protocol):
     name: str
 
+    def probabilities(self, tokens: Sequence[str]) -> dict[Category, float]:
+        """A probability per category, ``none`` included (summing to one)."""
+        ...
+
     def predict(self, tokens: Sequence[str]) -> CategoryPrediction: ...
+
+
+def category_from(probabilities: Mapping[Category, float]) -> CategoryPrediction:
+    """The most probable category (ties: alphabetically first) with its probability."""
+    best = max(sorted(probabilities, key=lambda c: c.value), key=probabilities.__getitem__)
+    return CategoryPrediction(label=best, confidence=round(probabilities[best], 4))
 
 
 class KeywordCategoryModel:
@@ -47,6 +57,11 @@ class KeywordCategoryModel:
                 if parts:
                     phrases.append(parts)
             self._phrases[Category(category)] = phrases
+        # Phrases by first token, so scoring is one pass over the post's tokens.
+        self._by_first: dict[str, list[tuple[Category, tuple[str, ...]]]] = {}
+        for category, phrases in self._phrases.items():
+            for phrase in phrases:
+                self._by_first.setdefault(phrase[0], []).append((category, phrase))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, KeywordCategoryModel):
@@ -57,31 +72,42 @@ class KeywordCategoryModel:
         return hash(tuple((c, tuple(p)) for c, p in sorted(self._phrases.items())))
 
     def scores(self, tokens: Sequence[str]) -> dict[Category, float]:
+        """Hits per category; a phrase of n tokens weighs 1 + 0.5 (n - 1)."""
         lowered = [t.lower().rstrip(".") or t for t in tokens]
         scores: dict[Category, float] = {}
-        for category, phrases in self._phrases.items():
-            hits = 0.0
-            for phrase in phrases:
+        for i, token in enumerate(lowered):
+            for category, phrase in self._by_first.get(token, ()):
                 n = len(phrase)
-                hits += sum(
-                    1 for i in range(len(lowered) - n + 1) if tuple(lowered[i : i + n]) == phrase
-                ) * (1 + 0.5 * (n - 1))
-            if hits:
-                scores[category] = hits
+                if n == 1 or tuple(lowered[i : i + n]) == phrase:
+                    scores[category] = scores.get(category, 0.0) + 1 + 0.5 * (n - 1)
         return scores
 
-    def predict(self, tokens: Sequence[str]) -> CategoryPrediction:
+    def probabilities(self, tokens: Sequence[str]) -> dict[Category, float]:
+        """The winner gets the confidence below; the rest share what is left by their hits."""
         scores = self.scores(tokens)
+        probabilities = dict.fromkeys(Category, 0.0)
         if not scores:
-            return CategoryPrediction(label=Category.none, confidence=0.6)
+            probabilities[Category.none] = 0.6
+            for category in probabilities:
+                if category is not Category.none:
+                    probabilities[category] = 0.4 / (len(Category) - 1)
+            return probabilities
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0].value))
         best, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         confidence = min(0.95, 0.45 + 0.15 * top + 0.2 * (top - runner_up) / top)
-        return CategoryPrediction(label=best, confidence=round(confidence, 4))
+        probabilities[best] = confidence
+        others = {c: v for c, v in ranked[1:]} or {Category.none: 1.0}
+        for category, hits in others.items():
+            probabilities[category] = (1 - confidence) * hits / sum(others.values())
+        return probabilities
+
+    def predict(self, tokens: Sequence[str]) -> CategoryPrediction:
+        return category_from(self.probabilities(tokens))
 
 
-def _content_ngrams(tokens: Sequence[str]) -> list[str]:
+def content_ngrams(tokens: Sequence[str]) -> list[str]:
+    """Content-word unigrams and bigrams: what the trained classifiers read."""
     words = content_tokens(tokens)
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
@@ -109,7 +135,7 @@ class TrainedCategoryModel:
             tokens,
             np.vstack([self._keyword_features(t) for t in tokens]),
             [e.category.value for e in examples],
-            analyzer=_content_ngrams,
+            analyzer=content_ngrams,
             c=c or self.C,
             dense_weight=self.KEYWORD_WEIGHT,
         )
@@ -123,9 +149,7 @@ class TrainedCategoryModel:
         return {Category(c): p for c, p in row.items()}
 
     def predict(self, tokens: Sequence[str]) -> CategoryPrediction:
-        probabilities = self.probabilities(tokens)
-        best = max(probabilities, key=lambda c: (probabilities[c], c.value))
-        return CategoryPrediction(label=best, confidence=round(probabilities[best], 4))
+        return category_from(self.probabilities(tokens))
 
 
 @lru_cache(maxsize=4)
@@ -151,13 +175,6 @@ def build_category(
     return _trained(fingerprint(examples), keyword_model, tokenizer, train_dir)
 
 
-def is_grievance(category: CategoryPrediction, sentiment: Sentiment) -> bool:
-    """A grievance names a problem area and is not praise."""
-    if category.label is Category.none:
-        return False
-    return not (sentiment.label == "positive" and sentiment.score >= 0.6)
-
-
 def agency_for(
     category: Category,
     agencies: Mapping[Category, str],
@@ -179,5 +196,6 @@ __all__ = [
     "TrainedCategoryModel",
     "agency_for",
     "build_category",
-    "is_grievance",
+    "category_from",
+    "content_ngrams",
 ]

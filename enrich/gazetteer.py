@@ -1,9 +1,16 @@
-"""Where a post is about: provinces and districts with centroid coordinates.
+"""Where a post is about: provinces, districts and subdistricts with centroid coordinates.
 
-Names and codes come from ``geothai`` (Department of Provincial Administration data,
-CC BY 4.0); centroids from ``enrich/data/centroids.csv`` (see ``gazetteer_build``).
-Matching works on tokens, never raw substrings: two-letter province abbreviations and
-common words that are also province names (เลย, ตาก, แพร่) need a cue such as จังหวัด.
+Names and codes of all 77 provinces, 928 districts (อำเภอ/เขต) and 7,436 subdistricts
+(ตำบล/แขวง) come from ``geothai`` (Department of Provincial Administration data, CC BY 4.0);
+centroids from ``enrich/data/centroids.csv`` (built from ``thaiaddress``, Apache-2.0, see
+``gazetteer_build`` and ``enrich/data/PLACES.md``); nicknames and landmarks from the config.
+
+Matching works on token runs (``place_names``), never raw substrings, and favours
+precision: a name that is also an everyday word (เลย, ตาก, สอง), a short district name, a
+bare subdistrict name or a district name several provinces share needs something more — a
+cue word (จังหวัด, อ., ต.), a co-mentioned province or district it belongs to, or a ThaiNER
+LOCATION tag (``place_ner``, run only for posts that have such a name). What stays
+ambiguous is not reported. The rules themselves are in ``place_rules``.
 """
 
 from __future__ import annotations
@@ -11,19 +18,31 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import geothai
 
+from domain.errors import ConfigError
 from domain.models import Location
+from enrich.place_names import Entry, Mention, PlaceIndex, district_name, name_key
+from enrich.place_ner import LocationTagger, ThaiNerTagger
+from enrich.place_rules import Found, resolve
 
-CENTROIDS = Path(__file__).resolve().parent / "data" / "centroids.csv"
-_PROVINCE_CUES = frozenset({"จังหวัด", "จ.", "จ", "เมือง"})
-_DISTRICT_CUES = frozenset({"อำเภอ", "อ.", "อ", "เขต"})
-# Province names that are everyday words: matched only after a cue.
-_COMMON_WORD_PROVINCES = frozenset({"เลย", "ตาก", "แพร่"})
-_MIN_BARE_DISTRICT = 4
+DATA = Path(__file__).resolve().parent / "data"
+CENTROIDS = DATA / "centroids.csv"
+COMMON_WORDS = DATA / "place_common_words.txt"
+# Province names that are also common personal names: not a place after คุณ, นาย, น้อง...
+_PERSON_NAMES = frozenset({"ชุมพร", "สุรินทร์", "พิจิตร", "น่าน"})
+# Subdistrict names added to the tokenizer's dictionary: unique, long, not a dictionary
+# word and not a phrase of frequent words (วัดใหม่, สามพี่น้อง), so adding them cannot
+# change how ordinary text is segmented.
+_MIN_VOCABULARY_SUBDISTRICT = 7
+_FREQUENT_WORD = 2000  # occurrences in the Thai National Corpus word list
+_VERY_FREQUENT_WORD = 5000
+_EVERYDAY_WORD = 300
 
 
 @dataclass(frozen=True)
@@ -32,48 +51,147 @@ class Place:
     district: str | None
     lat: float
     lon: float
+    subdistrict: str | None = None
+
+
+class LandmarkLike(Protocol):
+    """What ``landmarks`` values provide (``domain.settings.Landmark`` does)."""
+
+    province: str
+    district: str | None
 
 
 class Gazetteer:
-    """Thai administrative areas with aliases; ``locate`` turns tokens into locations."""
+    """Thai administrative areas, nicknames and landmarks; ``locate`` turns tokens into places.
 
-    def __init__(self, aliases: Mapping[str, str] | None = None, *, path: Path = CENTROIDS) -> None:
+    Args:
+        aliases: nickname or abbreviation → official province name (``place_aliases``).
+        landmarks: landmark name → its province and optional district (``landmarks``).
+        path: the centroid table.
+        ner: the tagger that settles uncertain names; the bundled ThaiNER CRF by default,
+            opened on first use. ``use_ner=False`` turns it off (uncertain names dropped).
+    """
+
+    def __init__(
+        self,
+        aliases: Mapping[str, str] | None = None,
+        *,
+        landmarks: Mapping[str, LandmarkLike] | None = None,
+        path: Path = CENTROIDS,
+        ner: LocationTagger | None = None,
+        use_ner: bool = True,
+    ) -> None:
         self.provinces: dict[str, Place] = {}
-        districts: dict[tuple[str, str], Place] = {}
-        with path.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                place = Place(
-                    row["province"], row["district"] or None, float(row["lat"]), float(row["lon"])
-                )
-                if row["level"] == "province":
-                    self.provinces[row["province"]] = place
-                else:
-                    districts[(row["province"], row["district"])] = place
-        official = {p.name_th for p in geothai.provinces()}
-        missing = official - set(self.provinces)
-        if missing:
-            raise ValueError(f"centroids.csv lacks provinces: {sorted(missing)}")
         self.districts: dict[str, list[Place]] = defaultdict(list)
-        code_to_province = {p.code: p.name_th for p in geothai.provinces()}
-        all_districts = [d for p in geothai.provinces() for d in geothai.districts(p.code)]
-        for district in all_districts:
-            province = code_to_province[district.province_code]
-            name = district.name_th.removeprefix("เขต").removeprefix("อำเภอ")
-            fallback = self.provinces[province]
-            place = districts.get((province, name)) or Place(
-                province, name, fallback.lat, fallback.lon
-            )
-            self.districts[name].append(Place(province, name, place.lat, place.lon))
+        self.subdistricts: dict[str, list[Place]] = defaultdict(list)
+        self._load_areas(path)
+        self.common_words = _read_words(COMMON_WORDS)
+        self._frequency = _word_frequency()
+        self._frequent = frozenset(w for w, n in self._frequency.items() if n >= _FREQUENT_WORD)
+        very_frequent = {w for w in self._frequent if self._frequency[w] >= _VERY_FREQUENT_WORD}
+        # Subdistricts named ถนน, ครึ่ง or วัดใหม่: a bare one is not trusted even with NER.
+        self.everyday_subdistricts = frozenset(
+            name_key(name)
+            for name in self.subdistricts
+            if self._frequency.get(name, 0) >= _EVERYDAY_WORD or _is_phrase(name, very_frequent)
+        )
+        self.index = PlaceIndex()
+        self._index_areas()
         self.aliases: dict[str, str] = {}
         for alias, province in (aliases or {}).items():
             if province not in self.provinces:
-                raise ValueError(f"place_aliases.{alias}: unknown province {province!r}")
-            self.aliases[alias.rstrip(".")] = province
+                raise ConfigError(
+                    f"place_aliases.{alias}: unknown province {province!r}",
+                    key=f"place_aliases.{alias}",
+                )
+            self.aliases[alias] = province
+            self.index.add(alias, Entry("alias", province))
+        self.landmarks: dict[str, Place] = {}
+        for name, landmark in (landmarks or {}).items():
+            place = self._landmark_place(name, landmark)
+            self.landmarks[name] = place
+            self.index.add(name, Entry("landmark", place.province, place.district))
+        self.ner: LocationTagger | None = (ner or ThaiNerTagger()) if use_ner else None
 
-    def vocabulary(self) -> set[str]:
-        """Names the tokenizer should keep whole."""
-        words = set(self.provinces) | set(self.aliases) | {"กทม."}
+    def _load_areas(self, path: Path) -> None:
+        centres: dict[tuple[str, str, str, str], tuple[float, float]] = {}
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                key = (row["level"], row["province"], row["district"], row["subdistrict"])
+                centres[key] = (float(row["lat"]), float(row["lon"]))
+        for province in geothai.provinces():
+            centre = centres.get(("province", province.name_th, "", ""))
+            if centre is None:
+                raise ValueError(f"{path.name} lacks province {province.name_th}")
+            self.provinces[province.name_th] = Place(province.name_th, None, *centre)
+            for district in geothai.districts(province.code):
+                name = district_name(district.name_th)
+                centre = centres.get(("district", province.name_th, name, ""))
+                if centre is None:
+                    raise ValueError(f"{path.name} lacks district {province.name_th}/{name}")
+                self.districts[name].append(Place(province.name_th, name, *centre))
+                for subdistrict in geothai.subdistricts(district.code):
+                    key = ("subdistrict", province.name_th, name, subdistrict.name_th)
+                    point = centres.get(key, centre)  # a few have no point: the district's
+                    place = Place(province.name_th, name, *point, subdistrict.name_th)
+                    self.subdistricts[subdistrict.name_th].append(place)
+
+    def _index_areas(self) -> None:
+        from pythainlp.corpus import provinces as pythainlp_provinces
+
+        for province in geothai.provinces():
+            self.index.add(province.name_th, Entry("province", province.name_th))
+            self.index.add(province.name_en, Entry("province", province.name_th))
+        for row in pythainlp_provinces(details=True):
+            if isinstance(row, dict) and row["name_th"] in self.provinces:
+                self.index.add(row["abbr_th"], Entry("abbreviation", row["name_th"]))
+        for places in self.districts.values():
+            for p in places:
+                self.index.add(p.district or "", Entry("district", p.province, p.district))
+                if p.district == f"เมือง{p.province}":  # อ.เมือง + a named province
+                    self.index.add("เมือง", Entry("district", p.province, p.district))
+        for name, places in self.subdistricts.items():
+            for p in places:
+                self.index.add(_bare(name), Entry("subdistrict", p.province, p.district, name))
+
+    def _landmark_place(self, name: str, landmark: LandmarkLike) -> Place:
+        key = f"landmarks.{name}"
+        centre = self.provinces.get(landmark.province)
+        if centre is None:
+            raise ConfigError(f"{key}: unknown province {landmark.province!r}", key=key)
+        if landmark.district is None:
+            return centre
+        for place in self.districts.get(landmark.district, []):
+            if place.province == landmark.province:
+                return place
+        raise ConfigError(
+            f"{key}: {landmark.province} has no district {landmark.district!r}", key=key
+        )
+
+    def vocabulary(self, *, subdistricts: bool = True) -> set[str]:
+        """Names the tokenizer should keep whole.
+
+        Subdistrict names join only when unique, long and not made of everyday words, so
+        they change the segmentation of text that names them and of nothing else.
+        """
+        words = set(self.provinces) | set(self.aliases) | set(self.landmarks) | {"กทม."}
         words |= {name for name in self.districts if len(name) >= 3}
+        if subdistricts:
+            words |= self._vocabulary_subdistricts()
+        return words
+
+    def _vocabulary_subdistricts(self) -> set[str]:
+        from pythainlp.corpus import thai_words
+
+        dictionary = thai_words()
+        words = set()
+        for name, places in self.subdistricts.items():
+            if len(places) > 1 or len(name) < _MIN_VOCABULARY_SUBDISTRICT:
+                continue
+            if name in dictionary or name in self.districts or name_key(name) in self.common_words:
+                continue
+            if not _is_phrase(name, self._frequent):
+                words.add(name)
         return words
 
     def place(self, province: str, district: str | None = None) -> Place | None:
@@ -84,56 +202,68 @@ class Gazetteer:
         return self.provinces.get(province)
 
     def locate(self, tokens: Sequence[str]) -> list[Location]:
-        """Provinces (and districts where named) mentioned in ``tokens``, most certain first."""
-        provinces: dict[str, tuple[float, str]] = {}
-        district_hits: list[tuple[str, bool]] = []
-        for i, raw in enumerate(tokens):
-            token = raw.rstrip(".")
-            cue = tokens[i - 1] if i > 0 else ""
-            if token in self.provinces:
-                if token in _COMMON_WORD_PROVINCES and cue not in _PROVINCE_CUES:
-                    continue
-                _keep(provinces, token, 0.95 if cue in _PROVINCE_CUES else 0.9, raw)
-            elif token in self.aliases:
-                _keep(provinces, self.aliases[token], 0.8, raw)
-            if token in self.districts:
-                district_hits.append((token, cue in _DISTRICT_CUES))
-        located: dict[str, Location] = {}
-        for name, cued in district_hits:
-            candidates = self.districts[name]
-            in_mentioned = [c for c in candidates if c.province in provinces]
-            if in_mentioned:
-                chosen, confidence = in_mentioned[0], 0.9
-            elif len(candidates) == 1 and (cued or len(name) >= _MIN_BARE_DISTRICT):
-                chosen, confidence = candidates[0], 0.75 if cued else 0.6
-            else:
-                continue  # ambiguous district name with no province to settle it
-            if chosen.province in provinces and chosen.province in located:
-                continue
-            located[chosen.province] = Location(
-                province=chosen.province,
-                district=chosen.district,
-                lat=chosen.lat,
-                lon=chosen.lon,
-                confidence=max(confidence, provinces.get(chosen.province, (0, ""))[0]),
-                matched=name,
-            )
-        for province, (confidence, matched) in provinces.items():
-            if province not in located:
-                centre = self.provinces[province]
-                located[province] = Location(
-                    province=province,
-                    lat=centre.lat,
-                    lon=centre.lon,
-                    confidence=confidence,
-                    matched=matched,
-                )
-        return sorted(located.values(), key=lambda loc: (-loc.confidence, loc.province))
+        """Provinces (with district and subdistrict where named) in ``tokens``, surest first."""
+        tokens = self.index.split_fused_cues(tokens)
+        mentions = self.index.find(tokens)
+        if not mentions:
+            return []
+        found, uncertain = self._resolve(mentions)
+        if uncertain and self.ner is not None:
+            found, _ = self._resolve(mentions, ner=self.ner.location_starts(tokens))
+        return [self._location(f) for f in found]
+
+    def _resolve(
+        self, mentions: Sequence[Mention], *, ner: Sequence[bool] | None = None
+    ) -> tuple[list[Found], bool]:
+        return resolve(
+            mentions,
+            common=self.common_words,
+            everyday=self.everyday_subdistricts,
+            person_names=_PERSON_NAMES,
+            ner=ner,
+        )
+
+    def _location(self, found: Found) -> Location:
+        place = self.provinces[found.province]
+        if found.subdistrict:
+            for candidate in self.subdistricts[found.subdistrict]:
+                if (candidate.province, candidate.district) == (found.province, found.district):
+                    place = candidate
+        elif found.district:
+            place = self.place(found.province, found.district) or place
+        return Location(
+            province=found.province,
+            district=found.district,
+            lat=place.lat,
+            lon=place.lon,
+            confidence=found.confidence,
+            matched=found.text,
+        )
 
 
-def _keep(found: dict[str, tuple[float, str]], province: str, confidence: float, raw: str) -> None:
-    if confidence > found.get(province, (0.0, ""))[0]:
-        found[province] = (confidence, raw)
+def _is_phrase(name: str, words: AbstractSet[str]) -> bool:
+    """Whether ``name`` is two or more of ``words`` written together (วัดใหม่ = วัด + ใหม่)."""
+    ends = {0}
+    for end in range(1, len(name) + 1):
+        if any(name[start:end] in words for start in ends if (start, end) != (0, len(name))):
+            ends.add(end)
+    return len(name) in ends
+
+
+def _bare(name: str) -> str:
+    # geothai writes one subdistrict as "ปอภาร (ปอพาน)": index the first spelling.
+    return name.split(" (")[0]
+
+
+def _word_frequency() -> dict[str, int]:
+    from pythainlp.corpus import tnc
+
+    return dict(tnc.word_freqs())
+
+
+def _read_words(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(name_key(line) for line in lines if line.strip() and line[0] != "#")
 
 
 __all__ = ["CENTROIDS", "Gazetteer", "Place"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -35,6 +35,7 @@ from enrich.linear import TfidfLogit
 from enrich.thai_text import ThaiTokenizer, normalize
 from enrich.wisesight import WisesightNBSVM
 
+_LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 LEXICON = Path(__file__).resolve().parent / "data" / "sentiment_lexicon.txt"
 _NEGATORS = frozenset({"ไม่", "ไม่ได้", "ไม่ค่อย", "มิ", "ไร้", "ไม่มี", "ห้าม"})
 _INTENSIFIERS = frozenset({"มาก", "โคตร", "สุดๆ", "จริงๆ", "เกิน", "สุด", "หนัก", "มากๆ"})
@@ -74,9 +75,21 @@ class SentimentModel(Protocol):
 
     name: str
 
+    def probabilities(
+        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+    ) -> dict[SentimentLabel, float]:
+        """P(negative), P(neutral), P(positive) for one post (summing to one)."""
+        ...
+
     def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
         """Label one post from its tokens (and raw text, for models that read characters)."""
         ...
+
+
+def sentiment_from(probabilities: Mapping[SentimentLabel, float]) -> Sentiment:
+    """The most probable label (ties: negative, then neutral) with its probability."""
+    label = max(_LABELS, key=lambda k: probabilities.get(k, 0.0))
+    return Sentiment(label=label, score=round(probabilities.get(label, 0.0), 4))
 
 
 def _load_lexicon(path: Path) -> dict[str, int]:
@@ -130,7 +143,9 @@ class LexiconSentiment:
                 return False
         return False
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+    def probabilities(
+        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+    ) -> dict[SentimentLabel, float]:
         score = self.raw_score(tokens, text=text, emphasis=emphasis)
         # Softmax over (negative, neutral, positive) logits derived from the score.
         logits: dict[SentimentLabel, float] = {
@@ -141,14 +156,15 @@ class LexiconSentiment:
         peak = max(logits.values())
         exps = {k: math.exp(v - peak) for k, v in logits.items()}
         total = sum(exps.values())
-        label = max(exps, key=lambda k: exps[k])
-        return Sentiment(label=label, score=round(exps[label] / total, 4))
+        return {k: v / total for k, v in exps.items()}
+
+    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
 
 
 _QUESTION_CUES = frozenset(
     {"ไหม", "มั้ย", "มั๊ย", "เมื่อไหร่", "เมื่อไร", "ยังไง", "อย่างไร", "หรือเปล่า", "รึเปล่า", "ไหน", "กี่", "?"}
 )
-_LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 _NBSVM_TO_SIANG: dict[str, SentimentLabel] = {
     "neg": "negative",
     "neu": "neutral",
@@ -164,12 +180,16 @@ class NbsvmSentiment:
     def __init__(self, nbsvm: WisesightNBSVM | None = None) -> None:
         self.nbsvm = nbsvm or WisesightNBSVM()
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+    def probabilities(
+        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+    ) -> dict[SentimentLabel, float]:
         probabilities = self.nbsvm.probabilities(text or " ".join(tokens))
         ours = {_NBSVM_TO_SIANG[k]: v for k, v in probabilities.items() if k in _NBSVM_TO_SIANG}
         total = sum(ours.values()) or 1.0
-        label = max(_LABELS, key=lambda k: ours[k])
-        return Sentiment(label=label, score=round(ours[label] / total, 4))
+        return {k: ours[k] / total for k in _LABELS}
+
+    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
 
 
 def _ngrams(tokens: Sequence[str]) -> list[str]:
@@ -183,7 +203,7 @@ class GrievanceSentiment:
 
     name = "wisesight-grievance-v1"
     # Chosen by 5-fold cross-validation on the training posts (bench/enrich/quality.py).
-    C = 8.0
+    C = 16.0
     DENSE_WEIGHT = 1.5
 
     def __init__(
@@ -232,9 +252,7 @@ class GrievanceSentiment:
         return self._model.probabilities(tokens, dense)  # type: ignore[return-value]
 
     def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
-        probabilities = self.probabilities(tokens, text=text, emphasis=emphasis)
-        label = max(_LABELS, key=lambda k: probabilities.get(k, 0.0))
-        return Sentiment(label=label, score=round(probabilities[label], 4))
+        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
 
 
 class TransformersSentiment:
@@ -262,15 +280,19 @@ class TransformersSentiment:
                 return label  # type: ignore[return-value]
         return None
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+    def probabilities(
+        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+    ) -> dict[SentimentLabel, float]:
         scores: dict[SentimentLabel, float] = dict.fromkeys(_LABELS, 0.0)
         for item in self._pipeline(text or " ".join(tokens), truncation=True)[0]:
             label = self._label(str(item["label"]))
             if label:
                 scores[label] += float(item["score"])
         total = sum(scores.values()) or 1.0
-        best = max(_LABELS, key=lambda k: scores[k])
-        return Sentiment(label=best, score=round(scores[best] / total, 4))
+        return {k: v / total for k, v in scores.items()}
+
+    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
+        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
 
 
 @lru_cache(maxsize=4)
@@ -305,4 +327,5 @@ __all__ = [
     "SentimentModel",
     "TransformersSentiment",
     "build_sentiment",
+    "sentiment_from",
 ]

@@ -14,11 +14,12 @@ import numpy as np
 
 from domain.models import Category, Enrichment, Post
 from domain.settings import Settings
-from enrich.category import CategoryModel, agency_for, build_category, is_grievance
+from enrich.category import CategoryModel, agency_for, build_category, category_from
 from enrich.embeddings import Embedder
 from enrich.gazetteer import Gazetteer
+from enrich.grievance import GrievanceModel, build_grievance
 from enrich.privacy import redact
-from enrich.sentiment import SentimentModel, build_sentiment
+from enrich.sentiment import SentimentModel, build_sentiment, sentiment_from
 from enrich.thai_text import ThaiTokenizer, normalize
 
 
@@ -38,6 +39,7 @@ class Enricher:
         tokenizer: ThaiTokenizer,
         sentiment: SentimentModel,
         category: CategoryModel,
+        grievance: GrievanceModel,
         embedder: Embedder | None,
         agencies: dict[Category, str],
         agencies_by_province: dict[Category, dict[str, str]] | None = None,
@@ -46,21 +48,30 @@ class Enricher:
         self.tokenizer = tokenizer
         self.sentiment = sentiment
         self.category = category
+        self.grievance = grievance
         self.embedder = embedder
         self.agencies = agencies
         self.agencies_by_province = agencies_by_province or {}
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None) -> Enricher:
-        gazetteer = Gazetteer(settings.place_aliases)
+        gazetteer = Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
         tokenizer = ThaiTokenizer(
             custom_words(settings, gazetteer), engine=settings.models.tokenizer
         )
+        sentiment = build_sentiment(settings.models.sentiment, tokenizer)
+        category = build_category(settings.models.category, settings.keywords, tokenizer)
         return cls(
             gazetteer=gazetteer,
             tokenizer=tokenizer,
-            sentiment=build_sentiment(settings.models.sentiment, tokenizer),
-            category=build_category(settings.models.category, settings.keywords, tokenizer),
+            sentiment=sentiment,
+            category=category,
+            grievance=build_grievance(
+                settings.models.grievance,
+                tokenizer=tokenizer,
+                sentiment=sentiment,
+                category=category,
+            ),
             embedder=embedder,
             agencies=dict(settings.agencies),
             agencies_by_province={k: dict(v) for k, v in settings.agencies_by_province.items()},
@@ -74,11 +85,14 @@ class Enricher:
         clock.lap("normalize")
         tokens = self.tokenizer.tokenize(normalized.text)
         clock.lap("tokenize")
-        sentiment = self.sentiment.predict(
+        sentiment_p = self.sentiment.probabilities(
             tokens, text=normalized.text, emphasis=normalized.emphasis
         )
+        sentiment = sentiment_from(sentiment_p)
         clock.lap("sentiment")
-        category = self.category.predict(tokens)
+        category_p = self.category.probabilities(tokens)
+        category = category_from(category_p)
+        grievance = self.grievance.predict(tokens, sentiment=sentiment_p, category=category_p)
         clock.lap("category")
         locations = self.gazetteer.locate(tokens)
         clock.lap("location")
@@ -89,7 +103,7 @@ class Enricher:
             sentiment=sentiment,
             locations=locations,
             category=category,
-            is_grievance=is_grievance(category, sentiment),
+            is_grievance=grievance,
             agency=agency_for(
                 category.label,
                 self.agencies,

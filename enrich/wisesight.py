@@ -17,10 +17,12 @@ from __future__ import annotations
 import html
 import itertools
 import math
+import os
 import re
+import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -132,18 +134,45 @@ def post_rules(tokens: Sequence[str]) -> list[str]:
 
 
 class WisesightFeatures:
-    """Turns text into the model's unigram and bigram terms."""
+    """Turns text into the model's unigram and bigram terms.
+
+    ``engine="newmm"`` (default) segments as in training: PyThaiNLP's newmm over the thai2fit
+    word list, about 0.3 ms a post. ``engine="nlpo3"`` runs the same word list in Rust, 5x
+    faster and identical on 96.6 % of 2,460 sample and evaluation posts, but the NBSVM alone
+    then loses 3.5 points of accuracy on the evaluation set (0.604 → 0.570), so fidelity wins.
+    """
+
+    def __init__(self, *, engine: str = "newmm") -> None:
+        if engine not in ("newmm", "nlpo3"):
+            raise ValueError(f"unknown engine {engine!r} (newmm or nlpo3)")
+        self.engine = engine
 
     @cached_property
-    def _tokenizer(self) -> object:
+    def _words(self) -> list[str]:
         from pythainlp.corpus import get_corpus
+
+        return sorted(get_corpus("words_th_thai2fit_201810.txt"))
+
+    @cached_property
+    def _segment(self) -> Callable[[str], list[str]]:
+        if self.engine == "nlpo3":
+            import nlpo3
+
+            name = "siang-thai2fit-201810"
+            path = Path(tempfile.gettempdir()) / f"{name}.{len(self._words)}.txt"
+            if not path.exists():
+                temporary = path.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_text("\n".join(self._words) + "\n", encoding="utf-8")
+                temporary.replace(path)
+            nlpo3.load_dict(str(path), name)
+            return lambda text: list(nlpo3.segment(text, name, safe=True))
         from pythainlp.tokenize import Tokenizer
 
-        return Tokenizer(custom_dict=get_corpus("words_th_thai2fit_201810.txt"), engine="newmm")
+        tokenizer = Tokenizer(custom_dict=self._words, engine="newmm")
+        return tokenizer.word_tokenize  # type: ignore[no-any-return]
 
     def tokens(self, text: str) -> list[str]:
-        prepared = pre_rules(strip_accents(text).lower())
-        return post_rules(self._tokenizer.word_tokenize(prepared))  # type: ignore[attr-defined]
+        return post_rules(self._segment(pre_rules(strip_accents(text).lower())))
 
     def terms(self, text: str) -> list[str]:
         tokens = self.tokens(text)
@@ -155,7 +184,7 @@ class WisesightNBSVM:
 
     name = "wisesight-nbsvm"
 
-    def __init__(self, path: Path = WEIGHTS) -> None:
+    def __init__(self, path: Path = WEIGHTS, *, engine: str = "newmm") -> None:
         if not path.is_file():
             raise FileNotFoundError(
                 f"{path} is missing: run `python -m enrich.wisesight_convert` to build it"
@@ -166,7 +195,7 @@ class WisesightNBSVM:
             self.weights = data["weights"].astype(np.float64)
             self.intercepts = data["intercepts"].astype(np.float64)
             self.labels = tuple(str(label) for label in data["labels"])
-        self.features = WisesightFeatures()
+        self.features = WisesightFeatures(engine=engine)
 
     def decision(self, text: str) -> np.ndarray:
         """Per-class logits, in ``LABELS`` order."""

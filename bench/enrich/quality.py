@@ -21,6 +21,7 @@ from typing import Any
 from domain.settings import Settings, load_settings
 from enrich.category import KeywordCategoryModel, TrainedCategoryModel
 from enrich.evaluation import classification_report, evaluate, read_eval_posts
+from enrich.grievance import TrainedGrievanceModel
 from enrich.labelled import LabelledPost, training_posts
 from enrich.sentiment import GrievanceSentiment, LexiconSentiment, NbsvmSentiment
 from enrich.service import Enricher
@@ -44,29 +45,37 @@ def _folds(n: int, k: int = 5) -> list[tuple[list[int], list[int]]]:
 
 
 def cross_validate(enricher: Enricher, posts: list[LabelledPost]) -> dict[str, Any]:
-    """Macro-F1 per C for the sentiment and category models, 5 folds of the training data."""
+    """Macro-F1 per C of the three trained models, 5 folds of the training posts."""
     tokenizer = enricher.tokenizer
     keywords = KeywordCategoryModel(load_settings().keywords, tokenizer)
     prepared = [normalize(p.text) for p in posts]
     tokens = [tokenizer.tokenize(n.text) for n in prepared]
-    out: dict[str, Any] = {"sentiment": {}, "category": {}}
+    out: dict[str, Any] = {"sentiment": {}, "category": {}, "grievance": {}}
     folds = _folds(len(posts))
     for c in C_GRID:
-        gold_s, got_s, gold_c, got_c = [], [], [], []
+        gold: dict[str, list[str]] = {"sentiment": [], "category": [], "grievance": []}
+        got: dict[str, list[str]] = {"sentiment": [], "category": [], "grievance": []}
         for train, test in folds:
-            sentiment = GrievanceSentiment([posts[i] for i in train], tokenizer.tokenize, c=c)
-            category = TrainedCategoryModel([posts[i] for i in train], keywords, tokenizer, c=c)
+            examples = [posts[i] for i in train]
+            sentiment = GrievanceSentiment(examples, tokenizer.tokenize, c=c)
+            category = TrainedCategoryModel(examples, keywords, tokenizer, c=c)
+            grievance = TrainedGrievanceModel(
+                examples, tokenizer=tokenizer, sentiment=sentiment, category=category, c=c
+            )
             for i in test:
-                gold_s.append(posts[i].sentiment)
-                got_s.append(
-                    sentiment.predict(
-                        tokens[i], text=prepared[i].text, emphasis=prepared[i].emphasis
-                    ).label
+                text, emphasis = prepared[i].text, prepared[i].emphasis
+                sentiment_p = sentiment.probabilities(tokens[i], text=text, emphasis=emphasis)
+                category_p = category.probabilities(tokens[i])
+                gold["sentiment"].append(posts[i].sentiment)
+                got["sentiment"].append(max(sentiment_p, key=sentiment_p.__getitem__))
+                gold["category"].append(posts[i].category.value)
+                got["category"].append(max(category_p, key=category_p.__getitem__).value)
+                gold["grievance"].append(str(posts[i].is_grievance))
+                got["grievance"].append(
+                    str(grievance.predict(tokens[i], sentiment=sentiment_p, category=category_p))
                 )
-                gold_c.append(posts[i].category.value)
-                got_c.append(category.predict(tokens[i]).label.value)
-        out["sentiment"][str(c)] = classification_report(gold_s, got_s)["macro_f1"]
-        out["category"][str(c)] = classification_report(gold_c, got_c)["macro_f1"]
+        for name in out:
+            out[name][str(c)] = classification_report(gold[name], got[name])["macro_f1"]
     return out
 
 

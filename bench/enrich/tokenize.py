@@ -50,7 +50,7 @@ def _rate(tokenizer: ThaiTokenizer, texts: list[str], repeat: int) -> tuple[floa
 
 def run(repeat: int = 3) -> dict[str, object]:
     settings = load_settings()
-    gazetteer = Gazetteer(settings.place_aliases)
+    gazetteer = Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
     words = custom_words(settings, gazetteer)
     texts = _texts()
     newmm_rate, newmm_tokens = _rate(ThaiTokenizer(words, engine="newmm"), texts, repeat)

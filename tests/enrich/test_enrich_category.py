@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from domain.models import Category, CategoryPrediction, Sentiment
+from domain.models import Category, CategoryPrediction
 from domain.settings import CategorySettings, Settings, load_settings
 from enrich.category import (
     KeywordCategoryModel,
     TrainedCategoryModel,
     agency_for,
     build_category,
-    is_grievance,
 )
 from enrich.gazetteer import Gazetteer
 from enrich.service import custom_words
@@ -102,26 +101,6 @@ def test_multi_token_keywords_match_as_runs_and_weigh_more() -> None:
         Category.consumer: 2.5,
         Category.telecom: 1.0,
     }
-
-
-def _prediction(category: Category) -> CategoryPrediction:
-    return CategoryPrediction(label=category, confidence=0.8)
-
-
-@pytest.mark.parametrize(
-    ("category", "label", "score", "expected"),
-    [
-        (Category.electricity, "negative", 0.9, True),
-        (Category.electricity, "neutral", 0.6, True),
-        (Category.electricity, "positive", 0.9, False),  # praise is not a grievance
-        (Category.electricity, "positive", 0.6, False),
-        (Category.electricity, "positive", 0.55, True),  # barely positive still counts
-        (Category.none, "negative", 0.9, False),
-    ],
-)
-def test_is_grievance(category: Category, label: str, score: float, expected: bool) -> None:
-    sentiment = Sentiment(label=label, score=score)  # type: ignore[arg-type]
-    assert is_grievance(_prediction(category), sentiment) is expected
 
 
 def test_agency_for(settings: Settings) -> None:

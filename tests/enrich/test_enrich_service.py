@@ -126,6 +126,7 @@ def test_run_embeds_normalised_text_row_aligned(enricher: Enricher) -> None:
         tokenizer=enricher.tokenizer,
         sentiment=enricher.sentiment,
         category=enricher.category,
+        grievance=enricher.grievance,
         embedder=embedder,
         agencies=enricher.agencies,
     )

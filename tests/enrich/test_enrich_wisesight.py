@@ -15,9 +15,9 @@ from enrich.wisesight import (
 )
 
 
-@pytest.fixture(scope="module")
-def model() -> WisesightNBSVM:
-    return WisesightNBSVM()
+@pytest.fixture(scope="module", params=["newmm", "nlpo3"])
+def model(request: pytest.FixtureRequest) -> WisesightNBSVM:
+    return WisesightNBSVM(engine=request.param)
 
 
 def test_accents_are_stripped_as_scikit_learn_did_in_training() -> None:
@@ -44,9 +44,10 @@ def test_post_rules_split_emoji_lowercase_and_mark_repeated_words() -> None:
     assert post_rules(tokens) == ["xxwrep", "ดี", "😂", "🤣", "hello", "  "]
 
 
-def test_terms_are_unigrams_and_bigrams() -> None:
+@pytest.mark.parametrize("engine", ["newmm", "nlpo3"])
+def test_terms_are_unigrams_and_bigrams(engine: str) -> None:
     # Accent-stripped ห่วยแตก is segmented as the model saw it in training: หวย + แตก.
-    assert WisesightFeatures().terms("ห่วยแตก มากกกก") == [
+    assert WisesightFeatures(engine=engine).terms("ห่วยแตก มากกกก") == [
         "หวย",
         "แตก",
         "มาก",
@@ -58,7 +59,8 @@ def test_terms_are_unigrams_and_bigrams() -> None:
 
 
 # Expected values computed with the original scikit-learn pickles of thai-sentiment 0.1.3
-# (TfidfVectorizer.transform + NbSvmClassifier.predict_proba) on the same terms.
+# (TfidfVectorizer.transform + NbSvmClassifier.predict_proba) on the same terms; both
+# segmentation engines give these texts the same terms.
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
