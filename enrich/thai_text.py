@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pythainlp.corpus import thai_stopwords, thai_words
@@ -99,12 +99,47 @@ def normalize(text: str) -> NormalizedText:
     hashtags = _HASHTAG.findall(text)
     text = _MENTION.sub(r" \1 ", text)
     text = _HASHTAG.sub(r" \1 ", text)
-    emphasis = len(_REPEAT.findall(text))
-    text = _REPEAT.sub(r"\1", text)
+    text, emphasis = _collapse_repeats(text)
     text = _PUNCT_REPEAT.sub(r"\1", text)
     text = pythainlp_normalize(text)
     text = _SPACE.sub(" ", text).strip()
     return NormalizedText(text, urls, mentions, [h.rstrip(".,!?") for h in hashtags], emphasis)
+
+
+def _collapse_repeats(text: str) -> tuple[str, int]:
+    """Collapse letters written three or more times (มากกกก → มาก); count them as emphasis.
+
+    Exactly three can be real spelling where a word ending in a double letter meets a word
+    starting with the same letter (ถนน + นคร → ถนนนคร): those are kept.
+    """
+    emphasis = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal emphasis
+        run = match.group(0)
+        if len(run) == 3 and _is_word_seam(match.string, match.start()):
+            return run
+        emphasis += 1
+        return match.group(1)
+
+    return _REPEAT.sub(replace, text), emphasis
+
+
+def _is_word_seam(text: str, start: int) -> bool:
+    """A dictionary word ends inside the run and another starts right after it."""
+    words = _dictionary()
+    for seam in (start + 1, start + 2):  # คน|นนทบุรี, ถนน|นคร
+        ends = any(text[j:seam] in words for j in range(max(0, seam - 12), seam - 1))
+        if ends and any(
+            text[seam:k] in words for k in range(seam + 3, min(len(text), seam + 20) + 1)
+        ):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    return frozenset(thai_words())
 
 
 def be_to_ce(year: int) -> int:

@@ -157,3 +157,8 @@ def test_pseudonymizer_rejects_short_keys(key: str) -> None:
 
 def test_pseudonymizer_accepts_a_16_character_key() -> None:
     assert Pseudonymizer("k" * 16).pseudonym("x", "a").startswith("anon-")
+
+
+def test_digits_inside_a_parcel_code_are_not_a_phone() -> None:
+    assert redact("เลขพัสดุ TH0413885276A") == ("เลขพัสดุ TH0413885276A", [])
+    assert redact("Tel0812345678") == ("Tel[PHONE]", ["phone"])

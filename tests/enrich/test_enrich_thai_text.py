@@ -146,3 +146,20 @@ def test_content_tokens_drop_noise() -> None:
         "PEA",  # kept, lower-cased
     ]
     assert content_tokens(tokens) == ["น้ำประปา", "เค็ม", "pea"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "emphasis"),
+    [
+        ("ถนนนครสวรรค์พัง", "ถนนนครสวรรค์พัง", 0),  # ถนน + นคร: real spelling
+        ("คนนนทบุรีเดือดร้อน", "คนนนทบุรีเดือดร้อน", 0),  # คน + นนทบุรี
+        ("ดีมากกก", "ดีมาก", 1),
+        ("รถติดดด เซ็งงง", "รถติด เซ็ง", 2),
+        ("แย่มากกกกก", "แย่มาก", 1),
+    ],
+)
+def test_three_letters_at_a_word_seam_are_spelling_not_emphasis(
+    text: str, expected: str, emphasis: int
+) -> None:
+    result = normalize(text)
+    assert (result.text, result.emphasis) == (expected, emphasis)
