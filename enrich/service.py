@@ -20,7 +20,7 @@ from enrich.gazetteer import Gazetteer
 from enrich.grievance import GrievanceModel, build_grievance
 from enrich.privacy import redact
 from enrich.sentiment import SentimentModel, build_sentiment, sentiment_from
-from enrich.thai_text import ThaiTokenizer, normalize
+from enrich.thai_text import ThaiTokenizer, ce_years_in, normalize
 
 
 @dataclass
@@ -114,6 +114,7 @@ class Enricher:
             mentions=normalized.mentions,
             urls=normalized.urls,
             emphasis=normalized.emphasis,
+            years=ce_years_in(normalized.text),
             pii_redacted=pii,
             embedding_model=self.embedder.name if self.embedder else None,
         )

@@ -36,7 +36,7 @@ _THAI_LETTER = re.compile(r"[\u0E01-\u0E4E]")
 _WORDLIKE = re.compile(r"[\u0E01-\u0E4Ea-zA-Z]")
 _PLACEHOLDER = re.compile(r"^\[[A-Z_]+\]$")
 _PLACEHOLDER_IN_TEXT = re.compile(r"(\[[A-Z_]+\])")
-_BE_YEAR = re.compile(r"(?:พ\.ศ\.?\s*)(\d{4})")
+_BE_YEAR = re.compile(r"(?:พ\.ศ\.?|ค\.ศ\.?|ปี)\s*(\d{4})(?!\d)")
 
 SLANG_WORDS: tuple[str, ...] = (
     "555",
@@ -157,8 +157,9 @@ def parse_thai_datetime(value: str) -> datetime:
 
 
 def ce_years_in(text: str) -> list[int]:
-    """Common-era years written as พ.ศ. years in ``text`` (พ.ศ. 2569 → 2026)."""
-    return [be_to_ce(int(y)) for y in _BE_YEAR.findall(thai_digit_to_arabic_digit(text))]
+    """Common-era years named in ``text`` after พ.ศ., ค.ศ. or ปี (พ.ศ. 2569 → 2026), sorted."""
+    years = (be_to_ce(int(y)) for y in _BE_YEAR.findall(thai_digit_to_arabic_digit(text)))
+    return sorted({y for y in years if 1900 <= y <= 2200})
 
 
 class ThaiTokenizer:

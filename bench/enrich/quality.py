@@ -97,6 +97,12 @@ def run(*, cv: bool = True) -> dict[str, Any]:
         baselines[f"sentiment_{name}"] = {
             k: v for k, v in evaluate(enricher, posts)["sentiment"].items() if k != "per_label"
         }
+    enricher.sentiment = GrievanceSentiment(
+        training_posts(), enricher.tokenizer.tokenize, use_nbsvm=False
+    )
+    baselines["sentiment_grievance_without_nbsvm_features"] = {
+        k: v for k, v in evaluate(enricher, posts)["sentiment"].items() if k != "per_label"
+    }
     enricher = Enricher.from_settings(settings, embedder=None)
     enricher.category = KeywordCategoryModel(settings.keywords, enricher.tokenizer)
     baselines["category_keywords"] = {

@@ -138,3 +138,8 @@ def test_run_embeds_normalised_text_row_aligned(enricher: Enricher) -> None:
 
 def test_embedding_text_falls_back_to_post_text() -> None:
     assert embedding_text(_post("1", "ข้อความดิบ")) == "ข้อความดิบ"
+
+
+def test_buddhist_era_years_are_kept_as_common_era(enricher: Enricher) -> None:
+    enrichment = enricher.enrich_text("ถนนเส้นนี้พังตั้งแต่ พ.ศ. ๒๕๖๗ จนถึงปี 2569 ก็ยังไม่ซ่อม")
+    assert enrichment.years == [2024, 2026]

@@ -93,6 +93,8 @@ def test_parse_thai_datetime_rejects_non_dates() -> None:
 def test_ce_years_in() -> None:
     assert ce_years_in("ตั้งแต่ปี พ.ศ. ๒๕๖๘ ถึง พ.ศ.2569 (ค.ศ. 2026)") == [2025, 2026]
     assert ce_years_in("ไม่มีปีในข้อความนี้ 1500 บาท") == []
+    assert ce_years_in("น้ำท่วมหนักสุดตั้งแต่ปี 2554 ปี2554 ก็ท่วม") == [2011]
+    assert ce_years_in("รหัสไปรษณีย์ 10110 ปี 12345") == []
 
 
 def test_custom_dictionary_keeps_place_names_whole() -> None:
