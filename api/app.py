@@ -27,7 +27,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         owned = store is None
         app.state.settings = settings
         app.state.store = store or open_store(settings)
-        words = custom_words(settings, Gazetteer(settings.place_aliases, landmarks=settings.landmarks))
+        words = custom_words(
+            settings, Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
+        )
         app.state.tokenizer = ThaiTokenizer(words, engine=settings.models.tokenizer)
         yield
         if owned:

@@ -2,6 +2,7 @@
 
 from enrich.embeddings import Embedder, build_embedder
 from enrich.gazetteer import Gazetteer
+from enrich.jobs import run_enrichment
 from enrich.privacy import Pseudonymizer, redact
 from enrich.service import EnrichedBatch, Enricher
 from enrich.thai_text import ThaiTokenizer, content_tokens, normalize
@@ -17,4 +18,5 @@ __all__ = [
     "content_tokens",
     "normalize",
     "redact",
+    "run_enrichment",
 ]

@@ -154,7 +154,14 @@ def build_grievance(
     if settings.kind == "rule":
         return RuleGrievanceModel()
     examples = training_posts(train_dir)
-    return _trained(fingerprint(examples), tokenizer, sentiment, category, train_dir)
+    # The models are hashable: cached instances, or keyword models with value semantics.
+    return _trained(
+        fingerprint(examples),
+        tokenizer,
+        sentiment,  # type: ignore[arg-type]
+        category,  # type: ignore[arg-type]
+        train_dir,
+    )
 
 
 __all__ = [

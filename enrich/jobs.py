@@ -62,8 +62,9 @@ def run_enrichment(
         timings: accumulates seconds per stage (see ``Enricher.run``), summed over workers.
         enricher: used in this process when ``workers == 1``; by default one is built from
             ``settings``. Workers always build their own from ``settings``.
-        embedder_factory: how an enricher built here gets its embedder; by default the
-            configured one (``models.embedder``), at one thread in each worker.
+        embedder_factory: builds the embedder of each Enricher built here (in process
+            when none is given, and in every worker); by default the configured one
+            (``models.embedder``), held to one thread in the workers.
         window: batches in flight at once with workers (default ``2 * workers``).
 
     Raises:

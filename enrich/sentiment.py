@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -286,7 +286,8 @@ class TransformersSentiment:
         self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
     ) -> dict[SentimentLabel, float]:
         scores: dict[SentimentLabel, float] = dict.fromkeys(_LABELS, 0.0)
-        for item in self._pipeline(text or " ".join(tokens), truncation=True)[0]:
+        items: Any = self._pipeline(text or " ".join(tokens), truncation=True)[0]
+        for item in items:
             label = self._label(str(item["label"]))
             if label:
                 scores[label] += float(item["score"])

@@ -169,7 +169,7 @@ class WisesightFeatures:
         from pythainlp.tokenize import Tokenizer
 
         tokenizer = Tokenizer(custom_dict=self._words, engine="newmm")
-        return tokenizer.word_tokenize  # type: ignore[no-any-return]
+        return tokenizer.word_tokenize
 
     def tokens(self, text: str) -> list[str]:
         return post_rules(self._segment(pre_rules(strip_accents(text).lower())))

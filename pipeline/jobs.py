@@ -20,6 +20,7 @@ from domain.errors import RecordError
 from domain.models import Alert, Complaint, QuarantinedRecord, Topic
 from domain.settings import Settings
 from enrich.embeddings import Embedder
+from enrich.jobs import no_embedder, run_enrichment
 from enrich.privacy import Pseudonymizer, redact
 from enrich.service import Enricher
 from enrich.thai_text import normalize
@@ -114,13 +115,26 @@ class Pipeline:
         return self.enricher.embedder.encode(list(texts))
 
     def enrich(self, *, batch_size: int = 256) -> int:
+        """Enrich every unenriched post, on ``models.enrich_workers`` processes.
+
+        With one worker this runs ``self.enricher`` (and the embedder given to the
+        pipeline) in process. With more, each worker builds the configured embedder
+        (``models.embedder``) itself, or none if the pipeline was given none.
+        """
         todo = list(self.store.iter_posts(unenriched=True))
+        batches = run_enrichment(
+            todo,
+            settings=self.settings,
+            workers=self.settings.models.enrich_workers,
+            batch_size=batch_size,
+            enricher=self.enricher,
+            embedder_factory=None if self.enricher.embedder else no_embedder,
+        )
         done = 0
         with tqdm(
             total=len(todo), desc="enrich", unit="post", disable=not self.show_progress
         ) as bar:
-            for start in range(0, len(todo), batch_size):
-                batch = self.enricher.run(todo[start : start + batch_size])
+            for batch in batches:
                 done += self.store.save_enrichment(batch.posts, batch.vectors)
                 bar.update(len(batch.posts))
         return done
