@@ -172,7 +172,7 @@ class Complaint(_Model):
         return value
 
 
-TopicStatus = Literal["emerging", "growing", "stable", "fading"]
+TopicStatus = Literal["emerging", "growing", "stable", "fading", "merged"]
 
 
 class Keyword(_Model):
@@ -192,9 +192,21 @@ class SpikeEpisode(_Model):
     post_ids: list[str] = Field(default_factory=list)
 
 
+class TopicEvent(_Model):
+    """A change in a topic's identity, recorded when a window update finds it."""
+
+    kind: Literal["created", "merged", "split"]
+    at: AwareDatetime = Field(description="End of the window in which it was seen.")
+    topic_ids: list[int] = Field(
+        description="created: [id]; merged: [surviving id, merged ids...]; split: [from, into...]"
+    )
+    similarity: float | None = Field(None, description="The match score behind the decision.")
+
+
 class Topic(_Model):
     topic_id: int
     label: str
+    phrase: str = Field("", description="A short readable phrase from a representative post.")
     keywords: list[Keyword]
     size: int
     representative_post_ids: list[str] = Field(default_factory=list)
@@ -206,6 +218,15 @@ class Topic(_Model):
     status: TopicStatus = "stable"
     spike_score: float = 0.0
     spikes: list[SpikeEpisode] = Field(default_factory=list)
+    counts_daily: dict[str, int] = Field(
+        default_factory=dict, description="Posts per Bangkok calendar day (YYYY-MM-DD)."
+    )
+    counts_hourly: dict[str, int] = Field(
+        default_factory=dict,
+        description="Posts per hour over the last 7 days (ISO hour, Bangkok time).",
+    )
+    events: list[TopicEvent] = Field(default_factory=list)
+    merged_into: int | None = Field(None, description="Set when this topic was merged away.")
 
 
 class PostComplaintLink(_Model):
@@ -280,4 +301,5 @@ __all__ = [
     "SentimentLabel",
     "SpikeEpisode",
     "Topic",
+    "TopicEvent",
 ]

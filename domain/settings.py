@@ -67,6 +67,27 @@ class TopicModelSettings(_Section):
     min_df: int = Field(1, ge=1)
     top_n_words: int = Field(10, ge=3)
     outlier_threshold: float = Field(0.15, ge=0.0, le=1.0)
+    fit_sample: int = Field(
+        20_000,
+        ge=100,
+        description="A full fit clusters at most this many posts (seeded sample); the rest "
+        "join their nearest topic. HDBSCAN is the bottleneck past a few tens of thousands.",
+    )
+    window: Literal["hour", "day"] = Field(
+        "day", description="Updates cluster new posts per window (Bangkok time)."
+    )
+    lookback_days: float = Field(
+        3.0, ge=0, description="Unassigned posts this recent are clustered again with new ones."
+    )
+    assign_threshold: float = Field(
+        0.45, ge=0.0, le=1.0, description="Cosine to a topic centroid for a post to join it."
+    )
+    match_threshold: float = Field(
+        0.6, ge=0.0, le=1.0, description="Score for a new cluster to keep an existing topic's id."
+    )
+    keyword_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="Share of keyword overlap in the match score."
+    )
 
 
 class SentimentSettings(_Section):

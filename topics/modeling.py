@@ -21,13 +21,13 @@ OUTLIER = -1
 
 
 @dataclass
-class TopicFit:
-    """Assignments (row-aligned with the input) and each topic's weighted keywords."""
+class Clustering:
+    """Topic per document (row-aligned with the input; ``OUTLIER`` for none)."""
 
     assignments: list[int]
-    keywords: dict[int, list[tuple[str, float]]]
     outliers_before: int
     outliers_after: int
+    sampled: int
 
 
 def cluster_sizes(n_documents: int, settings: TopicModelSettings) -> tuple[int, int]:
@@ -40,24 +40,112 @@ def cluster_sizes(n_documents: int, settings: TopicModelSettings) -> tuple[int, 
     return size, samples
 
 
-def fit_topics(
+def min_documents(n_documents: int, settings: TopicModelSettings) -> int:
+    """How many documents a BERTopic fit needs at this corpus size."""
+    size, _ = cluster_sizes(n_documents, settings)
+    return max(size * 2, 10)
+
+
+def cluster_documents(
     documents: Sequence[str], embeddings: np.ndarray, settings: TopicModelSettings
-) -> TopicFit:
-    """Cluster documents into topics; outliers are reassigned to the nearest topic when close."""
+) -> Clustering:
+    """BERTopic over Siang's tokens and precomputed embeddings.
+
+    At most ``settings.fit_sample`` documents (a seeded sample) are clustered; the others, and
+    the outliers BERTopic could not place, join the nearest topic centroid when their cosine
+    reaches ``settings.assign_threshold``. HDBSCAN's cost grows much faster than linearly, so
+    this keeps a 100k-post fit within minutes (the maintainers' advice: fit on a sample).
+    """
     if len(documents) != len(embeddings):
         raise TopicError("documents and embeddings differ in length")
-    cluster_size, samples = cluster_sizes(len(documents), settings)
-    if len(documents) < max(cluster_size * 2, 10):
-        raise TopicError(
-            f"need at least {max(cluster_size * 2, 10)} posts to fit topics, got {len(documents)}"
+    needed = min_documents(min(len(documents), settings.fit_sample), settings)
+    if len(documents) < needed:
+        raise TopicError(f"need at least {needed} posts to fit topics, got {len(documents)}")
+    rng = np.random.default_rng(settings.seed)
+    if len(documents) > settings.fit_sample:
+        chosen = np.sort(rng.choice(len(documents), size=settings.fit_sample, replace=False))
+    else:
+        chosen = np.arange(len(documents))
+    sample_docs = [documents[i] if documents[i].strip() else "_" for i in chosen]
+    fitted, before = _fit_bertopic(sample_docs, embeddings[chosen], settings)
+    assignments = np.full(len(documents), OUTLIER, dtype=np.int64)
+    assignments[chosen] = fitted
+    unplaced = np.flatnonzero(assignments == OUTLIER)
+    if len(unplaced) and (assignments != OUTLIER).any():
+        assignments[unplaced] = nearest_topic(
+            embeddings[unplaced], embeddings, assignments, threshold=settings.assign_threshold
         )
+    after = int((assignments == OUTLIER).sum())
+    log.info(
+        "topics: %d clusters from %d sampled posts, outliers %d -> %d",
+        len(set(assignments.tolist()) - {OUTLIER}),
+        len(chosen),
+        before,
+        after,
+    )
+    return Clustering([int(t) for t in assignments], before, after, len(chosen))
+
+
+def nearest_topic(
+    vectors: np.ndarray, reference: np.ndarray, assignments: np.ndarray, *, threshold: float
+) -> np.ndarray:
+    """For each vector, the topic whose unit centroid is closest, if within ``threshold``."""
+    ids = np.array(sorted(set(assignments.tolist()) - {OUTLIER}), dtype=np.int64)
+    if not len(ids) or not len(vectors):
+        return np.full(len(vectors), OUTLIER, dtype=np.int64)
+    centroids = np.vstack([reference[assignments == t].mean(axis=0) for t in ids])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    cosines = vectors @ centroids.T
+    best = cosines.argmax(axis=1)
+    return np.where(cosines[np.arange(len(vectors)), best] >= threshold, ids[best], OUTLIER)
+
+
+def topic_keywords(
+    documents: Sequence[str], assignments: Sequence[int], *, top_n: int, min_df: int = 1
+) -> dict[int, list[tuple[str, float]]]:
+    """c-TF-IDF keywords per topic (BERTopic's ClassTfidfTransformer) over all its posts."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    ids = sorted(set(assignments) - {OUTLIER})
+    if not ids:
+        return {}
+    members: dict[int, list[str]] = {t: [] for t in ids}
+    for document, topic in zip(documents, assignments, strict=True):
+        if topic != OUTLIER and document.strip():
+            members[topic].append(document)
+    joined = [" ".join(members[t]) or "_" for t in ids]
+    vectorizer = CountVectorizer(
+        tokenizer=str.split, token_pattern=None, lowercase=False, min_df=min_df
+    )
+    try:
+        counts = vectorizer.fit_transform(joined)
+    except ValueError:  # every class empty after min_df
+        return {t: [] for t in ids}
+    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts).toarray()
+    words = vectorizer.get_feature_names_out()
+    out: dict[int, list[tuple[str, float]]] = {}
+    for row, topic in enumerate(ids):
+        order = np.argsort(-weights[row], kind="stable")[:top_n]
+        out[topic] = [
+            (str(words[i]), float(weights[row, i]))
+            for i in order
+            if weights[row, i] > 0 and words[i] != "_"
+        ]
+    return out
+
+
+def _fit_bertopic(
+    docs: list[str], embeddings: np.ndarray, settings: TopicModelSettings
+) -> tuple[list[int], int]:
+    """Fit BERTopic; outliers reduced by embedding similarity. Returns topics, outliers."""
+    cluster_size, samples = cluster_sizes(len(docs), settings)
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
     from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
-    docs = [d if d.strip() else "_" for d in documents]
     vectorizer = CountVectorizer(
         tokenizer=str.split, token_pattern=None, lowercase=False, min_df=settings.min_df
     )
@@ -65,7 +153,7 @@ def fit_topics(
         embedding_model=None,
         language="multilingual",  # "english" would strip every Thai character
         umap_model=UMAP(
-            n_neighbors=settings.umap_neighbors,
+            n_neighbors=min(settings.umap_neighbors, len(docs) - 1),
             n_components=settings.umap_components,
             min_dist=0.0,
             metric="cosine",
@@ -97,20 +185,15 @@ def fit_topics(
             embeddings=embeddings,
             threshold=settings.outlier_threshold,
         )
-        model.update_topics(
-            docs,
-            topics=topics,
-            vectorizer_model=vectorizer,
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-            top_n_words=settings.top_n_words,
-        )
-    after = sum(1 for t in topics if t == OUTLIER)
-    log.info("topics: %d clusters, outliers %d -> %d", len(set(topics) - {OUTLIER}), before, after)
-    keywords: dict[int, list[tuple[str, float]]] = {}
-    for topic_id in sorted(set(topics) - {OUTLIER}):
-        words = model.get_topic(topic_id) or []
-        keywords[int(topic_id)] = [(w, float(s)) for w, s in words if w and w != "_" and s > 0]
-    return TopicFit([int(t) for t in topics], keywords, before, after)
+    return [int(t) for t in topics], before
 
 
-__all__ = ["OUTLIER", "TopicFit", "fit_topics"]
+__all__ = [
+    "OUTLIER",
+    "Clustering",
+    "cluster_documents",
+    "cluster_sizes",
+    "min_documents",
+    "nearest_topic",
+    "topic_keywords",
+]

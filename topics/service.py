@@ -1,35 +1,39 @@
-"""The topics stage: fit topics over stored posts, score spikes, write Topic records.
+"""The topics stage: topics that keep their identity over time, and their spikes.
 
-Also detects spikes on every (category, province) series for the alert rules.
+The first run (or ``refit``) fits BERTopic over every enriched post. Later runs cluster only
+the posts no run has seen, window by window (``models.topics.window``, Bangkok time), with
+the recent unassigned posts (``lookback_days``) given another chance; each window's clusters
+are matched to the known topics (``topics.identity``) so a topic keeps its id, and merges
+and splits are recorded. History is never refitted. Posts a run saw but could not place get
+``topic_id = -1``, so a run with nothing new changes nothing.
+
+Every run then rebuilds the topic records (``topics.records``) and scores spikes on every
+topic series and every (category, province) series of grievances, the alert candidates.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from domain.models import Category, Keyword, Post, SpikeEpisode, Topic, TopicStatus
+from domain.models import BANGKOK, Post, SpikeEpisode, Topic, TopicEvent
 from domain.settings import Settings
 from enrich.thai_text import content_tokens
 from storage.base import Store
-from topics.bursts import (
-    Detection,
-    HourlySeries,
-    detect,
-    hour_floor,
-    series_from_buckets,
-    total_hours,
-    week_profile,
-)
-from topics.modeling import OUTLIER, fit_topics
+from topics.bursts import detect, hour_floor, series_from_buckets, total_hours, week_profile
+from topics.identity import Matching, TopicSignature, match_clusters, unit_centroid
+from topics.modeling import OUTLIER, cluster_documents, min_documents, topic_keywords
+from topics.records import episodes, hourly, merged_record, topic_record
 
 log = logging.getLogger(__name__)
-_REPRESENTATIVES = 5
+_UNSEEN = -2  # internal: a post no topic run has looked at yet
+_BANGKOK = ZoneInfo(BANGKOK)
 
 
 @dataclass
@@ -46,151 +50,298 @@ class TrendsReport:
     topics: list[Topic]
     series_spikes: list[SeriesSpike] = field(default_factory=list)
     outliers: int = 0
+    mode: str = "none"  # full | update | none
+    windows: int = 0
+    events: list[TopicEvent] = field(default_factory=list)
 
 
 class TopicStage:
-    """Fit, label and score topics for every enriched post in the store."""
+    """Fit or update topics for the enriched posts in the store, then score them."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
 
-    def run(self, *, progress: Callable[[str], None] | None = None) -> TrendsReport:
-        posts = [p for p in self.store.iter_posts() if p.enrichment is not None]
-        posts.sort(key=lambda p: p.id)
+    def run(
+        self, *, refit: bool = False, progress: Callable[[str], None] | None = None
+    ) -> TrendsReport:
+        posts = sorted(
+            (p for p in self.store.iter_posts() if p.enrichment is not None),
+            key=lambda p: (p.created_at, p.id),
+        )
+        if not posts:
+            return TrendsReport([])
         vectors = self.store.post_vectors([p.id for p in posts])
+        known = {} if refit else {t.topic_id: t for t in self.store.list_topics(limit=10**7)}
+        before = [p.topic_id for p in posts]
         if progress:
-            progress(f"fitting topics on {len(posts)} posts")
-        report = build_trends(posts, vectors, self.settings)
-        self.store.assign_topics({p.id: p.topic_id for p in posts})
+            progress(f"topics over {len(posts)} posts ({len(known)} known topics)")
+        report = build_trends(posts, vectors, self.settings, known=known, refit=refit)
+        changed = {
+            p.id: p.topic_id for p, old in zip(posts, before, strict=True) if p.topic_id != old
+        }
+        if changed:
+            self.store.assign_topics(changed)
         self.store.replace_topics(report.topics)
         return report
 
 
-def build_trends(posts: list[Post], vectors: np.ndarray, settings: Settings) -> TrendsReport:
-    """Fit topics on ``posts`` (mutating their ``topic_id``) and score every series."""
-    documents = [
-        " ".join(content_tokens(p.enrichment.tokens)) if p.enrichment else "" for p in posts
-    ]
-    fit = fit_topics(documents, vectors, settings.models.topics)
-    for post, topic_id in zip(posts, fit.assignments, strict=True):
-        post.topic_id = None if topic_id == OUTLIER else topic_id
+def documents_of(posts: Sequence[Post]) -> list[str]:
+    """What BERTopic reads: Siang content tokens (no stopwords, digits, URL parts), joined."""
+    return [" ".join(content_tokens(p.enrichment.tokens)) if p.enrichment else "" for p in posts]
+
+
+def build_trends(
+    posts: list[Post],
+    vectors: np.ndarray,
+    settings: Settings,
+    *,
+    known: dict[int, Topic] | None = None,
+    refit: bool = False,
+) -> TrendsReport:
+    """Assign topics to ``posts`` (setting their ``topic_id``) and build every record.
+
+    ``posts`` must be sorted by time; ``known`` holds the stored topic records.
+    """
+    known = known or {}
+    documents = documents_of(posts)
+    ids = np.array([_UNSEEN if p.topic_id is None else p.topic_id for p in posts], dtype=np.int64)
+    as_of = max(p.created_at for p in posts)
+    if refit or not known or (ids == _UNSEEN).all():
+        ids, events = _full_fit(documents, vectors, settings, at=as_of)
+        known, mode, windows = {}, "full", 1
+    elif (ids == _UNSEEN).any():
+        ids, events, windows = _update(posts, documents, vectors, ids, known, settings)
+        mode = "update"
+    else:
+        events, mode, windows = [], "none", 0
+    for post, topic_id in zip(posts, ids.tolist(), strict=True):
+        post.topic_id = int(topic_id)
+    topics = _records(posts, documents, vectors, ids, known, events, settings, as_of=as_of)
     start = hour_floor(min(p.created_at for p in posts))
-    end = max(p.created_at for p in posts)
-    hours = total_hours(start, end)
-    total = series_from_buckets(_hourly(posts, start), start, hours)
-    profile = week_profile(total)
+    hours = total_hours(start, as_of)
+    profile = week_profile(series_from_buckets(hourly(posts, start), start, hours))
+    return TrendsReport(
+        topics,
+        _series_spikes(posts, start, hours, profile, settings),
+        outliers=int((ids == OUTLIER).sum()),
+        mode=mode,
+        windows=windows,
+        events=events,
+    )
+
+
+def _full_fit(
+    documents: list[str], vectors: np.ndarray, settings: Settings, *, at: datetime
+) -> tuple[np.ndarray, list[TopicEvent]]:
+    clustering = cluster_documents(documents, vectors, settings.models.topics)
+    ids = np.array(clustering.assignments, dtype=np.int64)
+    events = [
+        TopicEvent(kind="created", at=at, topic_ids=[int(t)])
+        for t in sorted(set(ids.tolist()) - {OUTLIER})
+    ]
+    return ids, events
+
+
+def _window_start(moment: datetime, window: str) -> datetime:
+    local = moment.astimezone(_BANGKOK)
+    if window == "hour":
+        return hour_floor(local)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _update(
+    posts: list[Post],
+    documents: list[str],
+    vectors: np.ndarray,
+    ids: np.ndarray,
+    known: dict[int, Topic],
+    settings: Settings,
+) -> tuple[np.ndarray, list[TopicEvent], int]:
+    """Cluster unseen posts window by window and match the clusters to known topics."""
+    config = settings.models.topics
+    step = timedelta(hours=1) if config.window == "hour" else timedelta(days=1)
+    lookback = timedelta(days=config.lookback_days)
+    keywords = {
+        t.topic_id: {k.word: k.weight for k in t.keywords}
+        for t in known.values()
+        if t.merged_into is None
+    }
+    next_id = max(known) + 1 if known else 0
+    events: list[TopicEvent] = []
+    starts = sorted(
+        {_window_start(posts[i].created_at, config.window) for i in np.flatnonzero(ids == _UNSEEN)}
+    )
+    times = [p.created_at for p in posts]
+    for window in starts:
+        end = window + step
+        pool = np.array(
+            [
+                i
+                for i, t in enumerate(times)
+                if t < end
+                and (
+                    (ids[i] == _UNSEEN and t >= window)
+                    or (ids[i] == OUTLIER and t >= window - lookback)
+                )
+            ],
+            dtype=np.int64,
+        )
+        if not len(pool):
+            continue
+        signatures = _signatures(vectors, ids, keywords)
+        pool_docs = [documents[i] for i in pool]
+        pool_vectors = vectors[pool]
+        placed = np.full(len(pool), OUTLIER, dtype=np.int64)
+        if len(pool) >= min_documents(len(pool), config):
+            local = np.array(
+                cluster_documents(pool_docs, pool_vectors, config).assignments, dtype=np.int64
+            )
+            local_keywords = topic_keywords(pool_docs, local.tolist(), top_n=config.top_n_words)
+            clusters = [
+                TopicSignature(
+                    key=int(c),
+                    centroid=unit_centroid(pool_vectors[local == c]),
+                    keywords=dict(local_keywords.get(int(c), [])),
+                    size=int((local == c).sum()),
+                )
+                for c in sorted(set(local.tolist()) - {OUTLIER})
+            ]
+            matching = match_clusters(
+                signatures,
+                clusters,
+                at=end,
+                next_id=next_id,
+                threshold=config.match_threshold,
+                keyword_weight=config.keyword_weight,
+            )
+            next_id = matching.next_id
+            events += matching.events
+            for cluster in clusters:
+                topic_id = matching.cluster_topic[cluster.key]
+                placed[local == cluster.key] = topic_id
+                if topic_id not in keywords:
+                    keywords[topic_id] = dict(cluster.keywords)
+            _apply_merges(ids, placed, keywords, matching)
+        ids[pool] = placed
+        rest = pool[placed == OUTLIER]
+        if len(rest):
+            ids[rest] = _nearest(
+                vectors[rest], _signatures(vectors, ids, keywords), config.assign_threshold
+            )
+    ids[ids == _UNSEEN] = OUTLIER  # cannot happen: every unseen post is in some window
+    log.info("topics: %d windows, %d events", len(starts), len(events))
+    return ids, events, len(starts)
+
+
+def _apply_merges(
+    ids: np.ndarray, placed: np.ndarray, keywords: dict[int, dict[str, float]], matching: Matching
+) -> None:
+    for retired, survivor in matching.merged.items():
+        while survivor in matching.merged:
+            survivor = matching.merged[survivor]
+        ids[ids == retired] = survivor
+        placed[placed == retired] = survivor
+        keywords.pop(retired, None)
+
+
+def _signatures(
+    vectors: np.ndarray, ids: np.ndarray, keywords: dict[int, dict[str, float]]
+) -> list[TopicSignature]:
+    out = []
+    for topic_id in sorted(keywords):
+        members = ids == topic_id
+        if members.any():
+            out.append(
+                TopicSignature(
+                    key=topic_id,
+                    centroid=unit_centroid(vectors[members]),
+                    keywords=keywords[topic_id],
+                    size=int(members.sum()),
+                )
+            )
+    return out
+
+
+def _nearest(
+    vectors: np.ndarray, signatures: Sequence[TopicSignature], threshold: float
+) -> np.ndarray:
+    if not signatures:
+        return np.full(len(vectors), OUTLIER, dtype=np.int64)
+    centroids = np.vstack([s.centroid for s in signatures])
+    keys = np.array([s.key for s in signatures], dtype=np.int64)
+    cosines = vectors @ centroids.T
+    best = cosines.argmax(axis=1)
+    return np.where(cosines[np.arange(len(vectors)), best] >= threshold, keys[best], OUTLIER)
+
+
+def _records(
+    posts: list[Post],
+    documents: list[str],
+    vectors: np.ndarray,
+    ids: np.ndarray,
+    known: dict[int, Topic],
+    events: list[TopicEvent],
+    settings: Settings,
+    *,
+    as_of: datetime,
+) -> list[Topic]:
+    config = settings.models.topics
+    keywords = topic_keywords(
+        documents, ids.tolist(), top_n=config.top_n_words, min_df=config.min_df
+    )
+    start = hour_floor(min(p.created_at for p in posts))
+    hours = total_hours(start, as_of)
+    profile = week_profile(series_from_buckets(hourly(posts, start), start, hours))
     by_topic: dict[int, list[int]] = defaultdict(list)
-    for index, post in enumerate(posts):
-        if post.topic_id is not None:
-            by_topic[post.topic_id].append(index)
-    topics = [
-        _topic_record(
+    for index, topic_id in enumerate(ids.tolist()):
+        if topic_id != OUTLIER:
+            by_topic[topic_id].append(index)
+    history: dict[int, list[TopicEvent]] = defaultdict(list)
+    for topic in known.values():
+        history[topic.topic_id] = list(topic.events)
+    for event in events:
+        for topic_id in event.topic_ids:
+            history[topic_id].append(event)
+    records = [
+        topic_record(
             topic_id,
             [posts[i] for i in rows],
             vectors[rows],
-            fit.keywords[topic_id],
+            keywords.get(topic_id, []),
             start=start,
             hours=hours,
             profile=profile,
             settings=settings,
-            as_of=end,
+            as_of=as_of,
+            events=history[topic_id],
         )
         for topic_id, rows in sorted(by_topic.items())
     ]
-    return TrendsReport(
-        topics, _series_spikes(posts, start, hours, profile, settings), outliers=fit.outliers_after
-    )
+    survivors = _survivors(events, known)
+    for topic_id, topic in sorted(known.items()):
+        if topic_id not in by_topic:  # merged away (now or earlier), kept so the id resolves
+            into = survivors.get(topic_id, topic.merged_into)
+            if into is not None:
+                records.append(merged_record(topic, into=into, events=history[topic_id]))
+    return sorted(records, key=lambda t: t.topic_id)
 
 
-def _hourly(posts: Sequence[Post], start: datetime) -> dict[datetime, int]:
-    counts: Counter[datetime] = Counter(
-        hour_floor(p.created_at.astimezone(start.tzinfo)) for p in posts
-    )
-    return dict(counts)
-
-
-def _episodes(
-    series: HourlySeries, detections: list[Detection], posts: Sequence[Post]
-) -> list[SpikeEpisode]:
-    episodes = []
-    for d in detections:
-        first, last = series.time(d.start_index), series.time(d.end_index) + timedelta(hours=1)
-        inside = sorted(
-            (p for p in posts if first <= p.created_at < last), key=lambda p: p.created_at
-        )
-        episodes.append(
-            SpikeEpisode(
-                start=first,
-                peak=series.time(d.peak_index),
-                end=last,
-                score=round(d.score, 3),
-                observed=d.observed,
-                expected=round(d.expected, 4),
-                post_ids=[p.id for p in inside[:20]],
-            )
-        )
-    return episodes
-
-
-def _topic_record(
-    topic_id: int,
-    posts: list[Post],
-    vectors: np.ndarray,
-    keywords: list[tuple[str, float]],
-    *,
-    start: datetime,
-    hours: int,
-    profile: np.ndarray,
-    settings: Settings,
-    as_of: datetime,
-) -> Topic:
-    series = series_from_buckets(_hourly(posts, start), start, hours)
-    detections, scores = detect(series, profile, settings.trends)
-    current = float(scores[-settings.trends.current_hours :].max()) if len(scores) else 0.0
-    centroid = vectors.mean(axis=0) if len(vectors) else None
-    order = (
-        np.argsort(-(vectors @ centroid), kind="stable")
-        if centroid is not None
-        else np.arange(len(posts))
-    )
-    sentiments = Counter(p.enrichment.sentiment.label for p in posts if p.enrichment)
-    provinces = Counter(
-        p.enrichment.province for p in posts if p.enrichment and p.enrichment.province
-    )
-    categories = Counter(p.enrichment.category.label for p in posts if p.enrichment)
-    top_words = [w for w, _ in keywords[:4]]
-    first_seen = min(p.created_at for p in posts)
-    last_seen = max(p.created_at for p in posts)
-    return Topic(
-        topic_id=topic_id,
-        label=" · ".join(top_words) if top_words else f"topic {topic_id}",
-        keywords=[Keyword(word=w, weight=round(s, 5)) for w, s in keywords],
-        size=len(posts),
-        representative_post_ids=[posts[i].id for i in order[:_REPRESENTATIVES]],
-        provinces=dict(provinces.most_common()),
-        sentiment_mix=dict(sorted(sentiments.items())),
-        dominant_category=categories.most_common(1)[0][0] if categories else Category.none,
-        first_seen=first_seen,
-        last_seen=last_seen,
-        status=_status(posts, first_seen=first_seen, as_of=as_of),
-        spike_score=round(current, 3),
-        spikes=_episodes(series, detections, posts),
-    )
-
-
-def _status(posts: Sequence[Post], *, first_seen: datetime, as_of: datetime) -> TopicStatus:
-    day = timedelta(days=1)
-    last_day = sum(1 for p in posts if p.created_at > as_of - day)
-    span_days = max((as_of - first_seen) / day, 1.0)
-    daily = len(posts) / span_days
-    if as_of - first_seen <= 3 * day:
-        return "emerging"
-    if last_day >= max(3, 1.5 * daily):
-        return "growing"
-    if last_day <= 0.5 * daily:
-        return "fading"
-    return "stable"
+def _survivors(events: Sequence[TopicEvent], known: dict[int, Topic]) -> dict[int, int]:
+    into: dict[int, int] = {
+        t.topic_id: t.merged_into for t in known.values() if t.merged_into is not None
+    }
+    for event in events:
+        if event.kind == "merged":
+            survivor, *retired = event.topic_ids
+            for topic_id in retired:
+                into[topic_id] = survivor
+    for topic_id in list(into):
+        target = into[topic_id]
+        while target in into:
+            target = into[target]
+        into[topic_id] = target
+    return into
 
 
 def _series_spikes(
@@ -205,12 +356,12 @@ def _series_spikes(
     for (category, province), members in sorted(groups.items()):
         if len(members) < settings.trends.min_count:
             continue
-        series = series_from_buckets(_hourly(members, start), start, hours)
+        series = series_from_buckets(hourly(members, start), start, hours)
         detections, _ = detect(series, profile, settings.trends)
         found += [
-            SeriesSpike(category, province, ep) for ep in _episodes(series, detections, members)
+            SeriesSpike(category, province, ep) for ep in episodes(series, detections, members)
         ]
     return found
 
 
-__all__ = ["SeriesSpike", "TopicStage", "TrendsReport", "build_trends"]
+__all__ = ["SeriesSpike", "TopicStage", "TrendsReport", "build_trends", "documents_of"]
