@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -221,6 +222,39 @@ def trends(
     except SiangError as exc:
         raise _fail(exc) from exc
     _batch_echo(report)
+
+
+@app.command("topics")
+def topics_command(
+    config: ConfigOption = None,
+    refit: Annotated[
+        bool, typer.Option(help="Refit every post instead of updating with the new ones.")
+    ] = False,
+) -> None:
+    """Update the topics in the configured store and show what changed and what spikes."""
+    settings = _settings(config)
+    from pipeline.jobs import Pipeline
+    from storage import open_store
+
+    store = open_store(settings)
+    try:
+        report = Pipeline(settings, store, None).topics(refit=refit)
+    except SiangError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    live = [t for t in report.topics if t.status != "merged"]
+    kinds = Counter(e.kind for e in report.events)
+    typer.echo(
+        f"topics: {report.mode}, {report.windows} window(s), {len(live)} live, "
+        f"{len(report.topics) - len(live)} merged, {report.outliers} posts unplaced; "
+        f"events: {dict(sorted(kinds.items())) or 'none'}"
+    )
+    for topic in sorted(live, key=lambda t: (-t.spike_score, t.topic_id))[:10]:
+        typer.echo(
+            f"  {topic.topic_id:>4}  {topic.status:<8} spike {topic.spike_score:>6.1f}  "
+            f"{topic.size:>5} posts  {topic.label}"
+        )
 
 
 @app.command("run")

@@ -139,9 +139,10 @@ class Pipeline:
                 bar.update(len(batch.posts))
         return done
 
-    def topics(self) -> TrendsReport:
+    def topics(self, *, refit: bool = False) -> TrendsReport:
+        """Update topics with the posts no run has seen (or refit everything)."""
         return TopicStage(self.store, self.settings).run(
-            progress=(lambda msg: log.info(msg)) if self.show_progress else None
+            refit=refit, progress=(lambda msg: log.info(msg)) if self.show_progress else None
         )
 
     def link(self) -> int:

@@ -20,6 +20,8 @@ COMMANDS = [
     "enrich",
     "link",
     "trends",
+    "topics",
+    "run",
     "serve",
     "schema",
     "config",
@@ -196,3 +198,21 @@ def test_es_setup_reports_changes(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert "  created: -" in second.output and "  updated: -" in second.output
     assert "clisetup-post-mappings" in second.output.split("unchanged:")[1]
+
+
+@pytest.mark.integration
+def test_topics_command_updates_then_refits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIANG_STORE__PATH", str(tmp_path / "siang.db"))
+    posts, _ = _sample_slice(tmp_path, "2026-11-10", "2026-11-15")
+    assert runner.invoke(app, ["ingest", "--input", str(posts)]).exit_code == 0
+    first = runner.invoke(app, ["run"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["topics"])
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("topics: none, 0 window(s)")
+    refit = runner.invoke(app, ["topics", "--refit"])
+    assert refit.exit_code == 0, refit.output
+    assert refit.output.startswith("topics: full, 1 window(s)")
+    assert "spike" in refit.output  # the top topics are listed with their spike scores
