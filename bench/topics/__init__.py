@@ -1,0 +1,1 @@
+"""Benchmarks of the topics stage (``python -m bench.topics.scale``)."""
