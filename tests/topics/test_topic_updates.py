@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pythainlp.corpus import thai_stopwords
 
 from domain.models import Topic
 from domain.settings import load_settings
@@ -25,6 +26,7 @@ from topics.service import TopicStage, TrendsReport
 pytestmark = pytest.mark.integration
 SAMPLE = REPO / "sample_data"
 CUT = "2026-11-06T00:00:00+07:00"
+STOPWORDS = frozenset(thai_stopwords())
 
 
 def _split(tmp: Path) -> tuple[Path, Path]:
@@ -131,6 +133,8 @@ def test_records_carry_counts_phrase_and_keywords(runs) -> None:  # type: ignore
         assert topic.phrase and len(topic.phrase) <= 81
         words = [k.word for k in topic.keywords]
         assert words and all(len(w) >= 2 and not w.isdigit() and "/" not in w for w in words)
+        assert not set(words) & STOPWORDS
+        assert any("\u0e01" <= ch <= "\u0e5b" for w in words for ch in w)  # Thai words
 
 
 def test_a_run_with_nothing_new_changes_nothing(runs) -> None:  # type: ignore[no-untyped-def]
