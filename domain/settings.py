@@ -130,11 +130,48 @@ class ModelSettings(_Section):
 
 
 class SourceSettings(_Section):
+    """One configured source: a Scrapy spider (pantip, news, generic) or an API collector."""
+
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: Literal["x", "facebook", "youtube", "bluesky", "pantip", "news", "generic"]
     enabled: bool = True
-    queries: list[str] = Field(default_factory=list)
-    endpoint: str | None = None
+    queries: list[str] = Field(default_factory=list, description="Search terms (APIs).")
+    endpoint: str | None = Field(None, description="API base URL; the platform's by default.")
+    start_urls: list[str] = Field(
+        default_factory=list, description="Spiders: forum rooms, RSS feeds or sitemaps, pages."
+    )
+    page_ids: list[str] = Field(default_factory=list, description="Facebook pages.")
+    video_ids: list[str] = Field(default_factory=list, description="YouTube videos.")
+    selectors: dict[str, str] = Field(
+        default_factory=dict,
+        description="Generic spider: CSS (or xpath:...) for item, text, author, created_at, "
+        "url, next_page.",
+    )
+    max_pages: int = Field(10, ge=1, description="Pagination pages per run and query.")
+
+
+class CredentialSettings(_Section):
+    """Platform credentials; set them in the environment (SIANG_CREDENTIALS__...)."""
+
+    x_bearer_token: SecretStr | None = None
+    facebook_access_token: SecretStr | None = None
+    youtube_api_key: SecretStr | None = None
+    bluesky_handle: str | None = None
+    bluesky_app_password: SecretStr | None = None
+
+
+class CollectSettings(_Section):
+    user_agent: str = "SiangBot/0.1 (public-interest complaint monitoring; robots.txt obeyed)"
+    concurrency_per_domain: int = Field(2, ge=1, le=32)
+    download_delay_s: float = Field(1.0, ge=0)
+    timeout_s: float = Field(20.0, gt=0)
+    max_retries: int = Field(5, ge=0, le=20)
+    backoff_base_s: float = Field(1.0, ge=0)
+    backoff_max_s: float = Field(300.0, ge=0)
+    checkpoint_dir: Path = Field(
+        Path("var/checkpoints"), description="Cursors and seen-item state per source."
+    )
+    every_minutes: float = Field(15.0, gt=0, description="`siang collect --schedule` period.")
 
 
 class Landmark(_Section):
@@ -203,6 +240,8 @@ class Settings(BaseSettings):
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
+    credentials: CredentialSettings = Field(default_factory=CredentialSettings)
+    collect: CollectSettings = Field(default_factory=CollectSettings)
     keywords: dict[Category, list[str]] = Field(default_factory=dict)
     agencies: dict[Category, str] = Field(default_factory=dict)
     agencies_by_province: dict[Category, dict[str, str]] = Field(
