@@ -270,6 +270,54 @@ class Alert(_Model):
     status: Literal["pending", "sent", "suppressed"] = "pending"
 
 
+class SourceRun(_Model):
+    """What one collection run of one source did; the store adds runs up per source."""
+
+    source: str
+    kind: str
+    started_at: AwareDatetime
+    finished_at: AwareDatetime
+    fetched: int = Field(0, ge=0, description="Items received from the source.")
+    new: int = Field(0, ge=0, description="Posts stored for the first time.")
+    duplicate: int = Field(0, ge=0, description="Items already seen or already stored.")
+    quarantined: int = Field(0, ge=0, description="Items refused, kept with the reason.")
+    failed: int = Field(0, ge=0, description="Requests or runs that failed after retries.")
+    error: str | None = Field(None, description="Why the run failed, if it did.")
+
+
+class SourceStats(_Model):
+    """Running totals per source, for /metrics and the operators' dashboard."""
+
+    source: str
+    kind: str
+    runs: int = 0
+    fetched: int = 0
+    new: int = 0
+    duplicate: int = 0
+    quarantined: int = 0
+    failed: int = 0
+    last_run_at: AwareDatetime | None = None
+    last_success_at: AwareDatetime | None = None
+    last_error: str | None = None
+
+    def add(self, run: SourceRun) -> SourceStats:
+        succeeded = run.error is None
+        return self.model_copy(
+            update={
+                "kind": run.kind,
+                "runs": self.runs + 1,
+                "fetched": self.fetched + run.fetched,
+                "new": self.new + run.new,
+                "duplicate": self.duplicate + run.duplicate,
+                "quarantined": self.quarantined + run.quarantined,
+                "failed": self.failed + run.failed,
+                "last_run_at": run.finished_at,
+                "last_success_at": run.finished_at if succeeded else self.last_success_at,
+                "last_error": None if succeeded else run.error,
+            }
+        )
+
+
 class QuarantinedRecord(_Model):
     """A record refused by a stage, kept with the reason so nothing is lost."""
 
@@ -299,6 +347,8 @@ __all__ = [
     "QuarantinedRecord",
     "Sentiment",
     "SentimentLabel",
+    "SourceRun",
+    "SourceStats",
     "SpikeEpisode",
     "Topic",
     "TopicEvent",

@@ -13,7 +13,16 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from domain.models import Alert, Complaint, Post, PostComplaintLink, QuarantinedRecord, Topic
+from domain.models import (
+    Alert,
+    Complaint,
+    Post,
+    PostComplaintLink,
+    QuarantinedRecord,
+    SourceRun,
+    SourceStats,
+    Topic,
+)
 
 Interval = Literal["hour", "day"]
 Dimension = Literal["topic", "province", "sentiment", "category", "platform"]
@@ -162,6 +171,13 @@ class Store(Protocol):
     ) -> list[QuarantinedRecord]: ...
 
     def count_quarantine(self, *, stage: str | None = None) -> int: ...
+
+    # collection --------------------------------------------------------------------------
+    def record_source_run(self, run: SourceRun) -> SourceStats:
+        """Add one run to its source's totals; returns the new totals."""
+        ...
+
+    def list_source_stats(self) -> list[SourceStats]: ...
 
     def close(self) -> None: ...
 

@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from domain.models import Alert, Complaint, PostComplaintLink, QuarantinedRecord, Topic
+from domain.models import (
+    Alert,
+    Complaint,
+    PostComplaintLink,
+    QuarantinedRecord,
+    SourceRun,
+    SourceStats,
+    Topic,
+)
 from storage.base import UpsertCounts
 
 
@@ -195,6 +203,28 @@ class EmbeddedEntities:
         sql = "SELECT COUNT(*) FROM quarantine" + (" WHERE stage=?" if stage else "")
         with self._lock:
             return int(self._db.execute(sql, [stage] if stage else []).fetchone()[0])
+
+    # collection --------------------------------------------------------------------------
+    def record_source_run(self, run: SourceRun) -> SourceStats:
+        with self._tx() as db:
+            row = db.execute("SELECT doc FROM source_stats WHERE id=?", (run.source,)).fetchone()
+            current = (
+                SourceStats.model_validate_json(row["doc"])
+                if row
+                else SourceStats(source=run.source, kind=run.kind)
+            )
+            totals = current.add(run)
+            db.execute(
+                "INSERT INTO source_stats(id, doc) VALUES(?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET doc=excluded.doc",
+                (run.source, totals.model_dump_json()),
+            )
+        return totals
+
+    def list_source_stats(self) -> list[SourceStats]:
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM source_stats ORDER BY id").fetchall()
+        return [SourceStats.model_validate_json(r["doc"]) for r in rows]
 
 
 def _epoch(moment: datetime) -> int:

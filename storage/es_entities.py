@@ -7,18 +7,28 @@ A mixin of :class:`storage.elasticsearch.ElasticsearchStore`, which supplies ``c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
+from elasticsearch import ConflictError, NotFoundError, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch import NotFoundError, TransportError
 from elasticsearch.helpers import scan
 
-from domain.errors import StoreUnavailable
-from domain.models import Alert, Complaint, PostComplaintLink, QuarantinedRecord, Topic
+from domain.errors import StoreError, StoreUnavailable
+from domain.models import (
+    Alert,
+    Complaint,
+    PostComplaintLink,
+    QuarantinedRecord,
+    SourceRun,
+    SourceStats,
+    Topic,
+)
 from storage.base import UpsertCounts
 from storage.es_documents import link_id, vector_matrix
+
+T = TypeVar("T")
 
 
 class EntityIndices:
@@ -34,6 +44,9 @@ class EntityIndices:
         raise NotImplementedError
 
     def _create(self, actions: list[dict[str, Any]], *, stage: str) -> int:
+        raise NotImplementedError
+
+    def _retrying(self, call: Callable[[], T], *, stage: str) -> T:
         raise NotImplementedError
 
     # complaints ----------------------------------------------------------------------------
@@ -334,6 +347,58 @@ class EntityIndices:
                 "hits"
             ]["total"]["value"]
         )
+
+    # collection --------------------------------------------------------------------------
+    def record_source_run(self, run: SourceRun) -> SourceStats:
+        """Read, add and write back with optimistic concurrency (two runs never lose counts)."""
+        index = self.index["sources"]
+
+        def attempt() -> SourceStats:
+            for _ in range(10):
+                try:
+                    found = self.client.get(index=index, id=run.source)
+                    current = SourceStats.model_validate(found["_source"]["doc"])
+                    guard = {
+                        "if_seq_no": found["_seq_no"],
+                        "if_primary_term": found["_primary_term"],
+                    }
+                except NotFoundError:
+                    current, guard = (
+                        SourceStats(source=run.source, kind=run.kind),
+                        {"op_type": "create"},
+                    )
+                totals = current.add(run)
+                try:
+                    self.client.index(
+                        index=index,
+                        id=run.source,
+                        document={
+                            "source": totals.source,
+                            "kind": totals.kind,
+                            "last_run_at": totals.last_run_at.isoformat()
+                            if totals.last_run_at
+                            else None,
+                            "doc": totals.model_dump(mode="json"),
+                        },
+                        refresh="wait_for",
+                        **guard,
+                    )
+                    return totals
+                except ConflictError:
+                    continue  # another run wrote first: read again
+            raise StoreError(f"source stats for {run.source} kept changing under us")
+
+        return self._retrying(attempt, stage="sources")
+
+    def list_source_stats(self) -> list[SourceStats]:
+        hits = self._search(
+            self.index["sources"],
+            query={"match_all": {}},
+            size=10_000,
+            source_includes=["doc"],
+            sort=[{"source": "asc"}],
+        )["hits"]["hits"]
+        return [SourceStats.model_validate(h["_source"]["doc"]) for h in hits]
 
 
 __all__ = ["EntityIndices"]

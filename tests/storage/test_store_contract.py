@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from domain.models import Alert, Category, Complaint, PostComplaintLink, QuarantinedRecord, Topic
+from domain.models import (
+    Alert,
+    Category,
+    Complaint,
+    PostComplaintLink,
+    QuarantinedRecord,
+    SourceRun,
+    Topic,
+)
 from storage.base import Page, PostQuery, Store
 from storage.embedded import EmbeddedStore
 from tests.conftest import T0, make_post
@@ -227,3 +235,42 @@ def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:
     assert {p.id for p, _ in ranked} <= {"x:1", "x:2", "x:3", "x:4", "pantip:5"}
     filtered = hybrid_search(store, PostQuery(province="สงขลา"), vector, limit=5)
     assert {p.id for p, _ in filtered} == {"x:3", "pantip:5"}
+
+
+def test_source_runs_add_up_per_source(store: Store) -> None:
+    t0 = datetime(2026, 11, 8, 9, 0, tzinfo=UTC)
+    ok = SourceRun(
+        source="x-grievances",
+        kind="x",
+        started_at=t0,
+        finished_at=t0 + timedelta(minutes=1),
+        fetched=120,
+        new=100,
+        duplicate=15,
+        quarantined=5,
+    )
+    failed = SourceRun(
+        source="x-grievances",
+        kind="x",
+        started_at=t0 + timedelta(hours=1),
+        finished_at=t0 + timedelta(hours=1, minutes=1),
+        fetched=10,
+        new=10,
+        failed=1,
+        error="HTTP 503 after 5 retries",
+    )
+    other = SourceRun(
+        source="pantip-sinthorn", kind="pantip", started_at=t0, finished_at=t0, fetched=3, new=3
+    )
+    store.record_source_run(ok)
+    store.record_source_run(other)
+    totals = store.record_source_run(failed)
+    assert (totals.runs, totals.fetched, totals.new, totals.duplicate) == (2, 130, 110, 15)
+    assert (totals.quarantined, totals.failed) == (5, 1)
+    assert totals.last_success_at == ok.finished_at
+    assert totals.last_run_at == failed.finished_at
+    assert totals.last_error == "HTTP 503 after 5 retries"
+    listed = store.list_source_stats()
+    assert [s.source for s in listed] == ["pantip-sinthorn", "x-grievances"]
+    assert listed[1] == totals
+    assert listed[0].last_error is None and listed[0].new == 3
