@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.metrics import router as metrics_router
 from api.views import router, v1
 from domain.errors import NotFoundError, SiangError
 from domain.settings import Settings
@@ -45,6 +46,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.include_router(metrics_router)
     app.include_router(v1)
 
     @app.exception_handler(SiangError)
