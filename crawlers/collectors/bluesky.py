@@ -1,0 +1,115 @@
+"""Bluesky: ``app.bsky.feed.searchPosts`` on an AppView, newest first (``sort=latest``).
+
+Without credentials it reads the public AppView anonymously. With a handle and app
+password it opens a session (``com.atproto.server.createSession``) on the PDS, which
+proxies the search, and sends the ``accessJwt`` as a Bearer token. One stream per query;
+a finished sweep's newest ``indexedAt`` becomes ``since`` (inclusive: the boundary post
+comes back and is dropped by the checkpoint's recent ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from crawlers.collectors.base import Collector, CollectorAuthError, Page, iso_timestamp
+from domain.errors import RecordError
+
+PUBLIC_APPVIEW = "https://public.api.bsky.app"
+PDS = "https://bsky.social"
+
+
+class BlueskyCollector(Collector):
+    platform = "bluesky"
+    default_endpoint = PUBLIC_APPVIEW
+
+    _session_open = False
+
+    @property
+    def _login(self) -> bool:
+        creds = self.settings.credentials
+        return bool(creds.bluesky_handle and creds.bluesky_app_password)
+
+    def _default_endpoint(self) -> str:
+        return PDS if self._login else PUBLIC_APPVIEW
+
+    async def _open_session(self) -> None:
+        creds = self.settings.credentials
+        assert creds.bluesky_handle and creds.bluesky_app_password
+        body = await self.client.request_json(
+            "POST",
+            "/xrpc/com.atproto.server.createSession",
+            json_body={
+                "identifier": creds.bluesky_handle,
+                "password": creds.bluesky_app_password.get_secret_value(),
+            },
+        )
+        token = body.get("accessJwt") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise CollectorAuthError(
+                f"{self.source.name}: createSession returned no accessJwt",
+                source=self.source.name,
+            )
+        self.client.set_header("Authorization", f"Bearer {token}")
+        self._session_open = True
+
+    async def collect(self) -> AsyncIterator[dict[str, Any]]:
+        if self._login and not self._session_open:
+            await self._open_session()
+        for query in self.source.queries:
+
+            async def fetch(cursor: str | None, since: str | None, query: str = query) -> Page:
+                return await self._page(query, cursor=cursor, since=since)
+
+            async for rec in self.sweep(f"query:{query}", fetch):
+                yield rec
+
+    async def _page(self, query: str, *, cursor: str | None, since: str | None) -> Page:
+        params: dict[str, Any] = {"q": query, "limit": 100, "lang": "th", "sort": "latest"}
+        if cursor:
+            params["cursor"] = cursor
+        if since:
+            params["since"] = since
+        body = await self.client.get_json("/xrpc/app.bsky.feed.searchPosts", params=params)
+        if not isinstance(body, dict):
+            return Page(rejected=[self.reject("response is not an object", body)])
+        records, rejected = self.map_items(body.get("posts") or [], self._map)
+        newest = self.newest(r["raw"].get("indexed_at") for r in records)
+        cursor_out = body.get("cursor")
+        # An empty page ends the sweep even if a cursor comes back.
+        next_cursor = cursor_out if isinstance(cursor_out, str) and body.get("posts") else None
+        return Page(records, rejected, next_cursor=next_cursor, newest=newest)
+
+    def _map(self, post: dict[str, Any]) -> dict[str, Any]:
+        uri = post.get("uri")
+        if not isinstance(uri, str) or not uri.startswith("at://"):
+            raise RecordError(f"uri is missing or not an at:// uri: {uri!r}", field="uri")
+        record = post.get("record") or {}
+        author = post.get("author") or {}
+        handle = author.get("handle") if isinstance(author, dict) else None
+        rkey = uri.rsplit("/", 1)[-1]
+        langs = record.get("langs") or []
+        indexed_at = post.get("indexedAt")
+        return self.record(
+            native_id=uri,
+            created_at=record.get("createdAt"),
+            text=record.get("text"),
+            author=handle,
+            url=f"https://bsky.app/profile/{handle}/post/{rkey}" if handle else None,
+            likes=post.get("likeCount"),
+            replies=post.get("replyCount"),
+            shares=_sum(post.get("repostCount"), post.get("quoteCount")),
+            lang=langs[0] if isinstance(langs, list) and langs else None,
+            raw={
+                "uri": uri,
+                "cid": post.get("cid"),
+                "indexed_at": iso_timestamp(indexed_at, name="indexedAt") if indexed_at else None,
+            },
+        )
+
+
+def _sum(*values: Any) -> int:
+    return sum(v for v in values if isinstance(v, int) and v >= 0)
+
+
+__all__ = ["BlueskyCollector"]
