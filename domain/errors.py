@@ -44,6 +44,15 @@ class NotFoundError(SiangError):
         self.ident = ident
 
 
+class CollectorError(SiangError):
+    """A source could not be read; ``source`` names the source, ``status`` the HTTP code."""
+
+    def __init__(self, message: str, *, source: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.status = status
+
+
 class EnrichError(SiangError):
     """An enrichment step could not run (missing model, bad configuration)."""
 

@@ -18,22 +18,20 @@ from collections.abc import Callable
 
 import httpx
 
-from crawlers.collectors.base import (
+from crawlers.collectors.base import Collector, CollectStats, Rejected
+from crawlers.collectors.bluesky import BlueskyCollector
+from crawlers.collectors.checkpoint import Checkpoint, CheckpointError
+from crawlers.collectors.client import (
     ApiClient,
     Clock,
-    Collector,
     CollectorAuthError,
     CollectorError,
     CollectorRateLimited,
     CollectorResponseError,
     CollectorUnavailable,
-    CollectStats,
     Random,
-    Rejected,
     Sleep,
 )
-from crawlers.collectors.bluesky import BlueskyCollector
-from crawlers.collectors.checkpoint import Checkpoint, CheckpointError
 from crawlers.collectors.facebook import FacebookCollector
 from crawlers.collectors.x import XCollector
 from crawlers.collectors.youtube import YouTubeCollector

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawlers.collectors.base import Collector, CollectorAuthError, Page, iso_timestamp
+from crawlers.collectors.base import Collector, Page, iso_timestamp
+from crawlers.collectors.client import CollectorAuthError
 from domain.errors import RecordError
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"

@@ -16,7 +16,8 @@ from typing import Any
 
 import httpx
 
-from crawlers.collectors.base import Collector, CollectorAuthError, Page, Verdict
+from crawlers.collectors.base import Collector, Page
+from crawlers.collectors.client import CollectorAuthError, Verdict
 from domain.errors import RecordError
 
 API_VERSION = "v19.0"

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawlers.collectors.base import Collector, CollectorAuthError, Page
+from crawlers.collectors.base import Collector, Page
+from crawlers.collectors.client import CollectorAuthError
 from domain.errors import RecordError
 
 _FIELDS = {

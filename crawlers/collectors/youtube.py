@@ -16,13 +16,8 @@ from typing import Any
 
 import httpx
 
-from crawlers.collectors.base import (
-    Collector,
-    CollectorAuthError,
-    CollectorResponseError,
-    Page,
-    Verdict,
-)
+from crawlers.collectors.base import Collector, Page
+from crawlers.collectors.client import CollectorAuthError, CollectorResponseError, Verdict
 from domain.errors import RecordError
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,8 @@ from crawlers.collectors import (
     CollectorUnavailable,
     collector_for,
 )
-from crawlers.collectors.base import backoff_delay, later, parse_retry_after
+from crawlers.collectors.base import later
+from crawlers.collectors.client import backoff_delay, parse_retry_after
 from domain.errors import ConfigError, SiangError
 from domain.settings import CollectSettings, Settings, SourceSettings
 from tests.crawlers.collectors.conftest import FakeSleep
