@@ -224,6 +224,47 @@ def trends(
     _batch_echo(report)
 
 
+@app.command("collect")
+def collect_command(
+    config: ConfigOption = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+    schedule: Annotated[
+        bool, typer.Option(help="Keep running every `collect.every_minutes` minutes.")
+    ] = False,
+) -> None:
+    """Collect from the configured sources into the store (once, or on a schedule)."""
+    settings = _settings(config)
+    import time
+
+    from crawlers.jobs import Collection
+    from storage import open_store
+
+    store = open_store(settings)
+    try:
+        collection = Collection(settings, store)
+        while True:
+            try:
+                runs = collection.run(source or ())
+            except SiangError as exc:
+                raise _fail(exc) from exc
+            for run in runs:
+                state = f"FAILED ({run.error})" if run.error else "ok"
+                typer.echo(
+                    f"{run.source:<24} fetched {run.fetched:>6}  new {run.new:>6}  "
+                    f"duplicate {run.duplicate:>6}  quarantined {run.quarantined:>4}  "
+                    f"failed {run.failed:>3}  {state}"
+                )
+            if not schedule:
+                if runs and all(r.error for r in runs):
+                    raise typer.Exit(1)
+                return
+            time.sleep(settings.collect.every_minutes * 60)
+    finally:
+        store.close()
+
+
 @app.command("topics")
 def topics_command(
     config: ConfigOption = None,

@@ -21,6 +21,7 @@ COMMANDS = [
     "link",
     "trends",
     "topics",
+    "collect",
     "run",
     "serve",
     "schema",

@@ -15,6 +15,9 @@ import pytest
 
 from domain.settings import Settings
 
+# The API server fixtures serve tests/crawlers/test_jobs.py too (spiders and APIs together).
+from tests.crawlers.collectors.conftest import api_server, fake_sleep  # noqa: F401
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 HTML = "text/html; charset=utf-8"
 HTML_UNDECLARED = "text/html"
