@@ -49,7 +49,7 @@ def _compose_config() -> dict:
 def test_compose_file_is_valid_and_complete() -> None:
     config = _compose_config()
     services = config["services"]
-    assert set(services) == {"elasticsearch", "api", "worker", "mailcatcher"}
+    assert set(services) == {"elasticsearch", "api", "collector", "worker", "mailcatcher"}
     es = services["elasticsearch"]
     assert es["image"].split(":")[1].startswith("8.")
     assert es["environment"]["xpack.security.enabled"] == "true"
@@ -58,15 +58,21 @@ def test_compose_file_is_valid_and_complete() -> None:
     assert "/usr/share/elasticsearch/data" in targets
     assert "esdata" in config["volumes"]
     assert services["worker"]["command"][:2] == ["siang", "run"]
+    assert services["collector"]["command"] == ["siang", "collect", "--schedule"]
+    collector_env = services["collector"]["environment"]
+    assert collector_env["SIANG_STORE__BACKEND"] == "elasticsearch"
+    # Credentials pass through from the host (None here: unset), never written in the file.
+    assert collector_env["SIANG_CREDENTIALS__X_BEARER_TOKEN"] is None
 
 
-@pytest.mark.parametrize("service", ["api", "worker"])
+@pytest.mark.parametrize("service", ["api", "collector", "worker"])
 def test_service_environment_is_valid_siang_config(
     service: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     environment = _compose_config()["services"][service]["environment"]
     for key, value in environment.items():
-        monkeypatch.setenv(key, str(value))
+        if value is not None:  # None: passed through from the host, unset here
+            monkeypatch.setenv(key, str(value))
     settings = load_settings()
     assert settings.environment == "production"
     assert settings.store.backend == "elasticsearch"
