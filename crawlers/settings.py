@@ -13,6 +13,15 @@ from domain.settings import Settings
 
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 
+# RetryAfterMiddleware must see a 429/503 before RetryMiddleware (550) does, and
+# process_response runs from the highest priority to the lowest: 555 puts it directly in front
+# of RetryMiddleware on the way back (after redirects and decompression, 600 and 590), so it
+# can wait out Retry-After and hand back the retry itself, leaving RetryMiddleware the
+# responses without one. See crawlers/middlewares.py.
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.middlewares.RetryAfterMiddleware": 555,
+}
+
 ITEM_PIPELINES = {
     "crawlers.pipelines.SeenPipeline": 100,
     "crawlers.pipelines.ValidatePipeline": 200,
@@ -37,6 +46,9 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "RETRY_ENABLED": True,
         "RETRY_TIMES": collect.max_retries,
         "RETRY_HTTP_CODES": RETRY_HTTP_CODES,
+        "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
+        # The longest Retry-After RetryAfterMiddleware waits; a longer one gives up the request.
+        "SIANG_BACKOFF_MAX_S": collect.backoff_max_s,
         "HTTPCACHE_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
@@ -48,4 +60,4 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-__all__ = ["ITEM_PIPELINES", "RETRY_HTTP_CODES", "scrapy_settings"]
+__all__ = ["DOWNLOADER_MIDDLEWARES", "ITEM_PIPELINES", "RETRY_HTTP_CODES", "scrapy_settings"]

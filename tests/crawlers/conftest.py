@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,11 @@ FAST = {"AUTOTHROTTLE_START_DELAY": 0.0, "AUTOTHROTTLE_MAX_DELAY": 0.5, "LOG_LEV
 class Route:
     file: str
     content_type: str = HTML
-    # "429-once" (with Retry-After), "500-once", "slow-once" (past the timeout), "500-always"
+    # "429-once" (with Retry-After), "500-once", "slow-once" (past the timeout), "500-always";
+    # "429-retry-after-<N>": 429 with Retry-After: N on the first hit only;
+    # "429-always-retry-after-<N>": the same on every hit;
+    # "429-retry-after-date-<N>": 429 on the first hit, Retry-After an HTTP-date N s ahead;
+    # "delay-<S>": every hit answered after S seconds.
     behaviour: str | None = None
 
 
@@ -42,6 +47,7 @@ class FixtureSite:
         self.root = FIXTURES / site
         self.routes = {"/robots.txt": Route("robots.txt", "text/plain"), **routes}
         self.hits: Counter[str] = Counter()
+        self.hit_times: defaultdict[str, list[float]] = defaultdict(list)  # time.monotonic()
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -61,6 +67,7 @@ class FixtureSite:
             def do_GET(self) -> None:
                 with site._lock:
                     site.hits[self.path] += 1
+                    site.hit_times[self.path].append(time.monotonic())
                     hit = site.hits[self.path]
                 route = site.routes.get(self.path)
                 if route is None:
@@ -75,6 +82,15 @@ class FixtureSite:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                retry_after = _retry_after(route.behaviour, hit)
+                if retry_after is not None:
+                    self.send_response(429)
+                    self.send_header("Retry-After", retry_after)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if route.behaviour and route.behaviour.startswith("delay-"):
+                    time.sleep(float(route.behaviour.removeprefix("delay-")))
                 if route.behaviour == "slow-once" and hit == 1:
                     time.sleep(2.0)  # past the 1 s DOWNLOAD_TIMEOUT of the test settings
                 body = (
@@ -97,6 +113,22 @@ class FixtureSite:
         self.server.server_close()
 
 
+def _retry_after(behaviour: str | None, hit: int) -> str | None:
+    """The Retry-After value of a scripted 429 for this hit, or None to serve the page."""
+    if behaviour is None:
+        return None
+    if behaviour.startswith("429-always-retry-after-"):
+        return behaviour.removeprefix("429-always-retry-after-")
+    if hit != 1:
+        return None
+    if behaviour.startswith("429-retry-after-date-"):
+        ahead = float(behaviour.removeprefix("429-retry-after-date-"))
+        return formatdate(time.time() + ahead, usegmt=True)
+    if behaviour.startswith("429-retry-after-"):
+        return behaviour.removeprefix("429-retry-after-")
+    return None
+
+
 @pytest.fixture
 def crawl_settings(tmp_path: Path) -> Settings:
     return Settings(
@@ -105,7 +137,8 @@ def crawl_settings(tmp_path: Path) -> Settings:
             "timeout_s": 1.0,
             "max_retries": 2,
             "concurrency_per_domain": 4,
-            "backoff_max_s": 0.5,
+            # Above the 429-once routes' Retry-After: 1, so those are waited out and retried.
+            "backoff_max_s": 2.0,
             "checkpoint_dir": tmp_path / "checkpoints",
         }
     )

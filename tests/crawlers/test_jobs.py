@@ -26,7 +26,7 @@ def _settings(tmp: Path, site: FixtureSite, api: ApiServer) -> Settings:
             download_delay_s=0,
             timeout_s=1.0,
             max_retries=2,
-            backoff_max_s=0.5,
+            backoff_max_s=2.0,  # pantip's 429-once (Retry-After: 1) is waited out
             concurrency_per_domain=4,
             checkpoint_dir=tmp / "checkpoints",
         ),
