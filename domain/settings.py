@@ -76,6 +76,11 @@ class TopicModelSettings(_Section):
     window: Literal["hour", "day"] = Field(
         "day", description="Updates cluster new posts per window (Bangkok time)."
     )
+    window_reducer: Literal["umap", "pca"] = Field(
+        "umap",
+        description="Dimension reduction for window updates: umap (as the full fit) or pca "
+        "(much faster on a few thousand posts).",
+    )
     lookback_days: float = Field(
         3.0, ge=0, description="Unassigned posts this recent are clustered again with new ones."
     )

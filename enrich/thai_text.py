@@ -244,17 +244,20 @@ _STOPWORDS: frozenset[str] = frozenset(thai_stopwords()) | frozenset(
 
 def content_tokens(tokens: Iterable[str]) -> list[str]:
     """Tokens worth comparing or clustering: no stopwords, digits, single letters, emoji, PII."""
-    kept = []
-    for token in tokens:
-        low = token.lower()
-        if low in _STOPWORDS or len(token) < 2 or token.isdigit() or _PLACEHOLDER.match(token):
-            continue
-        if not _WORDLIKE.search(token):
-            continue
-        if _THAI_LETTER.search(token) and len(_THAI_LETTER.findall(token)) < 2:
-            continue
-        kept.append(low)
-    return kept
+    return [kept for kept in map(_content_form, tokens) if kept is not None]
+
+
+@lru_cache(maxsize=500_000)
+def _content_form(token: str) -> str | None:
+    """The lowercased token if it is content, else None (cached: vocabularies repeat)."""
+    low = token.lower()
+    if low in _STOPWORDS or len(token) < 2 or token.isdigit() or _PLACEHOLDER.match(token):
+        return None
+    if not _WORDLIKE.search(token):
+        return None
+    if _THAI_LETTER.search(token) and len(_THAI_LETTER.findall(token)) < 2:
+        return None
+    return low
 
 
 __all__ = [

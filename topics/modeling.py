@@ -47,7 +47,11 @@ def min_documents(n_documents: int, settings: TopicModelSettings) -> int:
 
 
 def cluster_documents(
-    documents: Sequence[str], embeddings: np.ndarray, settings: TopicModelSettings
+    documents: Sequence[str],
+    embeddings: np.ndarray,
+    settings: TopicModelSettings,
+    *,
+    reducer: str = "umap",
 ) -> Clustering:
     """BERTopic over Siang's tokens and precomputed embeddings.
 
@@ -67,7 +71,7 @@ def cluster_documents(
     else:
         chosen = np.arange(len(documents))
     sample_docs = [documents[i] if documents[i].strip() else "_" for i in chosen]
-    fitted, before = _fit_bertopic(sample_docs, embeddings[chosen], settings)
+    fitted, before = _fit_bertopic(sample_docs, embeddings[chosen], settings, reducer=reducer)
     assignments = np.full(len(documents), OUTLIER, dtype=np.int64)
     assignments[chosen] = fitted
     unplaced = np.flatnonzero(assignments == OUTLIER)
@@ -136,7 +140,7 @@ def topic_keywords(
 
 
 def _fit_bertopic(
-    docs: list[str], embeddings: np.ndarray, settings: TopicModelSettings
+    docs: list[str], embeddings: np.ndarray, settings: TopicModelSettings, *, reducer: str
 ) -> tuple[list[int], int]:
     """Fit BERTopic; outliers reduced by embedding similarity. Returns topics, outliers."""
     cluster_size, samples = cluster_sizes(len(docs), settings)
@@ -149,10 +153,13 @@ def _fit_bertopic(
     vectorizer = CountVectorizer(
         tokenizer=str.split, token_pattern=None, lowercase=False, min_df=settings.min_df
     )
-    model = BERTopic(
-        embedding_model=None,
-        language="multilingual",  # "english" would strip every Thai character
-        umap_model=UMAP(
+    reduction: object
+    if reducer == "pca":
+        from sklearn.decomposition import PCA
+
+        reduction = PCA(n_components=settings.umap_components, random_state=settings.seed)
+    else:
+        reduction = UMAP(
             n_neighbors=min(settings.umap_neighbors, len(docs) - 1),
             n_components=settings.umap_components,
             min_dist=0.0,
@@ -162,7 +169,11 @@ def _fit_bertopic(
             # The default spectral initialisation calls ARPACK with an unseeded start vector,
             # so two fits of the same data differ; PCA initialisation is reproducible.
             init="pca",
-        ),
+        )
+    model = BERTopic(
+        embedding_model=None,
+        language="multilingual",  # "english" would strip every Thai character
+        umap_model=reduction,
         hdbscan_model=HDBSCAN(
             min_cluster_size=cluster_size,
             min_samples=samples,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,12 +26,67 @@ from domain.models import (
     TopicStatus,
 )
 from domain.settings import Settings
-from topics.bursts import Detection, HourlySeries, detect, hour_floor, series_from_buckets
+from topics.bursts import Detection, HourlySeries, detect, hour_floor
 
 _REPRESENTATIVES = 5
 _PHRASE_CHARS = 80
 _HOURLY_DAYS = 7
 _BANGKOK = ZoneInfo(BANGKOK)
+
+
+@dataclass
+class PostFrame:
+    """Per-post columns computed once per run, so each topic's record is array work.
+
+    ``hour`` is the index of the post's hour from ``start``; ``day`` and ``hour_label`` are
+    its Bangkok calendar day and hour; order follows ``posts``.
+    """
+
+    posts: Sequence[Post]
+    start: datetime
+    hours: int
+    hour: np.ndarray
+    day: list[str]
+    hour_label: list[str]
+
+    @classmethod
+    def build(cls, posts: Sequence[Post], start: datetime, hours: int) -> PostFrame:
+        stamps = np.fromiter((p.created_at.timestamp() for p in posts), dtype=np.float64)
+        local = [p.created_at.astimezone(_BANGKOK) for p in posts]
+        return cls(
+            posts=posts,
+            start=start,
+            hours=hours,
+            hour=((stamps - start.timestamp()) // 3600).astype(np.int64),
+            day=[t.date().isoformat() for t in local],
+            hour_label=[hour_floor(t).isoformat(timespec="minutes") for t in local],
+        )
+
+    def series(self, rows: np.ndarray) -> HourlySeries:
+        counts = np.bincount(self.hour[rows], minlength=self.hours)[: self.hours]
+        return HourlySeries(self.start, counts.astype(np.int64))
+
+    def episodes(self, rows: np.ndarray, detections: list[Detection]) -> list[SpikeEpisode]:
+        """Spike episodes with their evidence: observed vs expected and the first posts."""
+        found = []
+        hours = self.hour[rows]
+        for d in detections:
+            inside = rows[(hours >= d.start_index) & (hours <= d.end_index)]
+            first_posts = sorted(
+                (self.posts[i] for i in inside), key=lambda p: (p.created_at, p.id)
+            )[:20]
+            found.append(
+                SpikeEpisode(
+                    start=self.start + timedelta(hours=d.start_index),
+                    peak=self.start + timedelta(hours=d.peak_index),
+                    end=self.start + timedelta(hours=d.end_index + 1),
+                    score=round(d.score, 3),
+                    observed=d.observed,
+                    expected=round(d.expected, 4),
+                    post_ids=[p.id for p in first_posts],
+                )
+            )
+        return found
 
 
 def hourly(posts: Sequence[Post], start: datetime) -> dict[datetime, int]:
@@ -95,19 +151,20 @@ def status(posts: Sequence[Post], *, first_seen: datetime, as_of: datetime) -> T
 
 def topic_record(
     topic_id: int,
-    posts: list[Post],
+    rows: np.ndarray,
+    frame: PostFrame,
     vectors: np.ndarray,
     keywords: list[tuple[str, float]],
     *,
-    start: datetime,
-    hours: int,
     profile: np.ndarray,
     settings: Settings,
     as_of: datetime,
     events: Sequence[TopicEvent] = (),
 ) -> Topic:
-    """The record of one live topic from its posts (row-aligned ``vectors``)."""
-    series = series_from_buckets(hourly(posts, start), start, hours)
+    """The record of one live topic from its posts (``rows`` of ``frame``; ``vectors``
+    row-aligned with ``rows``)."""
+    posts = [frame.posts[i] for i in rows]
+    series = frame.series(rows)
     detections, scores = detect(series, profile, settings.trends)
     current = float(scores[-settings.trends.current_hours :].max()) if len(scores) else 0.0
     centroid = vectors.mean(axis=0) if len(vectors) else None
@@ -117,16 +174,14 @@ def topic_record(
         else np.arange(len(posts))
     )
     representatives = [posts[i] for i in order[:_REPRESENTATIVES]]
-    sentiments = Counter(p.enrichment.sentiment.label for p in posts if p.enrichment)
-    provinces = Counter(
-        p.enrichment.province for p in posts if p.enrichment and p.enrichment.province
-    )
-    categories = Counter(p.enrichment.category.label for p in posts if p.enrichment)
+    enriched = [p.enrichment for p in posts if p.enrichment]
+    sentiments = Counter(e.sentiment.label for e in enriched)
+    provinces = Counter(e.locations[0].province for e in enriched if e.locations)
+    categories = Counter(e.category.label for e in enriched)
     words = [w for w, _ in keywords]
     first_seen = min(p.created_at for p in posts)
     last_seen = max(p.created_at for p in posts)
-    local = [p.created_at.astimezone(_BANGKOK) for p in posts]
-    recent_from = hour_floor(as_of.astimezone(_BANGKOK)) - timedelta(days=_HOURLY_DAYS)
+    recent = frame.hour[rows] > frame.hour.max() - _HOURLY_DAYS * 24
     return Topic(
         topic_id=topic_id,
         label=" · ".join(words[:4]) if words else f"topic {topic_id}",
@@ -141,13 +196,11 @@ def topic_record(
         last_seen=last_seen,
         status=status(posts, first_seen=first_seen, as_of=as_of),
         spike_score=round(current, 3),
-        spikes=episodes(series, detections, posts),
-        counts_daily=dict(sorted(Counter(t.date().isoformat() for t in local).items())),
+        spikes=frame.episodes(rows, detections),
+        counts_daily=dict(sorted(Counter(frame.day[i] for i in rows).items())),
         counts_hourly=dict(
             sorted(
-                Counter(
-                    hour_floor(t).isoformat(timespec="minutes") for t in local if t > recent_from
-                ).items()
+                Counter(frame.hour_label[i] for i, r in zip(rows, recent, strict=True) if r).items()
             )
         ),
         events=list(events),
@@ -168,4 +221,4 @@ def merged_record(previous: Topic, *, into: int, events: Sequence[TopicEvent]) -
     )
 
 
-__all__ = ["episodes", "hourly", "merged_record", "phrase", "status", "topic_record"]
+__all__ = ["PostFrame", "episodes", "hourly", "merged_record", "phrase", "status", "topic_record"]

@@ -26,10 +26,10 @@ from domain.models import BANGKOK, Post, SpikeEpisode, Topic, TopicEvent
 from domain.settings import Settings
 from enrich.thai_text import content_tokens
 from storage.base import Store
-from topics.bursts import detect, hour_floor, series_from_buckets, total_hours, week_profile
+from topics.bursts import detect, hour_floor, total_hours, week_profile
 from topics.identity import Matching, TopicSignature, match_clusters, unit_centroid
 from topics.modeling import OUTLIER, cluster_documents, min_documents, topic_keywords
-from topics.records import episodes, hourly, merged_record, topic_record
+from topics.records import PostFrame, merged_record, topic_record
 
 log = logging.getLogger(__name__)
 _UNSEEN = -2  # internal: a post no topic run has looked at yet
@@ -117,13 +117,15 @@ def build_trends(
         events, mode, windows = [], "none", 0
     for post, topic_id in zip(posts, ids.tolist(), strict=True):
         post.topic_id = int(topic_id)
-    topics = _records(posts, documents, vectors, ids, known, events, settings, as_of=as_of)
     start = hour_floor(min(p.created_at for p in posts))
-    hours = total_hours(start, as_of)
-    profile = week_profile(series_from_buckets(hourly(posts, start), start, hours))
+    frame = PostFrame.build(posts, start, total_hours(start, as_of))
+    profile = week_profile(frame.series(np.arange(len(posts))))
+    topics = _records(
+        frame, documents, vectors, ids, known, events, settings, profile=profile, as_of=as_of
+    )
     return TrendsReport(
         topics,
-        _series_spikes(posts, start, hours, profile, settings),
+        _series_spikes(frame, profile, settings),
         outliers=int((ids == OUTLIER).sum()),
         mode=mode,
         windows=windows,
@@ -195,7 +197,10 @@ def _update(
         placed = np.full(len(pool), OUTLIER, dtype=np.int64)
         if len(pool) >= min_documents(len(pool), config):
             local = np.array(
-                cluster_documents(pool_docs, pool_vectors, config).assignments, dtype=np.int64
+                cluster_documents(
+                    pool_docs, pool_vectors, config, reducer=config.window_reducer
+                ).assignments,
+                dtype=np.int64,
             )
             local_keywords = topic_keywords(pool_docs, local.tolist(), top_n=config.top_n_words)
             clusters = [
@@ -276,7 +281,7 @@ def _nearest(
 
 
 def _records(
-    posts: list[Post],
+    frame: PostFrame,
     documents: list[str],
     vectors: np.ndarray,
     ids: np.ndarray,
@@ -284,15 +289,13 @@ def _records(
     events: list[TopicEvent],
     settings: Settings,
     *,
+    profile: np.ndarray,
     as_of: datetime,
 ) -> list[Topic]:
     config = settings.models.topics
     keywords = topic_keywords(
         documents, ids.tolist(), top_n=config.top_n_words, min_df=config.min_df
     )
-    start = hour_floor(min(p.created_at for p in posts))
-    hours = total_hours(start, as_of)
-    profile = week_profile(series_from_buckets(hourly(posts, start), start, hours))
     by_topic: dict[int, list[int]] = defaultdict(list)
     for index, topic_id in enumerate(ids.tolist()):
         if topic_id != OUTLIER:
@@ -306,11 +309,10 @@ def _records(
     records = [
         topic_record(
             topic_id,
-            [posts[i] for i in rows],
+            np.array(rows, dtype=np.int64),
+            frame,
             vectors[rows],
             keywords.get(topic_id, []),
-            start=start,
-            hours=hours,
             profile=profile,
             settings=settings,
             as_of=as_of,
@@ -344,23 +346,19 @@ def _survivors(events: Sequence[TopicEvent], known: dict[int, Topic]) -> dict[in
     return into
 
 
-def _series_spikes(
-    posts: Sequence[Post], start: datetime, hours: int, profile: np.ndarray, settings: Settings
-) -> list[SeriesSpike]:
-    groups: dict[tuple[str, str], list[Post]] = defaultdict(list)
-    for post in posts:
+def _series_spikes(frame: PostFrame, profile: np.ndarray, settings: Settings) -> list[SeriesSpike]:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, post in enumerate(frame.posts):
         e = post.enrichment
-        if e and e.is_grievance and e.province:
-            groups[(e.category.label.value, e.province)].append(post)
+        if e and e.is_grievance and e.locations:
+            groups[(e.category.label.value, e.locations[0].province)].append(index)
     found = []
     for (category, province), members in sorted(groups.items()):
         if len(members) < settings.trends.min_count:
             continue
-        series = series_from_buckets(hourly(members, start), start, hours)
-        detections, _ = detect(series, profile, settings.trends)
-        found += [
-            SeriesSpike(category, province, ep) for ep in episodes(series, detections, members)
-        ]
+        rows = np.array(members, dtype=np.int64)
+        detections, _ = detect(frame.series(rows), profile, settings.trends)
+        found += [SeriesSpike(category, province, ep) for ep in frame.episodes(rows, detections)]
     return found
 
 
