@@ -252,6 +252,10 @@ class Settings(BaseSettings):
     agencies_by_province: dict[Category, dict[str, str]] = Field(
         default_factory=dict, description="category → province → agency, over `agencies`."
     )
+    slang: list[str] = Field(
+        default_factory=list,
+        description="Slang and complaint phrases the tokenizer keeps whole (เซ็ง, น้ำไม่ไหล).",
+    )
     place_aliases: dict[str, str] = Field(
         default_factory=dict, description="Nickname or abbreviation → official province name."
     )

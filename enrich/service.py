@@ -152,13 +152,14 @@ class _StageClock:
 
 
 def custom_words(settings: Settings, gazetteer: Gazetteer) -> set[str]:
-    """Words the tokenizer keeps whole: places, category keywords and agency names.
+    """Words the tokenizer keeps whole: places, category keywords, slang and agency names.
 
     The enrich stage, the API's query parser and the benchmark all use this one list, so a
     query is segmented exactly as the indexed text was.
     """
     words = gazetteer.vocabulary()
     words |= {w for keywords in settings.keywords.values() for w in keywords}
+    words |= set(settings.slang)
     words |= set(settings.agencies.values())
     words |= {
         a for by_province in settings.agencies_by_province.values() for a in by_province.values()
