@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crawlers.collectors import COLLECTORS, collector_for
-from crawlers.collectors.base import Rejected, without_authors
+from crawlers.collectors.base import Rejected
 from crawlers.crawl import SPIDER_KINDS, crawl
 from domain.errors import SiangError
 from domain.models import QuarantinedRecord, SourceRun
 from domain.settings import Settings, SourceSettings
-from enrich.privacy import Pseudonymizer, redact
+from enrich.privacy import Pseudonymizer, redact, without_authors
 from ingest.jsonl import Line
 from ingest.service import Ingestor, IngestReport
 from storage.base import Store

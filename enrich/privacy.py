@@ -90,6 +90,32 @@ def redact_payload(value: Any) -> Any:
     return value
 
 
+# Keys that hold a person's handle or name in raw platform payloads, at any depth.
+AUTHOR_KEYS = frozenset(
+    {
+        "author",
+        "author_id",
+        "username",
+        "user",
+        "handle",
+        "screen_name",
+        "name",
+        "authorDisplayName",
+        "authorChannelId",
+        "from",
+    }
+)
+
+
+def without_authors(value: Any) -> Any:
+    """Drop author handles at any depth: nested ``raw`` payloads carry them too."""
+    if isinstance(value, dict):
+        return {k: without_authors(v) for k, v in value.items() if k not in AUTHOR_KEYS}
+    if isinstance(value, list):
+        return [without_authors(v) for v in value]
+    return value
+
+
 class Pseudonymizer:
     """Keyed hash (HMAC-SHA256) of platform and handle: stable, not reversible without the key."""
 
@@ -103,4 +129,12 @@ class Pseudonymizer:
         return "anon-" + hmac.new(self._key, message, hashlib.sha256).hexdigest()[:20]
 
 
-__all__ = ["PLACEHOLDERS", "Pseudonymizer", "redact", "redact_payload", "valid_national_id"]
+__all__ = [
+    "AUTHOR_KEYS",
+    "PLACEHOLDERS",
+    "Pseudonymizer",
+    "redact",
+    "redact_payload",
+    "valid_national_id",
+    "without_authors",
+]

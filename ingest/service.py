@@ -17,25 +17,10 @@ from pydantic import ValidationError
 
 from domain.errors import RecordError
 from domain.models import PLATFORMS, Complaint, Post, QuarantinedRecord
-from enrich.privacy import Pseudonymizer, redact, redact_payload
+from enrich.privacy import AUTHOR_KEYS, Pseudonymizer, redact, redact_payload, without_authors
 from enrich.thai_text import parse_thai_datetime
 from ingest.jsonl import Line
 from storage.base import Store, UpsertCounts
-
-_AUTHOR_KEYS = frozenset(
-    {
-        "author",
-        "author_id",
-        "username",
-        "user",
-        "handle",
-        "screen_name",
-        "name",
-        "authorDisplayName",
-        "authorChannelId",
-        "from",
-    }
-)
 
 
 @dataclass
@@ -67,15 +52,6 @@ def _timestamp(value: Any, name: str) -> datetime:
     return moment
 
 
-def _without_authors(value: Any) -> Any:
-    """Drop author handles at any depth: a nested ``raw`` payload carries them too."""
-    if isinstance(value, dict):
-        return {k: _without_authors(v) for k, v in value.items() if k not in _AUTHOR_KEYS}
-    if isinstance(value, list):
-        return [_without_authors(v) for v in value]
-    return value
-
-
 def parse_post(
     record: dict[str, Any], *, pseudonymizer: Pseudonymizer, collected_at: datetime
 ) -> Post:
@@ -98,7 +74,7 @@ def parse_post(
         raise RecordError("text is missing or empty", field="text")
     redacted_text, _ = redact(text)
     author = record.get("author")
-    raw = {k: v for k, v in record.items() if k not in _AUTHOR_KEYS and k != "text"}
+    raw = {k: v for k, v in record.items() if k not in AUTHOR_KEYS and k != "text"}
     try:
         return Post(
             platform=platform,
@@ -115,7 +91,7 @@ def parse_post(
             engagement=record.get("engagement") or {},
             language=record.get("lang") or record.get("language") or "th",
             source=str(record.get("source") or ""),
-            raw=redact_payload(_without_authors(raw.get("raw", raw))),
+            raw=redact_payload(without_authors(raw.get("raw", raw))),
             synthetic=bool(record.get("synthetic", False)),
         )
     except ValidationError as exc:
@@ -195,7 +171,7 @@ class Ingestor:
         """The refused line as kept in quarantine: authors pseudonymised, PII redacted."""
         if line.value is None:
             return redact(line.text)[0]
-        safe = redact_payload(_without_authors(line.value))
+        safe = redact_payload(without_authors(line.value))
         author = line.value.get("author")
         if author is not None:
             platform = str(line.value.get("platform"))

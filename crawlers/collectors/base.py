@@ -29,12 +29,9 @@ from crawlers.collectors.client import (
 )
 from domain.errors import RecordError
 from domain.settings import Settings, SourceSettings
+from enrich.privacy import without_authors
 
 log = logging.getLogger(__name__)
-
-_AUTHOR_KEYS = frozenset(
-    {"author", "author_id", "authorDisplayName", "authorChannelId", "from", "handle", "username"}
-)
 
 
 @dataclass
@@ -63,15 +60,6 @@ class Page:
     rejected: list[Rejected] = field(default_factory=list)
     next_cursor: str | None = None
     newest: str | None = None
-
-
-def without_authors(value: Any) -> Any:
-    """Drop author fields at any depth (for quarantine payloads)."""
-    if isinstance(value, dict):
-        return {k: without_authors(v) for k, v in value.items() if k not in _AUTHOR_KEYS}
-    if isinstance(value, list):
-        return [without_authors(v) for v in value]
-    return value
 
 
 def iso_timestamp(value: Any, *, name: str = "created_at") -> str:
@@ -282,5 +270,4 @@ __all__ = [
     "Rejected",
     "iso_timestamp",
     "later",
-    "without_authors",
 ]
