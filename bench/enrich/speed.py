@@ -50,7 +50,8 @@ RESULTS = ROOT / "bench" / "results" / "enrich_speed.json"
 COLLECTED = datetime(2026, 11, 10, tzinfo=UTC)
 
 
-def _sample_posts(settings: Settings) -> list[Post]:
+def sample_posts(settings: Settings) -> list[Post]:
+    """The bundled sample posts, parsed as ingest parses them."""
     pseudonymizer = Pseudonymizer(settings.privacy.pseudonym_key.get_secret_value())
     posts = []
     for line in (ROOT / "sample_data" / "posts.jsonl").read_text(encoding="utf-8").splitlines():
@@ -179,7 +180,7 @@ def _measure(
 
 def run(n_posts: int = 20_000, batch_size: int = 256, output: Path = RESULTS) -> dict[str, Any]:
     settings = load_settings()
-    sample = _sample_posts(settings)
+    sample = sample_posts(settings)
     posts = distinct_posts(sample, n_posts)
     load_before = os.getloadavg()
     # 2 processes first, so this process holds no models while the workers run.

@@ -27,39 +27,22 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from bench.enrich.speed import distinct_posts
-from domain.errors import RecordError
+from bench.enrich.speed import distinct_posts, sample_posts
 from domain.models import BANGKOK, Post
 from domain.settings import Settings
 from enrich.jobs import run_enrichment
-from enrich.privacy import Pseudonymizer
-from ingest.service import parse_post
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "bench" / ".cache"
 _CORPUS_VERSION = 1  # bump when the way the corpus is built changes
 _SEED = 0
 _JITTER_S = 1800
-_COLLECTED = datetime(2026, 11, 10, tzinfo=UTC)
 _BANGKOK = ZoneInfo(BANGKOK)
 
 
 def say(message: str) -> None:
     """A progress line on stderr."""
     print(f"[bench.topics {datetime.now().strftime('%H:%M:%S')}] {message}", file=sys.stderr)
-
-
-def _sample_posts(settings: Settings) -> list[Post]:
-    """The bundled sample posts, parsed as ingest parses them (as ``bench.enrich.speed``)."""
-    pseudonymizer = Pseudonymizer(settings.privacy.pseudonym_key.get_secret_value())
-    posts = []
-    for line in (ROOT / "sample_data" / "posts.jsonl").read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-            posts.append(parse_post(record, pseudonymizer=pseudonymizer, collected_at=_COLLECTED))
-        except (json.JSONDecodeError, RecordError):
-            continue
-    return posts
 
 
 def _timed_posts(posts: list[Post], n_new: int) -> list[Post]:
@@ -91,7 +74,7 @@ def _corpus_key(settings: Settings, n_old: int, n_new: int) -> str:
 def _build_corpus(settings: Settings, n_old: int, n_new: int, directory: Path) -> dict[str, Any]:
     """Enrich the bench posts on 2 workers; write posts.jsonl, vectors.npy and meta.json."""
     started = time.perf_counter()
-    posts = _timed_posts(distinct_posts(_sample_posts(settings), n_old + n_new), n_new)
+    posts = _timed_posts(distinct_posts(sample_posts(settings), n_old + n_new), n_new)
     built_s = time.perf_counter() - started
     timings: dict[str, float] = {}
     vectors: list[np.ndarray] = []
