@@ -61,33 +61,33 @@ def series_from_buckets(
 
 def week_profile(total: HourlySeries) -> np.ndarray:
     """Relative volume per hour of the week (mean 1), smoothed with a uniform prior."""
-    sums = np.ones(HOURS_PER_WEEK)
-    seen = np.ones(HOURS_PER_WEEK)
-    for i, count in enumerate(total.counts):
-        slot = _hour_of_week(total.time(i))
-        sums[slot] += count
-        seen[slot] += 1
+    slots = hour_of_week_slots(total)
+    sums = 1.0 + np.bincount(slots, weights=total.counts, minlength=HOURS_PER_WEEK)
+    seen = 1.0 + np.bincount(slots, minlength=HOURS_PER_WEEK)
     rate = sums / seen
     return rate / rate.mean()
+
+
+def hour_of_week_slots(series: HourlySeries) -> np.ndarray:
+    """The hour of the week of every index (aware datetime arithmetic is wall-clock time)."""
+    return (_hour_of_week(series.start) + np.arange(len(series.counts))) % HOURS_PER_WEEK
 
 
 def expected_counts(
     series: HourlySeries, profile: np.ndarray, settings: TrendSettings
 ) -> np.ndarray:
-    window = settings.baseline_days * 24
+    """λ_t for every hour; NaN while less than a day of history is in the window."""
     counts = series.counts.astype(float)
-    slots = np.array([_hour_of_week(series.time(i)) for i in range(len(counts))])
-    weights = profile[slots]
+    weights = profile[hour_of_week_slots(series)]
     cumulative = np.concatenate([[0.0], np.cumsum(counts)])
     cumulative_w = np.concatenate([[0.0], np.cumsum(weights)])
-    expected = np.empty(len(counts))
-    for i in range(len(counts)):
-        lo = max(0, i - window)
-        if i - lo < 24:  # less than a day of history in the window: no judgement yet
-            expected[i] = np.nan
-            continue
-        level = (cumulative[i] - cumulative[lo]) / max(cumulative_w[i] - cumulative_w[lo], 1e-9)
-        expected[i] = max(settings.floor_rate, level * weights[i])
+    now = np.arange(len(counts))
+    lo = np.maximum(0, now - settings.baseline_days * 24)
+    level = (cumulative[now] - cumulative[lo]) / np.maximum(
+        cumulative_w[now] - cumulative_w[lo], 1e-9
+    )
+    expected = np.maximum(settings.floor_rate, level * weights)
+    expected[now - lo < 24] = np.nan
     return expected
 
 
@@ -151,6 +151,7 @@ __all__ = [
     "detect",
     "expected_counts",
     "hour_floor",
+    "hour_of_week_slots",
     "series_from_buckets",
     "surprise",
     "total_hours",

@@ -7,7 +7,6 @@ phrase. Identity (id, events, merges) comes from ``topics.identity``.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from domain.models import (
     TopicStatus,
 )
 from domain.settings import Settings
-from topics.bursts import Detection, HourlySeries, detect, hour_floor
+from topics.bursts import Detection, HourlySeries, detect
 
 _REPRESENTATIVES = 5
 _PHRASE_CHARS = 80
@@ -34,37 +33,96 @@ _HOURLY_DAYS = 7
 _BANGKOK = ZoneInfo(BANGKOK)
 
 
+@dataclass(frozen=True)
+class Column:
+    """One categorical field per post, as codes into ``values`` (-1: the post has none)."""
+
+    values: list[object]
+    codes: np.ndarray
+
+    @classmethod
+    def of(cls, items: Sequence[object | None]) -> Column:
+        index: dict[object, int] = {}
+        codes = np.fromiter(
+            (-1 if x is None else index.setdefault(x, len(index)) for x in items),
+            dtype=np.int64,
+            count=len(items),
+        )
+        return cls(list(index), codes)
+
+    def counts(self, rows: np.ndarray) -> list[tuple[object, int]]:
+        """``(value, count)`` most common first, ties in order of first appearance in ``rows``
+        (as ``Counter.most_common`` orders them)."""
+        codes = self.codes[rows]
+        codes = codes[codes >= 0]
+        if not len(codes):
+            return []
+        present, first, counts = np.unique(codes, return_index=True, return_counts=True)
+        order = np.lexsort((first, -counts))
+        return [(self.values[present[i]], int(counts[i])) for i in order]
+
+
 @dataclass
 class PostFrame:
     """Per-post columns computed once per run, so each topic's record is array work.
 
-    ``hour`` is the index of the post's hour from ``start``; ``day`` and ``hour_label`` are
-    its Bangkok calendar day and hour; order follows ``posts``.
+    ``hour`` is the index of each post's hour from ``start`` (a Bangkok hour boundary);
+    ``hour_day[h]`` indexes ``days`` (Bangkok calendar days) and ``hour_labels[h]`` names
+    hour ``h``. Bangkok keeps one offset all year, so hour ``h`` is ``start + h`` hours on
+    the wall clock too. Order follows ``posts``.
     """
 
     posts: Sequence[Post]
     start: datetime
     hours: int
+    stamp: np.ndarray
     hour: np.ndarray
-    day: list[str]
-    hour_label: list[str]
+    days: list[str]
+    hour_day: np.ndarray
+    hour_labels: list[str]
+    sentiment: Column
+    province: Column
+    category: Column
+    grievance: np.ndarray
 
     @classmethod
     def build(cls, posts: Sequence[Post], start: datetime, hours: int) -> PostFrame:
-        stamps = np.fromiter((p.created_at.timestamp() for p in posts), dtype=np.float64)
-        local = [p.created_at.astimezone(_BANGKOK) for p in posts]
+        start = start.astimezone(_BANGKOK)
+        stamps = np.fromiter((p.created_at.timestamp() for p in posts), np.float64, len(posts))
+        hour = ((stamps - start.timestamp()) // 3600).astype(np.int64)
+        span = max(hours, int(hour.max()) + 1 if len(hour) else 0)
+        moments = [start + timedelta(hours=h) for h in range(span)]
+        day_column = Column.of([m.date().isoformat() for m in moments])
+        enrichments = [p.enrichment for p in posts]
         return cls(
             posts=posts,
             start=start,
             hours=hours,
-            hour=((stamps - start.timestamp()) // 3600).astype(np.int64),
-            day=[t.date().isoformat() for t in local],
-            hour_label=[hour_floor(t).isoformat(timespec="minutes") for t in local],
+            stamp=stamps,
+            hour=hour,
+            days=[str(d) for d in day_column.values],
+            hour_day=day_column.codes,
+            hour_labels=[m.isoformat(timespec="minutes") for m in moments],
+            sentiment=Column.of([e.sentiment.label if e else None for e in enrichments]),
+            province=Column.of(
+                [e.locations[0].province if e and e.locations else None for e in enrichments]
+            ),
+            category=Column.of([e.category.label if e else None for e in enrichments]),
+            grievance=np.fromiter(
+                (bool(e and e.is_grievance) for e in enrichments), bool, len(posts)
+            ),
         )
 
     def series(self, rows: np.ndarray) -> HourlySeries:
         counts = np.bincount(self.hour[rows], minlength=self.hours)[: self.hours]
         return HourlySeries(self.start, counts.astype(np.int64))
+
+    def in_time_order(self, rows: np.ndarray, limit: int) -> list[Post]:
+        """The first ``limit`` posts of ``rows`` by (created_at, id), sorting only the head."""
+        rows = rows[np.argsort(self.stamp[rows], kind="stable")]
+        if len(rows) > limit:  # keep every post tied with the last one kept
+            rows = rows[self.stamp[rows] <= self.stamp[rows[limit - 1]]]
+        return sorted((self.posts[i] for i in rows), key=lambda p: (p.created_at, p.id))[:limit]
 
     def episodes(self, rows: np.ndarray, detections: list[Detection]) -> list[SpikeEpisode]:
         """Spike episodes with their evidence: observed vs expected and the first posts."""
@@ -72,9 +130,6 @@ class PostFrame:
         hours = self.hour[rows]
         for d in detections:
             inside = rows[(hours >= d.start_index) & (hours <= d.end_index)]
-            first_posts = sorted(
-                (self.posts[i] for i in inside), key=lambda p: (p.created_at, p.id)
-            )[:20]
             found.append(
                 SpikeEpisode(
                     start=self.start + timedelta(hours=d.start_index),
@@ -83,41 +138,10 @@ class PostFrame:
                     score=round(d.score, 3),
                     observed=d.observed,
                     expected=round(d.expected, 4),
-                    post_ids=[p.id for p in first_posts],
+                    post_ids=[p.id for p in self.in_time_order(inside, 20)],
                 )
             )
         return found
-
-
-def hourly(posts: Sequence[Post], start: datetime) -> dict[datetime, int]:
-    counts: Counter[datetime] = Counter(
-        hour_floor(p.created_at.astimezone(start.tzinfo)) for p in posts
-    )
-    return dict(counts)
-
-
-def episodes(
-    series: HourlySeries, detections: list[Detection], posts: Sequence[Post]
-) -> list[SpikeEpisode]:
-    """Spike episodes with their evidence: observed vs expected and the first posts."""
-    found = []
-    for d in detections:
-        first, last = series.time(d.start_index), series.time(d.end_index) + timedelta(hours=1)
-        inside = sorted(
-            (p for p in posts if first <= p.created_at < last), key=lambda p: (p.created_at, p.id)
-        )
-        found.append(
-            SpikeEpisode(
-                start=first,
-                peak=series.time(d.peak_index),
-                end=last,
-                score=round(d.score, 3),
-                observed=d.observed,
-                expected=round(d.expected, 4),
-                post_ids=[p.id for p in inside[:20]],
-            )
-        )
-    return found
 
 
 def phrase(posts: Sequence[Post], keywords: Sequence[str]) -> str:
@@ -135,11 +159,12 @@ def phrase(posts: Sequence[Post], keywords: Sequence[str]) -> str:
     return (cut[:space] if space > _PHRASE_CHARS // 2 else cut).rstrip() + "…"
 
 
-def status(posts: Sequence[Post], *, first_seen: datetime, as_of: datetime) -> TopicStatus:
+def status(size: int, last_day: int, *, first_seen: datetime, as_of: datetime) -> TopicStatus:
+    """emerging (first seen in the last 3 days), growing, stable or fading: the last day's
+    posts (``last_day``) against the topic's daily mean over its life."""
     day = timedelta(days=1)
-    last_day = sum(1 for p in posts if p.created_at > as_of - day)
     span_days = max((as_of - first_seen) / day, 1.0)
-    daily = len(posts) / span_days
+    daily = size / span_days
     if as_of - first_seen <= 3 * day:
         return "emerging"
     if last_day >= max(3, 1.5 * daily):
@@ -163,46 +188,41 @@ def topic_record(
 ) -> Topic:
     """The record of one live topic from its posts (``rows`` of ``frame``; ``vectors``
     row-aligned with ``rows``)."""
-    posts = [frame.posts[i] for i in rows]
     series = frame.series(rows)
     detections, scores = detect(series, profile, settings.trends)
     current = float(scores[-settings.trends.current_hours :].max()) if len(scores) else 0.0
-    centroid = vectors.mean(axis=0) if len(vectors) else None
-    order = (
-        np.argsort(-(vectors @ centroid), kind="stable")
-        if centroid is not None
-        else np.arange(len(posts))
-    )
-    representatives = [posts[i] for i in order[:_REPRESENTATIVES]]
-    enriched = [p.enrichment for p in posts if p.enrichment]
-    sentiments = Counter(e.sentiment.label for e in enriched)
-    provinces = Counter(e.locations[0].province for e in enriched if e.locations)
-    categories = Counter(e.category.label for e in enriched)
+    if len(vectors):
+        order = np.argsort(-(vectors @ vectors.mean(axis=0)), kind="stable")
+    else:
+        order = np.arange(len(rows))
+    representatives = [frame.posts[rows[i]] for i in order[:_REPRESENTATIVES]]
+    categories = frame.category.counts(rows)
     words = [w for w, _ in keywords]
-    first_seen = min(p.created_at for p in posts)
-    last_seen = max(p.created_at for p in posts)
-    recent = frame.hour[rows] > frame.hour.max() - _HOURLY_DAYS * 24
+    stamps = frame.stamp[rows]
+    first_seen = frame.posts[rows[int(np.argmin(stamps))]].created_at
+    last_seen = frame.posts[rows[int(np.argmax(stamps))]].created_at
+    last_day = int((stamps > (as_of - timedelta(days=1)).timestamp()).sum())
+    hours = frame.hour[rows]
+    daily = np.bincount(frame.hour_day[hours], minlength=len(frame.days))
+    recent = hours[hours > frame.hour.max() - _HOURLY_DAYS * 24]
+    hourly_counts = np.bincount(recent, minlength=len(frame.hour_labels))
     return Topic(
         topic_id=topic_id,
         label=" · ".join(words[:4]) if words else f"topic {topic_id}",
         phrase=phrase(representatives, words),
         keywords=[Keyword(word=w, weight=round(s, 5)) for w, s in keywords],
-        size=len(posts),
+        size=len(rows),
         representative_post_ids=[p.id for p in representatives],
-        provinces=dict(provinces.most_common()),
-        sentiment_mix=dict(sorted(sentiments.items())),
-        dominant_category=categories.most_common(1)[0][0] if categories else Category.none,
+        provinces={str(k): n for k, n in frame.province.counts(rows)},
+        sentiment_mix={str(k): n for k, n in sorted(frame.sentiment.counts(rows))},
+        dominant_category=categories[0][0] if categories else Category.none,
         first_seen=first_seen,
         last_seen=last_seen,
-        status=status(posts, first_seen=first_seen, as_of=as_of),
+        status=status(len(rows), last_day, first_seen=first_seen, as_of=as_of),
         spike_score=round(current, 3),
         spikes=frame.episodes(rows, detections),
-        counts_daily=dict(sorted(Counter(frame.day[i] for i in rows).items())),
-        counts_hourly=dict(
-            sorted(
-                Counter(frame.hour_label[i] for i, r in zip(rows, recent, strict=True) if r).items()
-            )
-        ),
+        counts_daily={frame.days[d]: int(n) for d, n in enumerate(daily) if n},
+        counts_hourly={frame.hour_labels[h]: int(n) for h, n in enumerate(hourly_counts) if n},
         events=list(events),
     )
 
@@ -221,4 +241,4 @@ def merged_record(previous: Topic, *, into: int, events: Sequence[TopicEvent]) -
     )
 
 
-__all__ = ["PostFrame", "episodes", "hourly", "merged_record", "phrase", "status", "topic_record"]
+__all__ = ["Column", "PostFrame", "merged_record", "phrase", "status", "topic_record"]

@@ -107,18 +107,19 @@ def build_trends(
     documents = documents_of(posts)
     ids = np.array([_UNSEEN if p.topic_id is None else p.topic_id for p in posts], dtype=np.int64)
     as_of = max(p.created_at for p in posts)
+    start = hour_floor(min(p.created_at for p in posts).astimezone(_BANGKOK))
+    frame = PostFrame.build(posts, start, total_hours(start, as_of))
     if refit or not known or (ids == _UNSEEN).all():
         ids, events = _full_fit(documents, vectors, settings, at=as_of)
         known, mode, windows = {}, "full", 1
     elif (ids == _UNSEEN).any():
-        ids, events, windows = _update(posts, documents, vectors, ids, known, settings)
+        ids, events, windows = _update(frame, documents, vectors, ids, known, settings)
         mode = "update"
     else:
         events, mode, windows = [], "none", 0
     for post, topic_id in zip(posts, ids.tolist(), strict=True):
-        post.topic_id = int(topic_id)
-    start = hour_floor(min(p.created_at for p in posts))
-    frame = PostFrame.build(posts, start, total_hours(start, as_of))
+        if post.topic_id != topic_id:
+            post.topic_id = topic_id
     profile = week_profile(frame.series(np.arange(len(posts))))
     topics = _records(
         frame, documents, vectors, ids, known, events, settings, profile=profile, as_of=as_of
@@ -153,7 +154,7 @@ def _window_start(moment: datetime, window: str) -> datetime:
 
 
 def _update(
-    posts: list[Post],
+    frame: PostFrame,
     documents: list[str],
     vectors: np.ndarray,
     ids: np.ndarray,
@@ -171,24 +172,14 @@ def _update(
     }
     next_id = max(known) + 1 if known else 0
     events: list[TopicEvent] = []
-    starts = sorted(
-        {_window_start(posts[i].created_at, config.window) for i in np.flatnonzero(ids == _UNSEEN)}
-    )
-    times = [p.created_at for p in posts]
+    unseen_rows = np.flatnonzero(ids == _UNSEEN).tolist()
+    starts = sorted({_window_start(frame.posts[i].created_at, config.window) for i in unseen_rows})
     for window in starts:
         end = window + step
-        pool = np.array(
-            [
-                i
-                for i, t in enumerate(times)
-                if t < end
-                and (
-                    (ids[i] == _UNSEEN and t >= window)
-                    or (ids[i] == OUTLIER and t >= window - lookback)
-                )
-            ],
-            dtype=np.int64,
-        )
+        before_end = frame.stamp < end.timestamp()
+        unseen = (ids == _UNSEEN) & (frame.stamp >= window.timestamp())
+        retried = (ids == OUTLIER) & (frame.stamp >= (window - lookback).timestamp())
+        pool = np.flatnonzero(before_end & (unseen | retried))
         if not len(pool):
             continue
         signatures = _signatures(vectors, ids, keywords)
@@ -347,18 +338,23 @@ def _survivors(events: Sequence[TopicEvent], known: dict[int, Topic]) -> dict[in
 
 
 def _series_spikes(frame: PostFrame, profile: np.ndarray, settings: Settings) -> list[SeriesSpike]:
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, post in enumerate(frame.posts):
-        e = post.enrichment
-        if e and e.is_grievance and e.locations:
-            groups[(e.category.label.value, e.locations[0].province)].append(index)
+    """Spikes per (category, province) series of grievances with a place."""
+    category, province = frame.category, frame.province
+    eligible = np.flatnonzero(frame.grievance & (province.codes >= 0) & (category.codes >= 0))
+    width = max(len(province.values), 1)
+    keys = category.codes[eligible] * width + province.codes[eligible]
+    order = np.argsort(keys, kind="stable")
+    present, starts, sizes = np.unique(keys[order], return_index=True, return_counts=True)
+    groups = []  # (category, province, rows); a Category is a StrEnum, str() is its value
+    for key, first, size in zip(present.tolist(), starts.tolist(), sizes.tolist(), strict=True):
+        if size >= settings.trends.min_count:
+            code, place = divmod(key, width)
+            rows = eligible[order[first : first + size]]
+            groups.append((str(category.values[code]), str(province.values[place]), rows))
     found = []
-    for (category, province), members in sorted(groups.items()):
-        if len(members) < settings.trends.min_count:
-            continue
-        rows = np.array(members, dtype=np.int64)
+    for name, place, rows in sorted(groups, key=lambda g: g[:2]):
         detections, _ = detect(frame.series(rows), profile, settings.trends)
-        found += [SeriesSpike(category, province, ep) for ep in frame.episodes(rows, detections)]
+        found += [SeriesSpike(name, place, ep) for ep in frame.episodes(rows, detections)]
     return found
 
 

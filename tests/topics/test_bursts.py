@@ -68,3 +68,25 @@ def test_minimum_volume_is_respected() -> None:
     settings = TrendSettings(min_count=5)
     assert detect(_series(counts), np.ones(168), settings)[0] == []
     assert len(detect(_series(counts), np.ones(168), TrendSettings(min_count=3))[0]) == 1
+
+
+def test_expected_counts_follow_the_formula_hour_by_hour() -> None:
+    """The vectorised baseline equals λ_t written out for every hour (window, floor, NaN)."""
+    rng = np.random.default_rng(2)
+    series = _series(list(rng.poisson(3.0, size=24 * 12)))
+    profile = week_profile(series)
+    settings = TrendSettings(baseline_days=3)
+    got = expected_counts(series, profile, settings)
+    window = settings.baseline_days * 24
+    for t in range(len(series.counts)):
+        lo = max(0, t - window)
+        if t - lo < 24:
+            assert np.isnan(got[t])
+            continue
+        moment = series.time(t)
+        weights = [
+            profile[series.time(i).weekday() * 24 + series.time(i).hour] for i in range(lo, t)
+        ]
+        level = series.counts[lo:t].sum() / sum(weights)
+        own = profile[moment.weekday() * 24 + moment.hour]
+        assert got[t] == pytest.approx(max(settings.floor_rate, level * own))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 from domain.settings import load_settings
 from tests.conftest import make_post
 from topics.bursts import Detection
-from topics.records import PostFrame, phrase, topic_record
+from topics.records import Column, PostFrame, phrase, topic_record
 
 START = datetime(2026, 11, 8, 0, 0, tzinfo=UTC)  # 07:00 in Bangkok
 
@@ -25,8 +26,9 @@ def test_frame_indexes_hours_and_bangkok_days() -> None:
     frame = PostFrame.build(posts, START, 48)
     assert frame.hour.tolist() == [0, 0, 16, 17, 40]
     # 17:00 UTC is midnight in Bangkok: the fourth post falls on the next Bangkok day.
-    assert frame.day == ["2026-11-08", "2026-11-08", "2026-11-08", "2026-11-09", "2026-11-09"]
-    assert frame.hour_label[3] == "2026-11-09T00:00+07:00"
+    days = [frame.days[frame.hour_day[h]] for h in frame.hour]
+    assert days == ["2026-11-08", "2026-11-08", "2026-11-08", "2026-11-09", "2026-11-09"]
+    assert frame.hour_labels[frame.hour[3]] == "2026-11-09T00:00+07:00"
     series = frame.series(np.array([0, 1, 4]))
     assert len(series.counts) == 48
     assert series.counts[0] == 2 and series.counts[40] == 1 and series.counts.sum() == 3
@@ -64,3 +66,21 @@ def test_record_counts_add_up() -> None:
     assert topic.counts_daily == {"2026-11-08": 3, "2026-11-09": 2}
     assert sum(topic.counts_hourly.values()) == 5
     assert topic.first_seen == START and topic.last_seen == posts[-1].created_at
+
+
+def test_column_counts_order_like_most_common() -> None:
+    items = ["b", None, "a", "c", "a", "b", None, "c", "d"]
+    column = Column.of(items)
+    rows = np.array([8, 0, 2, 3, 4, 5, 6, 7, 1])
+    expected = Counter(items[i] for i in rows if items[i] is not None).most_common()
+    assert column.counts(rows) == expected  # ties keep their first appearance in rows
+    assert column.counts(np.array([1, 6])) == []
+
+
+def test_first_posts_break_time_ties_by_id() -> None:
+    same = START + timedelta(hours=2)
+    posts = [make_post(name, "x", created_at=same) for name in ("d", "b", "c", "a")]
+    posts.insert(0, make_post("z", "x", created_at=START))
+    frame = PostFrame.build(posts, START, 48)
+    got = frame.in_time_order(np.arange(5), 2)
+    assert [p.id for p in got] == ["x:z", "x:a"]
