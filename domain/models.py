@@ -148,8 +148,20 @@ class Post(_Model):
 ComplaintStatus = Literal["received", "in_progress", "forwarded", "resolved", "closed"]
 
 
+class ComplaintStatusChange(_Model):
+    """One step of a complaint's status timeline, as the source system reported it."""
+
+    at: AwareDatetime
+    status: ComplaintStatus
+    source_status: str | None = Field(
+        None, description="The status as the source wrote it, e.g. Traffy's 'กำลังดำเนินการ'."
+    )
+    agency: str | None = None
+    note: str | None = None
+
+
 class Complaint(_Model):
-    """A formal complaint from the 1111 system or another channel."""
+    """A formal complaint from the 1111 system or another channel (e.g. Traffy Fondue)."""
 
     complaint_id: str = Field(min_length=1)
     filed_at: AwareDatetime
@@ -158,9 +170,17 @@ class Complaint(_Model):
     agency: str | None = None
     province: str | None = None
     district: str | None = None
+    subdistrict: str | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
     subject: str
     description: str = ""
     status: ComplaintStatus = "received"
+    history: list[ComplaintStatusChange] = Field(
+        default_factory=list, description="Status changes, oldest first."
+    )
+    updated_at: AwareDatetime | None = None
+    source: str = Field("1111", description="The system the complaint came from: 1111, traffy.")
     synthetic: bool = False
     tokens: list[str] = Field(default_factory=list)
 
@@ -229,12 +249,38 @@ class Topic(_Model):
     merged_into: int | None = Field(None, description="Set when this topic was merged away.")
 
 
+LinkVerdict = Literal["confirmed", "rejected"]
+
+
+class LinkDecision(_Model):
+    """An officer's verdict on a proposed post↔complaint link: who, when and why."""
+
+    post_id: str = Field(min_length=1)
+    complaint_id: str = Field(min_length=1)
+    verdict: LinkVerdict
+    by: str = Field(min_length=1, description="The officer (API key name) who decided.")
+    at: AwareDatetime
+    note: str | None = Field(None, max_length=2000)
+
+
+class LinkEvidence(_Model):
+    """What an officer checks: which signals matched, shared words, distance in days and place."""
+
+    matched: list[str] = Field(default_factory=list, description="Signals that agreed.")
+    shared_words: list[str] = Field(default_factory=list)
+    days_from_filing: float = Field(description="Post time minus filing time, in days.")
+    place: str | None = Field(None, description="How the places agree, in words.")
+    distance_km: float | None = None
+
+
 class PostComplaintLink(_Model):
     post_id: str
     complaint_id: str
     score: float = Field(ge=0.0, le=1.0)
     explanation: str
     signals: dict[str, float] = Field(default_factory=dict)
+    evidence: LinkEvidence | None = None
+    decision: LinkDecision | None = None
 
 
 AlertKind = Literal["topic_spike", "keyword", "category_province"]
@@ -337,9 +383,13 @@ __all__ = [
     "Category",
     "CategoryPrediction",
     "Complaint",
+    "ComplaintStatusChange",
     "Engagement",
     "Enrichment",
     "Keyword",
+    "LinkDecision",
+    "LinkEvidence",
+    "LinkVerdict",
     "Location",
     "Platform",
     "Post",

@@ -15,6 +15,7 @@ EXPORTED: tuple[type[BaseModel], ...] = (
     models.Complaint,
     models.Topic,
     models.PostComplaintLink,
+    models.LinkDecision,
     models.AlertRule,
     models.Alert,
     models.QuarantinedRecord,

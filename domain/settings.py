@@ -20,7 +20,7 @@ from pydantic_settings import (
 )
 
 from domain.errors import ConfigError
-from domain.models import AlertRule, Category
+from domain.models import AlertRule, Category, ComplaintStatus
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "siang.yaml"
 _DEV_PSEUDONYM_KEY = "siang-development-key-not-for-production"
@@ -163,6 +163,11 @@ class CredentialSettings(_Section):
     youtube_api_key: SecretStr | None = None
     bluesky_handle: str | None = None
     bluesky_app_password: SecretStr | None = None
+    traffy_user: str | None = None
+    traffy_pass: SecretStr | None = None
+    traffy_webhook_secret: SecretStr | None = Field(
+        None, description="Shared secret Traffy's webhook calls must carry."
+    )
 
 
 class CollectSettings(_Section):
@@ -219,6 +224,41 @@ class LinkSettings(_Section):
     )
 
 
+class ComplaintExportSettings(_Section):
+    """How the columns of a 1111 export (CSV or JSON) map onto complaint fields.
+
+    ``fields``: complaint field → the column names it may have, first found wins (exports
+    differ by year and by who ran them). ``categories`` and ``statuses`` map the export's
+    own words onto Siang's labels; a value already in Siang's vocabulary passes through.
+    """
+
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+    categories: dict[str, Category] = Field(default_factory=dict)
+    statuses: dict[str, ComplaintStatus] = Field(default_factory=dict)
+    channel: str = Field("1111", description="The channel of rows that do not name one.")
+
+
+class TraffySettings(_Section):
+    """Traffy Fondue's Exchange API (credentials: SIANG_CREDENTIALS__TRAFFY_USER/_PASS)."""
+
+    base_url: str = "https://publicapi.traffy.in.th/exchange-api"
+    org_id: str | None = Field(None, description="Comma-separated org ids; None: the account's.")
+    duration: Literal["today", "3days", "all"] = "today"
+    timelines: bool = Field(True, description="Fetch each issue's status timeline (get-issue).")
+    categories: dict[str, Category] = Field(
+        default_factory=dict, description="Traffy problem type (Thai) → Siang category."
+    )
+    statuses: dict[str, ComplaintStatus] = Field(
+        default_factory=dict, description="Traffy status or status_type → complaint status."
+    )
+    default_category: Category = Category.road_traffic
+
+
+class ComplaintSettings(_Section):
+    export: ComplaintExportSettings = Field(default_factory=ComplaintExportSettings)
+    traffy: TraffySettings = Field(default_factory=TraffySettings)
+
+
 class AlertSettings(_Section):
     rules: list[AlertRule] = Field(default_factory=list)
 
@@ -264,6 +304,7 @@ class Settings(BaseSettings):
     )
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     trends: TrendSettings = Field(default_factory=TrendSettings)
+    complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
     linking: LinkSettings = Field(default_factory=LinkSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
