@@ -194,6 +194,31 @@ class Gazetteer:
                 words.add(name)
         return words
 
+    def province_named(self, name: str) -> str | None:
+        """The official province a form names: official, English, abbreviation or nickname
+        (``จ.เชียงใหม่``, ``กทม.``, ``โคราช``, ``Khon Kaen``); None if it names none."""
+        text = name.strip().removeprefix("จังหวัด").removeprefix("จ.").strip()
+        if text in self.provinces:
+            return text
+        if text in self.aliases:
+            return self.aliases[text]
+        for entry in self.index.get(text):
+            if entry.kind in ("province", "abbreviation", "alias"):
+                return entry.province
+        return None
+
+    def district_named(self, province: str, name: str) -> str | None:
+        """The gazetteer's name of a district of ``province`` (prefixes อ., อำเภอ, เขต dropped)."""
+        text = name.strip()
+        for prefix in ("อำเภอ", "อ.", "เขต", "ข."):
+            text = text.removeprefix(prefix)
+        text = text.strip()
+        if any(p.province == province for p in self.districts.get(text, [])):
+            return text
+        if text == "เมือง" and f"เมือง{province}" in self.districts:
+            return f"เมือง{province}"
+        return None
+
     def place(self, province: str, district: str | None = None) -> Place | None:
         if district:
             for candidate in self.districts.get(district, []):

@@ -9,23 +9,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from alerts.service import AlertEvaluator
-from domain.errors import RecordError
-from domain.models import Alert, Complaint, QuarantinedRecord, Topic
+from complaints.exports import ExportMapping
+from complaints.service import ComplaintBook, ImportReport
+from domain.models import Alert, Topic
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from enrich.jobs import no_embedder, run_enrichment
-from enrich.privacy import Pseudonymizer, redact
+from enrich.privacy import Pseudonymizer
 from enrich.service import Enricher
-from enrich.thai_text import normalize
 from ingest.jsonl import Line, read_jsonl
-from ingest.service import Ingestor, IngestReport, parse_complaint
+from ingest.service import Ingestor, IngestReport
 from linking.service import Linker
 from storage.base import Store, UpsertCounts
 from topics.service import TopicStage, TrendsReport
@@ -78,40 +77,21 @@ class Pipeline:
                 lines, source=str(path), progress=bar.update
             )
 
-    def import_complaints(self, lines: Iterable[Line], *, source: str) -> tuple[UpsertCounts, int]:
-        complaints, bad = [], []
-        for line in lines:
-            try:
-                if line.error or line.value is None:
-                    raise RecordError(line.error or "empty record")
-                complaints.append(parse_complaint(line.value))
-            except RecordError as exc:
-                bad.append(
-                    QuarantinedRecord(
-                        stage="complaints",
-                        source=source,
-                        reason=f"line {line.number}: {exc.reason}",
-                        payload=redact(line.text)[0],
-                        received_at=datetime.now(UTC),
-                    )
-                )
-        complaints = [self._tokenised(c) for c in complaints]
-        vectors = self._embed([f"{c.subject}\n{c.description}" for c in complaints])
-        counts = self.store.upsert_complaints(complaints, vectors)
-        return counts, self.store.quarantine(bad) if bad else 0
-
-    def _tokenised(self, complaint: Complaint) -> Complaint:
-        text = redact(f"{complaint.subject} {complaint.description}")[0]
-        return complaint.model_copy(
-            update={
-                "description": redact(complaint.description)[0],
-                "tokens": self.enricher.tokenizer.tokenize(normalize(text).text),
-            }
+    def complaint_book(self) -> ComplaintBook:
+        return ComplaintBook(
+            self.store,
+            tokenize=self.enricher.tokenizer.tokenize,
+            embed=self._embed if self.enricher.embedder else None,
         )
 
-    def _embed(self, texts: Sequence[str]) -> np.ndarray | None:
-        if self.enricher.embedder is None or not texts:
-            return None
+    def import_complaints(self, lines: Iterable[Line], *, source: str) -> ImportReport:
+        """1111 complaint rows (Siang's own shape or an export's, mapped by config)."""
+        mapping = ExportMapping(self.settings.complaints.export, self.enricher.gazetteer)
+        return self.complaint_book().import_lines(lines, source=source, mapper=mapping.fields)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self.enricher.embedder is None:
+            raise RuntimeError("the pipeline has no embedder")
         return self.enricher.embedder.encode(list(texts))
 
     def enrich(self, *, batch_size: int = 256) -> int:
@@ -166,17 +146,15 @@ class Pipeline:
 
     def run(self, *, posts: Path, complaints: Path) -> PipelineSummary:
         ingest = self.ingest(posts)
-        complaint_counts, complaints_bad = self.import_complaints(
-            read_jsonl(complaints), source=str(complaints)
-        )
+        imported = self.import_complaints(read_jsonl(complaints), source=str(complaints))
         enriched = self.enrich()
         trends = self.topics()
         links = self.link()
         new_alerts, alerts = self.alerts(trends)
         return PipelineSummary(
             ingest,
-            complaint_counts,
-            complaints_bad,
+            imported.counts,
+            imported.quarantined,
             enriched,
             self.store.count_posts(),
             trends.topics,
