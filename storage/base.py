@@ -6,6 +6,7 @@ contract tests in ``tests/storage`` hold every backend to the same behaviour.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ import numpy as np
 from domain.models import (
     Alert,
     Complaint,
+    LinkDecision,
     Post,
     PostComplaintLink,
     QuarantinedRecord,
@@ -89,6 +91,12 @@ class UpsertCounts:
         return self.created + self.updated + self.unchanged + self.spooled
 
 
+def decision_id(decision: LinkDecision) -> str:
+    """One id per (pair, officer, time): recording the same decision twice keeps one."""
+    key = f"{decision.post_id}\0{decision.complaint_id}\0{decision.by}\0{decision.at.isoformat()}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
 class Store(Protocol):
     """Persistence for every stage. Writes are idempotent by id."""
 
@@ -155,7 +163,25 @@ class Store(Protocol):
 
     def links_for_post(self, post_id: str) -> list[PostComplaintLink]: ...
 
+    def links_for_posts(self, post_ids: Sequence[str]) -> list[PostComplaintLink]:
+        """Links of any of ``post_ids``, best first."""
+        ...
+
+    def upsert_links(self, links: Sequence[PostComplaintLink]) -> None:
+        """Add or replace these links (by post and complaint), leaving the others."""
+        ...
+
     def count_links(self) -> int: ...
+
+    def add_link_decision(self, decision: LinkDecision) -> bool:
+        """Keep an officer's verdict; False if this very decision (pair, by, at) is stored."""
+        ...
+
+    def link_decisions(
+        self, *, complaint_id: str | None = None, post_id: str | None = None
+    ) -> list[LinkDecision]:
+        """Every stored decision, oldest first, for one complaint or post or all."""
+        ...
 
     def add_alerts(self, alerts: Sequence[Alert]) -> int:
         """Queue alerts in the outbox; an alert id already present is ignored."""

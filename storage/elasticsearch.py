@@ -66,7 +66,15 @@ class ElasticsearchStore(EntityIndices):
         self.posts_alias = f"{prefix}-posts"
         self.index = {
             name: f"{prefix}-{name}"
-            for name in ("complaints", "topics", "links", "alerts", "quarantine", "sources")
+            for name in (
+                "complaints",
+                "topics",
+                "links",
+                "link-decisions",
+                "alerts",
+                "quarantine",
+                "sources",
+            )
         }
 
     def posts_index(self, created_at: datetime) -> str:

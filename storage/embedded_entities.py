@@ -18,13 +18,14 @@ import numpy as np
 from domain.models import (
     Alert,
     Complaint,
+    LinkDecision,
     PostComplaintLink,
     QuarantinedRecord,
     SourceRun,
     SourceStats,
     Topic,
 )
-from storage.base import UpsertCounts
+from storage.base import UpsertCounts, decision_id
 
 
 class EmbeddedEntities:
@@ -145,9 +146,59 @@ class EmbeddedEntities:
             ).fetchall()
         return [PostComplaintLink.model_validate_json(r["doc"]) for r in rows]
 
+    def links_for_posts(self, post_ids: Sequence[str]) -> list[PostComplaintLink]:
+        found: list[PostComplaintLink] = []
+        ids = list(dict.fromkeys(post_ids))
+        with self._lock:
+            for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+                chunk = ids[start : start + 500]
+                rows = self._db.execute(
+                    f"SELECT doc FROM links WHERE post_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+                found += [PostComplaintLink.model_validate_json(r["doc"]) for r in rows]
+        return sorted(found, key=lambda lk: (-lk.score, lk.post_id, lk.complaint_id))
+
+    def upsert_links(self, links: Sequence[PostComplaintLink]) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO links(post_id, complaint_id, score, doc) VALUES(?,?,?,?)",
+                [(lk.post_id, lk.complaint_id, lk.score, lk.model_dump_json()) for lk in links],
+            )
+
     def count_links(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM links").fetchone()[0])
+
+    def add_link_decision(self, decision: LinkDecision) -> bool:
+        with self._tx() as db:
+            before = db.total_changes
+            db.execute(
+                "INSERT OR IGNORE INTO link_decisions(id, post_id, complaint_id, at, doc)"
+                " VALUES(?,?,?,?,?)",
+                (
+                    decision_id(decision),
+                    decision.post_id,
+                    decision.complaint_id,
+                    _epoch(decision.at),
+                    decision.model_dump_json(),
+                ),
+            )
+            return db.total_changes > before
+
+    def link_decisions(
+        self, *, complaint_id: str | None = None, post_id: str | None = None
+    ) -> list[LinkDecision]:
+        where, args = [], []
+        for column, value in (("complaint_id", complaint_id), ("post_id", post_id)):
+            if value is not None:
+                where.append(f"{column}=?")
+                args.append(value)
+        sql = "SELECT doc FROM link_decisions"
+        sql += (" WHERE " + " AND ".join(where)) if where else ""
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY at, id", args).fetchall()
+        return [LinkDecision.model_validate_json(r["doc"]) for r in rows]
 
     def add_alerts(self, alerts: Sequence[Alert]) -> int:
         with self._tx() as db:

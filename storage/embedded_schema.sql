@@ -36,6 +36,12 @@ CREATE TABLE IF NOT EXISTS links (
   PRIMARY KEY (post_id, complaint_id)
 );
 CREATE INDEX IF NOT EXISTS links_complaint ON links(complaint_id, score);
+CREATE TABLE IF NOT EXISTS link_decisions (
+  id TEXT PRIMARY KEY, post_id TEXT NOT NULL, complaint_id TEXT NOT NULL, at INTEGER NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_decisions_complaint ON link_decisions(complaint_id, at);
+CREATE INDEX IF NOT EXISTS link_decisions_post ON link_decisions(post_id, at);
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL, triggered_at INTEGER NOT NULL, status TEXT NOT NULL
 );

@@ -13,6 +13,8 @@ from domain.models import (
     Alert,
     Category,
     Complaint,
+    ComplaintStatusChange,
+    LinkDecision,
     PostComplaintLink,
     QuarantinedRecord,
     SourceRun,
@@ -218,6 +220,68 @@ def test_complaints_topics_links_alerts_quarantine(store: Store) -> None:
     assert store.quarantine([bad]) == 0
     assert store.count_quarantine(stage="ingest") == 1
     assert store.list_quarantine() == [bad]
+
+
+def test_complaint_history_place_and_source_round_trip(store: Store) -> None:
+    complaint = Complaint(
+        complaint_id="traffy:2026-ABCDEF",
+        filed_at=T0,
+        channel="traffy",
+        source="traffy",
+        category=Category.road_traffic,
+        province="กรุงเทพมหานคร",
+        district="ห้วยขวาง",
+        subdistrict="สามเสนนอก",
+        lat=13.78,
+        lon=100.58,
+        subject="ถนนเป็นหลุม",
+        status="in_progress",
+        history=[
+            ComplaintStatusChange(at=T0, status="received", source_status="รอรับเรื่อง"),
+            ComplaintStatusChange(
+                at=T0 + timedelta(hours=5), status="in_progress", agency="สำนักงานเขตห้วยขวาง"
+            ),
+        ],
+        updated_at=T0 + timedelta(hours=5),
+    )
+    assert store.upsert_complaints([complaint]).created == 1
+    assert store.get_complaint(complaint.complaint_id) == complaint
+    moved = complaint.model_copy(update={"status": "resolved"})
+    assert store.upsert_complaints([moved]).updated == 1
+    assert store.get_complaint(complaint.complaint_id) == moved
+
+
+def test_links_by_posts_upserts_and_officer_decisions(store: Store) -> None:
+    links = [
+        PostComplaintLink(post_id="x:1", complaint_id="c1", score=0.7, explanation="a"),
+        PostComplaintLink(post_id="x:2", complaint_id="c1", score=0.9, explanation="b"),
+        PostComplaintLink(post_id="x:3", complaint_id="c2", score=0.8, explanation="c"),
+    ]
+    store.replace_links(links)
+    assert [lk.post_id for lk in store.links_for_posts(["x:1", "x:2", "x:9"])] == ["x:2", "x:1"]
+    confirmed = LinkDecision(
+        post_id="x:1", complaint_id="c1", verdict="confirmed", by="officer-a", at=T0
+    )
+    rejected = LinkDecision(
+        post_id="x:1",
+        complaint_id="c1",
+        verdict="rejected",
+        by="officer-b",
+        at=T0 + timedelta(minutes=5),
+        note="ถนนคนละซอย",
+    )
+    assert store.add_link_decision(rejected) is True
+    assert store.add_link_decision(confirmed) is True
+    assert store.add_link_decision(confirmed) is False  # the same decision twice is one
+    other = LinkDecision(post_id="x:3", complaint_id="c2", verdict="confirmed", by="a", at=T0)
+    assert store.add_link_decision(other) is True
+    assert store.link_decisions(complaint_id="c1") == [confirmed, rejected]  # oldest first
+    assert store.link_decisions(post_id="x:3") == [other]
+    assert len(store.link_decisions()) == 3
+    decided = links[0].model_copy(update={"decision": rejected, "score": 0.2})
+    store.upsert_links([decided])
+    assert store.links_for_post("x:1") == [decided]
+    assert store.count_links() == 3
 
 
 def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:
