@@ -207,20 +207,22 @@ class TrendSettings(_Section):
 
 
 class LinkSettings(_Section):
-    days_before: float = Field(3.0, ge=0)
-    days_after: float = Field(7.0, ge=0)
-    threshold: float = Field(0.5, ge=0.0, le=1.0)
+    days_before: float = Field(3.0, ge=0, description="Posts this many days before filing count.")
+    days_after: float = Field(7.0, ge=0, description="...and this many days after.")
+    threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Calibrated score from which a pair is a link."
+    )
     max_per_complaint: int = Field(50, ge=1)
-    weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "bias": -7.0,
-            "cosine": 6.0,
-            "lexical": 5.0,
-            "province": 1.5,
-            "district": 1.5,
-            "category": 1.5,
-            "time": 1.0,
-        }
+    weights: dict[str, float] | None = Field(
+        None,
+        description="Logistic weights per signal and 'bias'; None: the calibrated ones shipped "
+        "in linking/data/weights.json (python -m linking.calibration).",
+    )
+    feedback_min: int = Field(
+        10, ge=1, description="Officer decisions needed before they re-weight the signals."
+    )
+    feedback_weight: float = Field(
+        3.0, gt=0, description="How much one decided pair counts against a training pair."
     )
 
 

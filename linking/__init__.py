@@ -1,5 +1,6 @@
-"""Linking stage: social posts ↔ formal complaints, with explanations."""
+"""Linking stage: social posts ↔ formal complaints, with explanations an officer can check."""
 
-from linking.service import SIGNALS, Linker, explain
+from linking.service import Linker, complaints_for_topic, link_store
+from linking.signals import SIGNALS, explain
 
-__all__ = ["SIGNALS", "Linker", "explain"]
+__all__ = ["SIGNALS", "Linker", "complaints_for_topic", "explain", "link_store"]

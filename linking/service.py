@@ -1,46 +1,61 @@
 """Link social posts to the formal complaints they are about, with checkable reasons.
 
-For every complaint, posts inside the time window [filed - days_before, filed + days_after]
-are scored on five signals, combined by a logistic model whose weights live in config:
-
-* ``cosine``   sentence-embedding similarity of post and complaint (subject + description)
-* ``lexical``  IDF-weighted share of the post's content words found in the complaint
-* ``province`` +1 same province, -1 a different one, 0 when the post names none
-* ``district`` 1 when the complaint's district is named by the post
-* ``category`` 1 when the post's category equals the complaint's
-* ``time``     exp(-|Δdays| / 3)
+For every complaint, posts inside [filed − days_before, filed + days_after] are scored on
+the pair signals (``linking.signals``) by one calibrated logistic model
+(``linking.calibration``); pairs at or above ``linking.threshold`` become links, best first,
+at most ``max_per_complaint`` per complaint. Officers' decisions count twice: each decided
+pair keeps its verdict on the link (a confirmed link stays even below the threshold and
+ranks first; a rejected one is kept, marked, for the record), and once enough decisions
+exist they re-weight the model (``feedback_min``, ``feedback_weight``).
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from domain.models import Complaint, Post, PostComplaintLink
+from domain.models import Complaint, LinkDecision, Post, PostComplaintLink
 from domain.settings import LinkSettings
 from enrich.thai_text import content_tokens
+from linking.calibration import load_weights, score, with_feedback
+from linking.signals import ComplaintView, Idf, PostView, explain, pair_signals
+from storage.base import Store
 
-SIGNALS = ("cosine", "lexical", "province", "district", "category", "time")
+PlaceOf = Callable[[str, str | None], tuple[float, float] | None]
 
 
 @dataclass(frozen=True)
-class _PostView:
-    post: Post
-    words: frozenset[str]
-    provinces: frozenset[str]
-    districts: frozenset[str]
+class _Pair:
+    complaint: int
+    post: int
+    signals: dict[str, float]
+
+
+def latest_decisions(decisions: Sequence[LinkDecision]) -> dict[tuple[str, str], LinkDecision]:
+    """The verdict in force per (post, complaint): the newest one."""
+    latest: dict[tuple[str, str], LinkDecision] = {}
+    for d in sorted(decisions, key=lambda d: d.at):
+        latest[(d.post_id, d.complaint_id)] = d
+    return latest
 
 
 class Linker:
     """Scores (complaint, post) pairs and keeps those above the configured threshold."""
 
-    def __init__(self, settings: LinkSettings) -> None:
+    def __init__(
+        self,
+        settings: LinkSettings,
+        *,
+        place_of: PlaceOf | None = None,
+        decisions: Sequence[LinkDecision] = (),
+    ) -> None:
         self.settings = settings
-        self.weights = {"bias": -6.0, **{s: 0.0 for s in SIGNALS}, **settings.weights}
+        self.base_weights = dict(settings.weights) if settings.weights else load_weights()
+        self.weights = dict(self.base_weights)
+        self.place_of = place_of
+        self.decisions = latest_decisions(decisions)
 
     def link(
         self,
@@ -49,124 +64,162 @@ class Linker:
         posts: Sequence[Post],
         post_vectors: np.ndarray,
     ) -> list[PostComplaintLink]:
-        """All links above threshold, best first per post."""
-        views = [_view(p) for p in posts]
-        idf = _idf(v.words for v in views)
-        times = np.array([p.created_at.timestamp() for p in posts])
+        """All links above threshold (and every decided pair), best first per post."""
+        views = [PostView.of(p) for p in posts]
+        c_views = [self._complaint_view(c) for c in complaints]
+        idf = Idf([v.words for v in views] + [c.words for c in c_views])
+        pairs = self._pairs(c_views, complaint_vectors, views, post_vectors, idf)
+        decided = [
+            (pair.signals, self.decisions[key].verdict == "confirmed")
+            for pair in pairs
+            if (key := (views[pair.post].post.id, c_views[pair.complaint].complaint.complaint_id))
+            in self.decisions
+        ]
+        self.weights = with_feedback(
+            self.base_weights,
+            decided,
+            minimum=self.settings.feedback_min,
+            weight=self.settings.feedback_weight,
+        )
+        per_complaint: dict[int, list[tuple[float, _Pair]]] = {}
+        for pair in pairs:
+            per_complaint.setdefault(pair.complaint, []).append(
+                (score(self.weights, pair.signals), pair)
+            )
         links: list[PostComplaintLink] = []
+        for c_index, scored in per_complaint.items():
+            complaint = c_views[c_index].complaint
+            kept = [
+                (s, pair, self.decisions.get((views[pair.post].post.id, complaint.complaint_id)))
+                for s, pair in scored
+            ]
+            kept = [k for k in kept if k[2] is not None or k[0] >= self.settings.threshold]
+            kept.sort(key=lambda k: (_rank(k[2]), -k[0], views[k[1].post].post.id))
+            open_links = 0
+            for s, pair, decision in kept:  # decided pairs always stay, the rest up to max
+                if decision is None:
+                    if open_links >= self.settings.max_per_complaint:
+                        continue
+                    open_links += 1
+                links.append(
+                    self._link(
+                        complaint, c_views[c_index], views[pair.post], s, decision, idf, pair
+                    )
+                )
+        links.sort(key=lambda lk: (lk.post_id, _rank(lk.decision), -lk.score, lk.complaint_id))
+        return links
+
+    def _complaint_view(self, complaint: Complaint) -> ComplaintView:
+        point = (
+            (complaint.lat, complaint.lon)
+            if complaint.lat is not None and complaint.lon is not None
+            else None
+        )
+        if point is None and self.place_of and complaint.province and complaint.district:
+            point = self.place_of(complaint.province, complaint.district)
+        return ComplaintView(complaint, frozenset(content_tokens(complaint.tokens)), point)
+
+    def _pairs(
+        self,
+        complaints: Sequence[ComplaintView],
+        complaint_vectors: np.ndarray,
+        views: Sequence[PostView],
+        post_vectors: np.ndarray,
+        idf: Idf,
+    ) -> list[_Pair]:
+        times = np.array([v.post.created_at.timestamp() for v in views])
+        has_vectors = bool(complaint_vectors.shape[1] and post_vectors.shape[1])
+        pairs = []
         for c_index, complaint in enumerate(complaints):
-            filed = complaint.filed_at.timestamp()
+            filed = complaint.complaint.filed_at.timestamp()
             lo = filed - self.settings.days_before * 86400
             hi = filed + self.settings.days_after * 86400
-            candidates = np.nonzero((times >= lo) & (times <= hi))[0]
+            candidates = np.flatnonzero((times >= lo) & (times <= hi))
             if not len(candidates):
                 continue
-            c_words = frozenset(content_tokens(complaint.tokens))
-            has_vectors = complaint_vectors.shape[1] and post_vectors.shape[1]
             cosines = (
                 post_vectors[candidates] @ complaint_vectors[c_index]
                 if has_vectors
                 else np.zeros(len(candidates))
             )
-            scored = []
-            for cosine, p_index in zip(cosines, candidates, strict=True):
-                view = views[p_index]
-                signals = self._signals(complaint, c_words, view, float(cosine), idf)
-                score = self.score(signals)
-                if score >= self.settings.threshold:
-                    scored.append((score, view, signals))
-            scored.sort(key=lambda s: (-s[0], s[1].post.id))
-            for score, view, signals in scored[: self.settings.max_per_complaint]:
-                links.append(
-                    PostComplaintLink(
-                        post_id=view.post.id,
-                        complaint_id=complaint.complaint_id,
-                        score=round(score, 4),
-                        signals={k: round(v, 4) for k, v in signals.items()},
-                        explanation=explain(complaint, view.post, view.words & c_words, signals),
-                    )
-                )
-        links.sort(key=lambda lk: (lk.post_id, -lk.score, lk.complaint_id))
-        return links
+            for cosine, p_index in zip(cosines.tolist(), candidates.tolist(), strict=True):
+                signals, _ = pair_signals(complaint, views[p_index], cosine, idf)
+                pairs.append(_Pair(c_index, p_index, signals))
+        return pairs
 
-    def score(self, signals: dict[str, float]) -> float:
-        z = self.weights["bias"] + sum(self.weights.get(k, 0.0) * v for k, v in signals.items())
-        return 1.0 / (1.0 + math.exp(-z))
-
-    def _signals(
+    def _link(
         self,
         complaint: Complaint,
-        c_words: frozenset[str],
-        view: _PostView,
-        cosine: float,
-        idf: dict[str, float],
-    ) -> dict[str, float]:
-        shared = view.words & c_words
-        post_weight = sum(idf.get(w, 1.0) for w in view.words) or 1.0
-        lexical = sum(idf.get(w, 1.0) for w in shared) / post_weight
-        if complaint.province and view.provinces:
-            province = 1.0 if complaint.province in view.provinces else -1.0
-        else:
-            province = 0.0
-        district = (
-            1.0
-            if complaint.district
-            and (complaint.district in view.districts or complaint.district.lower() in view.words)
-            else 0.0
+        c_view: ComplaintView,
+        view: PostView,
+        value: float,
+        decision: LinkDecision | None,
+        idf: Idf,
+        pair: _Pair,
+    ) -> PostComplaintLink:
+        _, evidence = pair_signals(c_view, view, pair.signals["cosine"], idf)
+        return PostComplaintLink(
+            post_id=view.post.id,
+            complaint_id=complaint.complaint_id,
+            score=round(value, 4),
+            signals={k: round(v, 4) for k, v in pair.signals.items()},
+            explanation=explain(complaint, pair.signals, evidence),
+            evidence=evidence,
+            decision=decision,
         )
-        e = view.post.enrichment
-        category = 1.0 if e and e.category.label == complaint.category else 0.0
-        days = abs((view.post.created_at - complaint.filed_at).total_seconds()) / 86400
-        return {
-            "cosine": max(cosine, 0.0),
-            "lexical": min(lexical, 1.0),
-            "province": province,
-            "district": district,
-            "category": category,
-            "time": math.exp(-days / 3.0),
-        }
 
 
-def explain(
-    complaint: Complaint, post: Post, shared: frozenset[str], signals: dict[str, float]
-) -> str:
-    """A sentence an officer can check against the post and the complaint."""
-    parts = []
-    if signals["province"] > 0:
-        parts.append(f"same province ({complaint.province})")
-    elif signals["province"] < 0:
-        parts.append("different province")
-    if signals["district"] > 0:
-        parts.append(f"names district {complaint.district}")
-    if signals["category"] > 0:
-        parts.append(f"same category ({complaint.category.value})")
-    if shared:
-        parts.append("shared words: " + ", ".join(sorted(shared)[:8]))
-    parts.append(f"text similarity {signals['cosine']:.2f}")
-    delta = (post.created_at - complaint.filed_at).total_seconds() / 86400
-    parts.append(f"posted {abs(delta):.1f} days {'after' if delta >= 0 else 'before'} filing")
-    return "; ".join(parts)
+def _rank(decision: LinkDecision | None) -> int:
+    """Confirmed links first, then undecided ones, rejected last."""
+    if decision is None:
+        return 1
+    return 0 if decision.verdict == "confirmed" else 2
 
 
-def _view(post: Post) -> _PostView:
-    e = post.enrichment
-    if e is None:
-        return _PostView(post, frozenset(), frozenset(), frozenset())
-    return _PostView(
-        post,
-        frozenset(content_tokens(e.tokens)),
-        frozenset(loc.province for loc in e.locations),
-        frozenset(loc.district for loc in e.locations if loc.district),
+def link_store(store: Store, settings: LinkSettings, *, place_of: PlaceOf | None = None) -> int:
+    """Relink every stored complaint and post, with the officers' decisions applied."""
+    complaints = store.list_complaints(limit=1_000_000)
+    posts = sorted(store.iter_posts(), key=lambda p: p.id)
+    linker = Linker(settings, place_of=place_of, decisions=store.link_decisions())
+    links = linker.link(
+        complaints,
+        store.complaint_vectors([c.complaint_id for c in complaints]),
+        posts,
+        store.post_vectors([p.id for p in posts]),
     )
+    store.replace_links(links)
+    return len(links)
 
 
-def _idf(documents: Iterable[frozenset[str]]) -> dict[str, float]:
-    counts: Counter[str] = Counter()
-    total = 0
-    for words in documents:
-        counts.update(words)
-        total += 1
-    return {w: math.log((1 + total) / (1 + n)) + 1.0 for w, n in counts.items()}
+@dataclass(frozen=True)
+class TopicComplaint:
+    """A complaint related to a topic: how many of the topic's posts link to it, how well."""
+
+    complaint: Complaint
+    linked_posts: int
+    best_score: float
+    post_ids: list[str]
 
 
-__all__ = ["SIGNALS", "Linker", "explain"]
+def complaints_for_topic(store: Store, topic_post_ids: Sequence[str]) -> list[TopicComplaint]:
+    """Complaints the topic's posts link to (rejected links left out), most linked first."""
+    grouped: dict[str, list[PostComplaintLink]] = {}
+    for link in store.links_for_posts(topic_post_ids):
+        if link.decision is None or link.decision.verdict != "rejected":
+            grouped.setdefault(link.complaint_id, []).append(link)
+    found = []
+    for complaint_id, links in grouped.items():
+        complaint = store.get_complaint(complaint_id)
+        if complaint is not None:
+            found.append(
+                TopicComplaint(
+                    complaint,
+                    len(links),
+                    max(lk.score for lk in links),
+                    [lk.post_id for lk in sorted(links, key=lambda lk: -lk.score)],
+                )
+            )
+    return sorted(found, key=lambda t: (-t.linked_posts, -t.best_score, t.complaint.complaint_id))
+
+
+__all__ = ["Linker", "TopicComplaint", "complaints_for_topic", "latest_decisions", "link_store"]

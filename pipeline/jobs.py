@@ -25,7 +25,7 @@ from enrich.privacy import Pseudonymizer
 from enrich.service import Enricher
 from ingest.jsonl import Line, read_jsonl
 from ingest.service import Ingestor, IngestReport
-from linking.service import Linker
+from linking.service import link_store
 from storage.base import Store, UpsertCounts
 from topics.service import TopicStage, TrendsReport
 
@@ -126,16 +126,12 @@ class Pipeline:
         )
 
     def link(self) -> int:
-        complaints = self.store.list_complaints(limit=1_000_000)
-        posts = sorted(self.store.iter_posts(), key=lambda p: p.id)
-        links = Linker(self.settings.linking).link(
-            complaints,
-            self.store.complaint_vectors([c.complaint_id for c in complaints]),
-            posts,
-            self.store.post_vectors([p.id for p in posts]),
-        )
-        self.store.replace_links(links)
-        return len(links)
+        """Relink every complaint and post, with officers' decisions applied."""
+        return link_store(self.store, self.settings.linking, place_of=self._place_of)
+
+    def _place_of(self, province: str, district: str | None) -> tuple[float, float] | None:
+        place = self.enricher.gazetteer.place(province, district)
+        return (place.lat, place.lon) if place is not None and place.district else None
 
     def alerts(self, trends: TrendsReport) -> tuple[int, list[Alert]]:
         posts = list(self.store.iter_posts())

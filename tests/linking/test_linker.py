@@ -7,8 +7,9 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from domain.models import Category, Complaint, Location
+from domain.models import Category, Complaint, LinkDecision, Location
 from domain.settings import LinkSettings
+from linking.calibration import fit_weights, score, with_feedback
 from linking.service import Linker
 from tests.conftest import T0, make_post
 
@@ -66,8 +67,11 @@ def test_true_post_linked_hard_negative_and_far_post_not() -> None:
     assert [(lk.post_id, lk.complaint_id) for lk in links] == [("x:a", "1111-2569-000001")]
     link = links[0]
     assert link.score >= 0.9
-    assert "same province (นนทบุรี)" in link.explanation
-    assert "names district บางบัวทอง" in link.explanation
+    assert "same district (บางบัวทอง, นนทบุรี)" in link.explanation
+    assert link.evidence is not None
+    assert link.evidence.matched[:2] == ["province", "district"]
+    assert set(link.evidence.shared_words) == {"น้ำประปา", "เค็ม", "บางบัวทอง"}
+    assert link.evidence.days_from_filing == pytest.approx(5 / 24, abs=0.01)
     assert "เค็ม" in link.explanation and "น้ำประปา" in link.explanation
     assert "posted 0.2 days after filing" in link.explanation
     assert link.signals["category"] == 1.0 and link.signals["province"] == 1.0
@@ -91,8 +95,76 @@ def test_different_province_is_penalised() -> None:
 
 def test_score_is_logistic_in_configured_weights() -> None:
     linker = Linker(LinkSettings(weights={"bias": 0.0, "cosine": 2.0}))
-    assert linker.score({"cosine": 0.0}) == pytest.approx(0.5)
-    assert linker.score({"cosine": 1.0}) == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert score(linker.weights, {"cosine": 0.0}) == pytest.approx(0.5)
+    assert score(linker.weights, {"cosine": 1.0}) == pytest.approx(1 / (1 + np.exp(-2.0)))
+
+
+def test_another_district_of_the_province_counts_against() -> None:
+    complaint = _complaint()
+    here = _located(make_post("h", "น้ำประปา เค็ม", created_at=T0), "นนทบุรี", "บางบัวทอง")
+    there = _located(make_post("t", "น้ำประปา เค็ม", created_at=T0), "นนทบุรี", "ปากเกร็ด")
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
+    links = {
+        lk.post_id: lk
+        for lk in Linker(LinkSettings(threshold=0.0)).link(
+            [complaint], np.array([[1.0, 0.0]], np.float32), [here, there], vectors
+        )
+    }
+    assert links["x:h"].signals["district"] == 1.0 and links["x:t"].signals["district"] == -1.0
+    assert links["x:h"].score > links["x:t"].score
+    assert "another district (ปากเกร็ด)" in links["x:t"].explanation
+
+
+def _decision(post_id: str, verdict: str, minutes: int = 0) -> LinkDecision:
+    return LinkDecision(
+        post_id=post_id,
+        complaint_id="1111-2569-000001",
+        verdict=verdict,  # type: ignore[arg-type]
+        by="officer",
+        at=T0 + timedelta(minutes=minutes),
+    )
+
+
+def test_decisions_stay_on_their_links_and_confirmed_rank_first() -> None:
+    complaint = _complaint()
+    strong = _located(make_post("s", "น้ำประปา เค็ม บางบัวทอง", created_at=T0), "นนทบุรี", "บางบัวทอง")
+    weak = make_post("w", "วันนี้ฝนตก", category=Category.none, created_at=T0)
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    c_vec = np.array([[1.0, 0.0]], np.float32)
+    plain = Linker(LinkSettings()).link([complaint], c_vec, [strong, weak], vectors)
+    assert [lk.post_id for lk in plain] == ["x:s"]  # the weak post is below the threshold
+    decisions = [_decision("x:s", "confirmed"), _decision("x:s", "rejected", 5),
+                 _decision("x:w", "confirmed")]  # fmt: skip
+    decided = {
+        lk.post_id: lk
+        for lk in Linker(LinkSettings(), decisions=decisions).link(
+            [complaint], c_vec, [strong, weak], vectors
+        )
+    }
+    assert decided["x:s"].decision is not None and decided["x:s"].decision.verdict == "rejected"
+    assert decided["x:w"].decision is not None and decided["x:w"].decision.verdict == "confirmed"
+    assert decided["x:w"].score < LinkSettings().threshold  # kept although below threshold
+
+
+def test_enough_feedback_reweights_the_signals() -> None:
+    base = {"bias": -2.0, "cosine": 4.0, "category": 0.0}
+    # Officers keep rejecting pairs that agree only on category and confirming the others.
+    decided = [({"cosine": 0.9, "category": 0.0}, True)] * 10
+    decided += [({"cosine": 0.2, "category": 1.0}, False)] * 10
+    assert with_feedback(base, decided[:3], minimum=10, weight=3.0) == base  # too few
+    moved = with_feedback(base, decided, minimum=10, weight=3.0)
+    assert moved["category"] < -0.5
+    assert moved["cosine"] > 0.0
+
+
+def test_fit_recovers_separating_weights() -> None:
+    rng = np.random.default_rng(0)
+    rows = [{"cosine": float(c)} for c in rng.uniform(0, 1, 400)]
+    labels = [r["cosine"] + rng.normal(0, 0.1) > 0.6 for r in rows]
+    fitted = fit_weights(rows, labels, strength=0.01)
+    assert fitted["cosine"] > 5 and -fitted["bias"] / fitted["cosine"] == pytest.approx(
+        0.6, abs=0.1
+    )
 
 
 def test_links_grouped_by_post_best_first() -> None:

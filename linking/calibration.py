@@ -1,0 +1,83 @@
+"""One calibrated link score: a logistic model over the pair signals.
+
+The shipped weights (``linking/data/weights.json``) are fitted on the labelled training
+set in ``linking/data/train`` by ``python -m linking.calibration``, so a score reads as
+the chance the post is about the complaint. Officers' decisions then move the weights:
+``with_feedback`` refits on the decided pairs with the shipped weights as a Gaussian
+prior, so a few decisions nudge the model and many decisions can overrule it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from linking.signals import SIGNALS
+
+WEIGHTS = Path(__file__).resolve().parent / "data" / "weights.json"
+_FEATURES = ("bias", *SIGNALS)
+
+
+def load_weights(path: Path = WEIGHTS) -> dict[str, float]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: float(data["weights"].get(name, 0.0)) for name in _FEATURES}
+
+
+def score(weights: Mapping[str, float], signals: Mapping[str, float]) -> float:
+    z = weights.get("bias", 0.0) + sum(weights.get(k, 0.0) * v for k, v in signals.items())
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def fit_weights(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[bool],
+    *,
+    sample_weight: Sequence[float] | None = None,
+    prior: Mapping[str, float] | None = None,
+    strength: float = 1.0,
+) -> dict[str, float]:
+    """Logistic regression by L-BFGS: log loss + ``strength`` · |w − prior|² (prior 0 = L2)."""
+    x = np.array([[1.0, *(r.get(s, 0.0) for s in SIGNALS)] for r in rows], dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+    centre = np.array([(prior or {}).get(f, 0.0) for f in _FEATURES], dtype=np.float64)
+    penalty = np.full(len(_FEATURES), strength)
+    if prior is None:
+        penalty[0] = 0.0  # no pull on the intercept of a fresh fit
+
+    def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ beta
+        log_p = -np.logaddexp(0.0, -z)
+        log_not_p = -np.logaddexp(0.0, z)
+        value = -(w * (y * log_p + (1 - y) * log_not_p)).sum()
+        gradient = x.T @ (w * (1.0 / (1.0 + np.exp(-z)) - y))
+        value += (penalty * (beta - centre) ** 2).sum()
+        gradient += 2 * penalty * (beta - centre)
+        return float(value), gradient
+
+    found = minimize(loss, centre.copy(), jac=True, method="L-BFGS-B")
+    return {f: round(float(b), 4) for f, b in zip(_FEATURES, found.x, strict=True)}
+
+
+def with_feedback(
+    weights: Mapping[str, float],
+    decided: Sequence[tuple[Mapping[str, float], bool]],
+    *,
+    minimum: int,
+    weight: float,
+) -> dict[str, float]:
+    """The weights refitted on officers' verdicts, once at least ``minimum`` are known."""
+    if len(decided) < minimum or len({label for _, label in decided}) < 2:
+        return dict(weights)
+    rows, labels = zip(*decided, strict=True)
+    return fit_weights(
+        rows, labels, sample_weight=[weight] * len(rows), prior=weights, strength=1.0
+    )
+
+
+__all__ = ["WEIGHTS", "fit_weights", "load_weights", "score", "with_feedback"]

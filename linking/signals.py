@@ -1,0 +1,167 @@
+"""The signals of one (complaint, post) pair, and the evidence an officer checks.
+
+* ``cosine``   sentence-embedding similarity of post and complaint (subject + description)
+* ``lexical``  IDF-weighted overlap of content words, over the smaller side's weight
+* ``province`` +1 same province, -1 a different one, 0 when the post names none
+* ``district`` +1 same district, -1 another district of the same province, 0 unknown
+* ``near``     exp(-km / 5) between the complaint's point (or district centre) and the
+               post's district or subdistrict centre; 0 when either is unknown
+* ``category`` 1 when the post's category equals the complaint's
+* ``time``     exp(-|Δdays| / 3)
+
+Places come from enrichment, so nicknames (กทม., โคราช) are already official names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from domain.models import Complaint, LinkEvidence, Post
+from enrich.thai_text import content_tokens
+
+SIGNALS = ("cosine", "lexical", "province", "district", "near", "category", "time")
+_EARTH_KM = 6371.0
+_NEAR_KM = 5.0
+_TIME_DAYS = 3.0
+
+
+@dataclass(frozen=True)
+class PostView:
+    """What the linker reads of a post, computed once per run."""
+
+    post: Post
+    words: frozenset[str]
+    provinces: frozenset[str]
+    districts: frozenset[tuple[str, str]]  # (province, district)
+    points: tuple[tuple[float, float], ...]  # district- or subdistrict-level centres
+
+    @classmethod
+    def of(cls, post: Post) -> PostView:
+        e = post.enrichment
+        if e is None:
+            return cls(post, frozenset(), frozenset(), frozenset(), ())
+        return cls(
+            post,
+            frozenset(content_tokens(e.tokens)),
+            frozenset(loc.province for loc in e.locations),
+            frozenset((loc.province, loc.district) for loc in e.locations if loc.district),
+            tuple((loc.lat, loc.lon) for loc in e.locations if loc.district),
+        )
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    complaint: Complaint
+    words: frozenset[str]
+    point: tuple[float, float] | None  # its GPS point, else its district's centre
+
+
+class Idf:
+    """Inverse document frequency over the posts and complaints of one run."""
+
+    def __init__(self, documents: Iterable[frozenset[str]]) -> None:
+        counts: Counter[str] = Counter()
+        total = 0
+        for words in documents:
+            counts.update(words)
+            total += 1
+        self._idf = {w: math.log((1 + total) / (1 + n)) + 1.0 for w, n in counts.items()}
+        self._unseen = math.log(1 + total) + 1.0
+
+    def weight(self, words: Iterable[str]) -> float:
+        return sum(self._idf.get(w, self._unseen) for w in words)
+
+
+def pair_signals(
+    complaint: ComplaintView, view: PostView, cosine: float, idf: Idf
+) -> tuple[dict[str, float], LinkEvidence]:
+    c = complaint.complaint
+    shared = view.words & complaint.words
+    smaller = min(idf.weight(view.words), idf.weight(complaint.words)) or 1.0
+    lexical = min(idf.weight(shared) / smaller, 1.0)
+    matched: list[str] = []
+    place: str | None = None
+    province = 0.0
+    if c.province and view.provinces:
+        province = 1.0 if c.province in view.provinces else -1.0
+        place = f"same province ({c.province})" if province > 0 else "a different province"
+    district = 0.0
+    if c.province and c.district and province > 0:
+        named = {d for p, d in view.districts if p == c.province}
+        if c.district in named or c.district.lower() in view.words:
+            district, place = 1.0, f"same district ({c.district}, {c.province})"
+        elif named:
+            district = -1.0
+            place = f"same province, another district ({', '.join(sorted(named))})"
+    distance = _nearest_km(complaint.point, view.points)
+    near = math.exp(-distance / _NEAR_KM) if distance is not None else 0.0
+    e = view.post.enrichment
+    category = 1.0 if e and e.category.label == c.category else 0.0
+    days = (view.post.created_at - c.filed_at).total_seconds() / 86400
+    signals = {
+        "cosine": max(cosine, 0.0),
+        "lexical": lexical,
+        "province": province,
+        "district": district,
+        "near": near,
+        "category": category,
+        "time": math.exp(-abs(days) / _TIME_DAYS),
+    }
+    for name, agreed in (
+        ("province", province > 0),
+        ("district", district > 0),
+        ("near", distance is not None and distance <= _NEAR_KM),
+        ("category", category > 0),
+        ("lexical", bool(shared)),
+        ("cosine", cosine >= 0.5),
+    ):
+        if agreed:
+            matched.append(name)
+    evidence = LinkEvidence(
+        matched=matched,
+        shared_words=sorted(shared, key=lambda w: (-idf.weight([w]), w))[:12],
+        days_from_filing=round(days, 2),
+        place=place,
+        distance_km=round(distance, 1) if distance is not None else None,
+    )
+    return signals, evidence
+
+
+def explain(complaint: Complaint, signals: dict[str, float], evidence: LinkEvidence) -> str:
+    """A sentence an officer can check against the post and the complaint."""
+    parts = []
+    if evidence.place:
+        parts.append(evidence.place)
+    if evidence.distance_km is not None:
+        parts.append(f"about {evidence.distance_km:g} km from the complaint's place")
+    if signals["category"] > 0:
+        parts.append(f"same category ({complaint.category.value})")
+    if evidence.shared_words:
+        parts.append("shared words: " + ", ".join(evidence.shared_words[:8]))
+    parts.append(f"text similarity {signals['cosine']:.2f}")
+    delta = evidence.days_from_filing
+    parts.append(f"posted {abs(delta):.1f} days {'after' if delta >= 0 else 'before'} filing")
+    return "; ".join(parts)
+
+
+def _nearest_km(
+    point: tuple[float, float] | None, points: tuple[tuple[float, float], ...]
+) -> float | None:
+    if point is None or not points:
+        return None
+    return min(_haversine_km(point, p) for p in points)
+
+
+def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * _EARTH_KM * math.asin(math.sqrt(h))
+
+
+__all__ = ["SIGNALS", "ComplaintView", "Idf", "PostView", "explain", "pair_signals"]
