@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.links import router as links_router
 from api.metrics import router as metrics_router
 from api.views import router, v1
 from domain.errors import NotFoundError, SiangError
@@ -48,6 +49,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(metrics_router)
     app.include_router(v1)
+    app.include_router(links_router)
 
     @app.exception_handler(SiangError)
     async def _siang_error(request: Request, exc: SiangError) -> JSONResponse:

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from domain.models import BANGKOK, Complaint, Engagement, Post, Topic
+from domain.models import (
+    BANGKOK,
+    Complaint,
+    Engagement,
+    LinkDecision,
+    LinkEvidence,
+    LinkVerdict,
+    Post,
+    Topic,
+)
 
 _TZ = ZoneInfo(BANGKOK)
 
@@ -79,15 +88,66 @@ class TopicList(BaseModel):
 
 
 class RelatedPost(BaseModel):
-    score: float
+    score: float = Field(description="Calibrated chance the post is about the complaint.")
     explanation: str
     signals: dict[str, float]
+    evidence: LinkEvidence | None
+    decision: LinkDecision | None = Field(description="The officer's verdict, if any.")
     post: PostPublic
 
 
 class RelatedPosts(BaseModel):
     complaint: Complaint
     related: list[RelatedPost]
+
+
+class CandidateComplaint(BaseModel):
+    score: float
+    explanation: str
+    signals: dict[str, float]
+    evidence: LinkEvidence | None
+    decision: LinkDecision | None
+    complaint: Complaint
+
+
+class CandidateComplaints(BaseModel):
+    post: PostPublic
+    complaints: list[CandidateComplaint]
+
+
+class TopicComplaint(BaseModel):
+    complaint: Complaint
+    linked_posts: int = Field(description="How many of the topic's posts link to it.")
+    best_score: float
+    post_ids: list[str] = Field(description="The linked posts, best link first.")
+
+
+class TopicComplaints(BaseModel):
+    topic_id: int
+    label: str
+    complaints: list[TopicComplaint]
+
+
+class DecisionRequest(BaseModel):
+    """An officer confirms or rejects a proposed link."""
+
+    post_id: str = Field(min_length=1, examples=["x:1853301234567890123"])
+    complaint_id: str = Field(min_length=1, examples=["1111-2569-000123"])
+    verdict: LinkVerdict
+    by: str = Field(min_length=1, max_length=200, description="The officer deciding.")
+    note: str | None = Field(None, max_length=2000)
+
+
+class DecisionResult(BaseModel):
+    recorded: bool = Field(description="False when this very decision was already stored.")
+    decision: LinkDecision
+    link: RelatedPost
+
+
+class WebhookResult(BaseModel):
+    kind: str = Field(examples=["status_update"])
+    complaint_id: str | None
+    applied: bool = Field(description="Whether the store changed.")
 
 
 class Health(BaseModel):

@@ -11,8 +11,6 @@ from api.deps import SettingsDep, StoreDep, TokenizerDep
 from api.models import (
     Health,
     PostPublic,
-    RelatedPost,
-    RelatedPosts,
     SearchResponse,
     TimelinePoint,
     TopicDetail,
@@ -117,28 +115,3 @@ def get_topic(
         timeline=[TimelinePoint(time=b.time, count=b.count) for b in buckets if b.time],
         representative_posts=[PostPublic.of(p) for p in posts if p is not None],
     )
-
-
-@v1.get(
-    "/complaints/{complaint_id}/related-posts", response_model=RelatedPosts, tags=["complaints"]
-)
-def related_posts(
-    complaint_id: str, store: StoreDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
-) -> RelatedPosts:
-    """Social posts linked to a complaint, best first, each with the reasons for the link."""
-    complaint = store.get_complaint(complaint_id)
-    if complaint is None:
-        raise NotFoundError("complaint", complaint_id)
-    related = []
-    for link in store.links_for_complaint(complaint_id)[:limit]:
-        post = store.get_post(link.post_id)
-        if post is not None:
-            related.append(
-                RelatedPost(
-                    score=link.score,
-                    explanation=link.explanation,
-                    signals=link.signals,
-                    post=PostPublic.of(post, link.score),
-                )
-            )
-    return RelatedPosts(complaint=complaint, related=related)

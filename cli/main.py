@@ -6,7 +6,7 @@ import logging
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -361,6 +361,90 @@ def schema(
     from domain.schema import write_schema
 
     typer.echo(f"wrote {write_schema(output)}")
+
+
+complaints_app = typer.Typer(
+    help="Formal complaints: 1111 exports and Traffy Fondue.", no_args_is_help=True
+)
+app.add_typer(complaints_app, name="complaints")
+
+
+@complaints_app.command("import")
+def complaints_import(
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="A 1111 export: .csv, .json or .jsonl."),
+    ],
+    config: ConfigOption = None,
+) -> None:
+    """Import a 1111 export (columns mapped by complaints.export in config); bad rows are
+    quarantined with their reason, re-importing the same file changes nothing."""
+    settings = _settings(config)
+    from complaints.exports import read_export
+    from enrich.embeddings import build_embedder
+    from pipeline.jobs import Pipeline
+    from storage import open_store
+
+    store = open_store(settings)
+    try:
+        pipeline = Pipeline(settings, store, build_embedder(settings.models.embedder))
+        report = pipeline.import_complaints(read_export(file), source=str(file))
+    except SiangError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    _complaints_echo(report)
+
+
+@complaints_app.command("traffy")
+def complaints_traffy(
+    config: ConfigOption = None,
+    duration: Annotated[
+        str | None, typer.Option(help="today, 3days or all (default: complaints.traffy).")
+    ] = None,
+) -> None:
+    """Pull issues (with their status timelines) from Traffy Fondue's Exchange API."""
+    settings = _settings(config)
+    import asyncio
+
+    from complaints.traffy import TraffyClient, fetch_complaints
+    from domain.models import Complaint
+    from enrich.embeddings import build_embedder
+    from pipeline.jobs import Pipeline
+    from storage import open_store
+
+    traffy = settings.complaints.traffy
+    if duration is not None:
+        traffy = traffy.model_copy(update={"duration": duration})
+
+    async def pull() -> tuple[list[Complaint], list[tuple[dict[str, Any], str]]]:
+        async with TraffyClient(traffy, settings.credentials, settings.collect) as client:
+            return await fetch_complaints(client, traffy)
+
+    store = open_store(settings)
+    try:
+        complaints, rejected = asyncio.run(pull())
+        pipeline = Pipeline(settings, store, build_embedder(settings.models.embedder))
+        report = pipeline.add_complaints(complaints, rejected, source="traffy")
+    except SiangError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    _complaints_echo(report)
+
+
+def _complaints_echo(report: object) -> None:
+    from complaints.service import ImportReport
+
+    assert isinstance(report, ImportReport)
+    c = report.counts
+    typer.echo(
+        f"complaints: {report.read} read, {c.created} new, {c.updated} updated, "
+        f"{c.unchanged} unchanged, {report.status_changes} status changes, "
+        f"{report.quarantined} quarantined"
+    )
+    for reason in report.reasons[:10]:
+        typer.echo(f"  quarantined: {reason}")
 
 
 es_app = typer.Typer(help="Elasticsearch: index templates and status.", no_args_is_help=True)

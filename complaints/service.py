@@ -90,7 +90,7 @@ class ComplaintBook:
                     else (f"line {line.number}: {exc.reason}")
                 )
                 report.reasons.append(reason)
-                bad.append(_quarantined(line.value, line.text, source=source, reason=reason))
+                bad.append(quarantined(line.value, line.text, source=source, reason=reason))
         added = self.add(complaints)
         report.counts, report.status_changes = added.counts, added.status_changes
         report.quarantined = self.store.quarantine(bad) if bad else 0
@@ -173,9 +173,10 @@ def _text(complaint: Complaint) -> str:
     return f"{complaint.subject}\n{complaint.description}".strip()
 
 
-def _quarantined(
-    value: dict[str, object] | None, text: str, *, source: str, reason: str
+def quarantined(
+    value: dict[str, object] | None, text: str = "", *, source: str, reason: str
 ) -> QuarantinedRecord:
+    """A refused complaint record as kept in quarantine, PII redacted."""
     payload = json.dumps(redact_payload(value), ensure_ascii=False) if value else redact(text)[0]
     return QuarantinedRecord(
         stage="complaints",
@@ -186,4 +187,10 @@ def _quarantined(
     )
 
 
-__all__ = ["ComplaintBook", "ImportReport", "complaint_from_fields", "merged_history"]
+__all__ = [
+    "ComplaintBook",
+    "ImportReport",
+    "complaint_from_fields",
+    "merged_history",
+    "quarantined",
+]

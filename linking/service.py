@@ -94,7 +94,7 @@ class Linker:
                 for s, pair in scored
             ]
             kept = [k for k in kept if k[2] is not None or k[0] >= self.settings.threshold]
-            kept.sort(key=lambda k: (_rank(k[2]), -k[0], views[k[1].post].post.id))
+            kept.sort(key=lambda k: (decision_rank(k[2]), -k[0], views[k[1].post].post.id))
             open_links = 0
             for s, pair, decision in kept:  # decided pairs always stay, the rest up to max
                 if decision is None:
@@ -106,7 +106,9 @@ class Linker:
                         complaint, c_views[c_index], views[pair.post], s, decision, idf, pair
                     )
                 )
-        links.sort(key=lambda lk: (lk.post_id, _rank(lk.decision), -lk.score, lk.complaint_id))
+        links.sort(
+            key=lambda lk: (lk.post_id, decision_rank(lk.decision), -lk.score, lk.complaint_id)
+        )
         return links
 
     def _complaint_view(self, complaint: Complaint) -> ComplaintView:
@@ -169,7 +171,7 @@ class Linker:
         )
 
 
-def _rank(decision: LinkDecision | None) -> int:
+def decision_rank(decision: LinkDecision | None) -> int:
     """Confirmed links first, then undecided ones, rejected last."""
     if decision is None:
         return 1
@@ -222,4 +224,11 @@ def complaints_for_topic(store: Store, topic_post_ids: Sequence[str]) -> list[To
     return sorted(found, key=lambda t: (-t.linked_posts, -t.best_score, t.complaint.complaint_id))
 
 
-__all__ = ["Linker", "TopicComplaint", "complaints_for_topic", "latest_decisions", "link_store"]
+__all__ = [
+    "Linker",
+    "TopicComplaint",
+    "complaints_for_topic",
+    "decision_rank",
+    "latest_decisions",
+    "link_store",
+]

@@ -16,8 +16,8 @@ from tqdm import tqdm
 
 from alerts.service import AlertEvaluator
 from complaints.exports import ExportMapping
-from complaints.service import ComplaintBook, ImportReport
-from domain.models import Alert, Topic
+from complaints.service import ComplaintBook, ImportReport, quarantined
+from domain.models import Alert, Complaint, Topic
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from enrich.jobs import no_embedder, run_enrichment
@@ -88,6 +88,21 @@ class Pipeline:
         """1111 complaint rows (Siang's own shape or an export's, mapped by config)."""
         mapping = ExportMapping(self.settings.complaints.export, self.enricher.gazetteer)
         return self.complaint_book().import_lines(lines, source=source, mapper=mapping.fields)
+
+    def add_complaints(
+        self,
+        complaints: Sequence[Complaint],
+        rejected: Sequence[tuple[dict[str, object], str]],
+        *,
+        source: str,
+    ) -> ImportReport:
+        """Store complaints a source already parsed; quarantine what it refused."""
+        report = self.complaint_book().add(complaints)
+        bad = [quarantined(payload, source=source, reason=reason) for payload, reason in rejected]
+        report.quarantined = self.store.quarantine(bad) if bad else 0
+        report.reasons = [reason for _, reason in rejected]
+        report.read += len(rejected)
+        return report
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self.enricher.embedder is None:

@@ -1,0 +1,223 @@
+"""Routes for complaints and their links to posts, officers' decisions and Traffy webhooks.
+
+Links go both ways (posts for a complaint, complaints for a post) and up to topics
+(complaints the topic's posts link to). An officer's decision is stored with who and when,
+shown on the link at once and used by the next linking run (``linking.service``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api.deps import SettingsDep, StoreDep
+from api.models import (
+    CandidateComplaint,
+    CandidateComplaints,
+    DecisionRequest,
+    DecisionResult,
+    PostPublic,
+    RelatedPost,
+    RelatedPosts,
+    TopicComplaint,
+    TopicComplaints,
+    WebhookResult,
+)
+from complaints.service import ComplaintBook
+from complaints.traffy_records import parse_webhook, verify_webhook
+from domain.errors import NotFoundError
+from domain.models import Complaint, LinkDecision, PostComplaintLink
+from domain.settings import Settings
+from linking.service import complaints_for_topic, decision_rank
+from storage.base import PostQuery
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1")
+
+
+def _shown(link: PostComplaintLink, include_rejected: bool) -> bool:
+    return include_rejected or link.decision is None or link.decision.verdict != "rejected"
+
+
+def _related(link: PostComplaintLink, post: PostPublic) -> RelatedPost:
+    return RelatedPost(
+        score=link.score,
+        explanation=link.explanation,
+        signals=link.signals,
+        evidence=link.evidence,
+        decision=link.decision,
+        post=post,
+    )
+
+
+@router.get("/complaints/{complaint_id}", response_model=Complaint, tags=["complaints"])
+def get_complaint(complaint_id: str, store: StoreDep) -> Complaint:
+    """One complaint with its status history (oldest first)."""
+    complaint = store.get_complaint(complaint_id)
+    if complaint is None:
+        raise NotFoundError("complaint", complaint_id)
+    return complaint
+
+
+@router.get(
+    "/complaints/{complaint_id}/related-posts", response_model=RelatedPosts, tags=["complaints"]
+)
+def related_posts(
+    complaint_id: str,
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    include_rejected: bool = False,
+) -> RelatedPosts:
+    """Social posts linked to a complaint: confirmed first, then best score, with reasons."""
+    complaint = get_complaint(complaint_id, store)
+    related = []
+    for link in store.links_for_complaint(complaint_id):
+        post = store.get_post(link.post_id) if _shown(link, include_rejected) else None
+        if post is not None:
+            related.append(_related(link, PostPublic.of(post, link.score)))
+    related.sort(key=lambda r: (decision_rank(r.decision), -r.score))
+    return RelatedPosts(complaint=complaint, related=related[:limit])
+
+
+@router.get("/posts/{post_id}/complaints", response_model=CandidateComplaints, tags=["posts"])
+def candidate_complaints(
+    post_id: str, store: StoreDep, include_rejected: bool = False
+) -> CandidateComplaints:
+    """Complaints a post may be about, best first, each with the reasons."""
+    post = store.get_post(post_id)
+    if post is None:
+        raise NotFoundError("post", post_id)
+    found = []
+    for link in store.links_for_post(post_id):
+        complaint = store.get_complaint(link.complaint_id)
+        if complaint is not None and _shown(link, include_rejected):
+            found.append(
+                CandidateComplaint(
+                    score=link.score,
+                    explanation=link.explanation,
+                    signals=link.signals,
+                    evidence=link.evidence,
+                    decision=link.decision,
+                    complaint=complaint,
+                )
+            )
+    found.sort(key=lambda c: (decision_rank(c.decision), -c.score))
+    return CandidateComplaints(post=PostPublic.of(post), complaints=found)
+
+
+@router.get("/topics/{topic_id}/complaints", response_model=TopicComplaints, tags=["topics"])
+def topic_complaints(
+    topic_id: int, store: StoreDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> TopicComplaints:
+    """Complaints the topic's posts link to, the most linked first (rejected links left out)."""
+    topic = store.get_topic(topic_id)
+    if topic is None:
+        raise NotFoundError("topic", str(topic_id))
+    post_ids = [p.id for p in store.iter_posts(PostQuery(topic_id=topic_id))]
+    related = complaints_for_topic(store, post_ids)[:limit]
+    return TopicComplaints(
+        topic_id=topic_id,
+        label=topic.label,
+        complaints=[
+            TopicComplaint(
+                complaint=r.complaint,
+                linked_posts=r.linked_posts,
+                best_score=r.best_score,
+                post_ids=r.post_ids,
+            )
+            for r in related
+        ],
+    )
+
+
+@router.post("/links/decisions", response_model=DecisionResult, tags=["complaints"])
+def decide(body: DecisionRequest, store: StoreDep) -> DecisionResult:
+    """Confirm or reject a proposed link. The verdict shows on the link at once; the next
+    ``siang link`` keeps it and, once enough decisions exist, re-weights the signals."""
+    link = next(
+        (lk for lk in store.links_for_post(body.post_id) if lk.complaint_id == body.complaint_id),
+        None,
+    )
+    post = store.get_post(body.post_id)
+    if link is None or post is None:
+        raise NotFoundError("link", f"{body.post_id} → {body.complaint_id}")
+    decision = LinkDecision(
+        post_id=body.post_id,
+        complaint_id=body.complaint_id,
+        verdict=body.verdict,
+        by=body.by,
+        at=datetime.now(UTC),
+        note=body.note,
+    )
+    recorded = store.add_link_decision(decision)
+    decided = link.model_copy(update={"decision": decision})
+    store.upsert_links([decided])
+    return DecisionResult(
+        recorded=recorded, decision=decision, link=_related(decided, PostPublic.of(post))
+    )
+
+
+@router.get("/links/decisions", response_model=list[LinkDecision], tags=["complaints"])
+def decisions(
+    store: StoreDep, complaint_id: str | None = None, post_id: str | None = None
+) -> list[LinkDecision]:
+    """Every decision recorded, oldest first (who decided what, when and why)."""
+    return store.link_decisions(complaint_id=complaint_id, post_id=post_id)
+
+
+@router.post(
+    "/webhooks/traffy",
+    response_model=WebhookResult,
+    tags=["complaints"],
+    operation_id="traffy_webhook_post",
+)
+@router.patch(
+    "/webhooks/traffy",
+    response_model=WebhookResult,
+    tags=["complaints"],
+    operation_id="traffy_webhook_patch",
+)
+async def traffy_webhook(request: Request, store: StoreDep, settings: SettingsDep) -> WebhookResult:
+    """Traffy Fondue's webhook: a new issue becomes a complaint, a status update joins its
+    history. Authenticated by the shared secret (``SIANG_CREDENTIALS__TRAFFY_WEBHOOK_SECRET``)
+    sent as ``X-Webhook-Secret`` or ``Authorization: Bearer``."""
+    body = await request.body()
+    secret = settings.credentials.traffy_webhook_secret
+    if not verify_webhook(request.headers, body, secret.get_secret_value() if secret else None):
+        raise HTTPException(status_code=401, detail="webhook secret missing or wrong")
+    try:
+        event = parse_webhook(json.loads(body), settings.complaints.traffy, method=request.method)
+    except ValueError as exc:  # json errors and malformed payloads alike
+        raise HTTPException(status_code=422, detail=f"unusable webhook payload: {exc}") from exc
+    book = _book(request, store, settings)
+    if event.complaint is not None:
+        report = book.add([event.complaint])
+        applied = report.counts.created + report.counts.updated > 0
+    elif event.change is not None:
+        complaint_id, change = event.change
+        before = store.get_complaint(complaint_id)
+        after = book.apply_change(complaint_id, change)
+        if after is None:
+            raise NotFoundError("complaint", complaint_id)
+        applied = after != before
+    else:
+        applied = False
+    log.info("traffy webhook %s %s applied=%s", event.kind, event.complaint_id, applied)
+    return WebhookResult(kind=event.kind, complaint_id=event.complaint_id, applied=applied)
+
+
+def _book(request: Request, store: StoreDep, settings: Settings) -> ComplaintBook:
+    """A complaint writer with the app's tokenizer and, built on first use, its embedder."""
+    state = request.app.state
+    if getattr(state, "embedder", None) is None:
+        from enrich.embeddings import build_embedder
+
+        state.embedder = build_embedder(settings.models.embedder)
+    return ComplaintBook(store, tokenize=state.tokenizer.tokenize, embed=state.embedder.encode)
+
+
+__all__ = ["router"]
