@@ -21,6 +21,7 @@ from linking.signals import SIGNALS
 
 WEIGHTS = Path(__file__).resolve().parent / "data" / "weights.json"
 _FEATURES = ("bias", *SIGNALS)
+_STRENGTH = 0.5  # L2 pull towards 0 of a fresh fit, per weight
 
 
 def load_weights(path: Path = WEIGHTS) -> dict[str, float]:
@@ -81,3 +82,31 @@ def with_feedback(
 
 
 __all__ = ["WEIGHTS", "fit_weights", "load_weights", "score", "with_feedback"]
+
+
+def calibrate(output: Path = WEIGHTS) -> dict[str, object]:
+    """Fit the shipped weights on ``linking/data/train`` (every candidate pair, labelled)."""
+    from domain.settings import load_settings
+    from enrich.embeddings import build_embedder
+    from linking.labelled import candidate_pairs, load_set, threshold_curve
+
+    settings = load_settings()
+    data = load_set("train", settings, build_embedder(settings.models.embedder))
+    pairs = candidate_pairs(data, settings.linking)
+    rows, labels = zip(*pairs, strict=True)
+    weights = fit_weights(rows, labels, strength=_STRENGTH)
+    fitted = settings.linking.model_copy(update={"weights": weights})
+    curve = threshold_curve(data, fitted, [round(0.05 * i, 2) for i in range(1, 20)])
+    report: dict[str, object] = {
+        "weights": weights,
+        "fitted_on": f"linking/data/train: {len(data.complaints)} complaints, "
+        f"{len(data.posts)} posts, {len(pairs)} candidate pairs, {sum(labels)} true links",
+        "l2_strength": _STRENGTH,
+        "train_curve": curve,
+    }
+    output.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+if __name__ == "__main__":
+    print(json.dumps(calibrate(), ensure_ascii=False, indent=2))

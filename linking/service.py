@@ -66,9 +66,9 @@ class Linker:
     ) -> list[PostComplaintLink]:
         """All links above threshold (and every decided pair), best first per post."""
         views = [PostView.of(p) for p in posts]
-        c_views = [self._complaint_view(c) for c in complaints]
+        c_views = [self.complaint_view(c) for c in complaints]
         idf = Idf([v.words for v in views] + [c.words for c in c_views])
-        pairs = self._pairs(c_views, complaint_vectors, views, post_vectors, idf)
+        pairs = self.pairs(c_views, complaint_vectors, views, post_vectors, idf)
         decided = [
             (pair.signals, self.decisions[key].verdict == "confirmed")
             for pair in pairs
@@ -111,7 +111,7 @@ class Linker:
         )
         return links
 
-    def _complaint_view(self, complaint: Complaint) -> ComplaintView:
+    def complaint_view(self, complaint: Complaint) -> ComplaintView:
         point = (
             (complaint.lat, complaint.lon)
             if complaint.lat is not None and complaint.lon is not None
@@ -121,7 +121,7 @@ class Linker:
             point = self.place_of(complaint.province, complaint.district)
         return ComplaintView(complaint, frozenset(content_tokens(complaint.tokens)), point)
 
-    def _pairs(
+    def pairs(
         self,
         complaints: Sequence[ComplaintView],
         complaint_vectors: np.ndarray,

@@ -142,9 +142,10 @@ class Pipeline:
 
     def link(self) -> int:
         """Relink every complaint and post, with officers' decisions applied."""
-        return link_store(self.store, self.settings.linking, place_of=self._place_of)
+        return link_store(self.store, self.settings.linking, place_of=self.place_of)
 
-    def _place_of(self, province: str, district: str | None) -> tuple[float, float] | None:
+    def place_of(self, province: str, district: str | None) -> tuple[float, float] | None:
+        """A district's centre (for the linker's distance), None without a known district."""
         place = self.enricher.gazetteer.place(province, district)
         return (place.lat, place.lon) if place is not None and place.district else None
 

@@ -20,6 +20,8 @@ from domain.models import (
     SourceRun,
     Topic,
 )
+from domain.settings import LinkSettings
+from linking.service import complaints_for_topic, link_store
 from storage.base import Page, PostQuery, Store
 from storage.embedded import EmbeddedStore
 from tests.conftest import T0, make_post
@@ -282,6 +284,44 @@ def test_links_by_posts_upserts_and_officer_decisions(store: Store) -> None:
     store.upsert_links([decided])
     assert store.links_for_post("x:1") == [decided]
     assert store.count_links() == 3
+
+
+def test_linking_with_decisions_and_topics_on_every_backend(store: Store) -> None:
+    """The linking stage reads and writes only through the store, so it agrees everywhere."""
+    _seed(store)
+    store.assign_topics({"x:1": 0, "x:2": 0, "x:3": 1, "x:5": 1})
+    water = Complaint(
+        complaint_id="c-water",
+        filed_at=T0 - timedelta(hours=2),
+        channel="1111",
+        category=Category.water_supply,
+        province="นนทบุรี",
+        subject="น้ำประปา เค็ม",
+        tokens=["น้ำประปา", "เค็ม", "บางบัวทอง"],
+    )
+    power = water.model_copy(
+        update={
+            "complaint_id": "c-power",
+            "category": Category.electricity,
+            "province": "สงขลา",
+            "subject": "ไฟดับ",
+            "tokens": ["ไฟดับ", "หาดใหญ่"],
+        }
+    )
+    store.upsert_complaints([water, power], np.array([[1, 0, 0, 0], [0, 0, 1, 0]], np.float32))
+    settings = LinkSettings()
+    assert link_store(store, settings) > 0
+    proposed = {(lk.post_id, lk.complaint_id) for lk in store.links_for_complaint("c-water")}
+    assert ("x:1", "c-water") in proposed and ("x:3", "c-water") not in proposed
+    store.add_link_decision(
+        LinkDecision(post_id="x:1", complaint_id="c-water", verdict="rejected", by="o", at=T0)
+    )
+    link_store(store, settings)
+    [rejected] = [lk for lk in store.links_for_post("x:1") if lk.complaint_id == "c-water"]
+    assert rejected.decision is not None and rejected.decision.verdict == "rejected"
+    related = complaints_for_topic(store, ["x:3", "x:5"])
+    assert [r.complaint.complaint_id for r in related] == ["c-power"]
+    assert related[0].linked_posts >= 1
 
 
 def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:

@@ -1,0 +1,156 @@
+"""The hand-labelled linking sets (``linking/data/train``, ``linking/data/eval``) and their scores.
+
+A set is loaded the way production sees data: posts through ingest and enrichment,
+complaints through ``ComplaintBook``, on a temporary embedded store with the configured
+embedder. ``candidate_pairs`` gives every (complaint, post) pair inside the linking window
+with its signals and label, for calibration; ``measure`` runs the real ``Linker`` and
+reports precision@5 and recall@20 per complaint and link precision/recall.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from domain.models import Complaint, Post
+from domain.settings import LinkSettings, Settings
+from enrich.embeddings import Embedder
+from ingest.jsonl import read_jsonl
+from linking.service import Linker
+from linking.signals import Idf, PostView
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class LabelledSet:
+    complaints: list[Complaint]
+    complaint_vectors: np.ndarray
+    posts: list[Post]
+    post_vectors: np.ndarray
+    truth: set[tuple[str, str]]  # (post_id, complaint_id)
+    hard_negatives: set[tuple[str, str]]
+    place_of: Callable[[str, str | None], tuple[float, float] | None]
+
+
+def load_set(name: str, settings: Settings, embedder: Embedder) -> LabelledSet:
+    """Enrich and embed one labelled set (``train`` or ``eval``) on a scratch store."""
+    from pipeline.jobs import Pipeline
+    from storage.embedded import EmbeddedStore
+
+    directory = DATA / name
+    with tempfile.TemporaryDirectory(prefix="siang-linking-") as scratch:
+        local = settings.model_copy(
+            update={"store": settings.store.model_copy(update={"path": Path(scratch) / "s.db"})}
+        )
+        store = EmbeddedStore(local.store.path)
+        try:
+            pipeline = Pipeline(local, store, embedder, show_progress=False)
+            pipeline.ingest(directory / "posts.jsonl")
+            pipeline.import_complaints(
+                read_jsonl(directory / "complaints.jsonl"), source=str(directory)
+            )
+            pipeline.enrich()
+            complaints = store.list_complaints(limit=100_000)
+            posts = sorted(store.iter_posts(), key=lambda p: p.id)
+            c_vectors = store.complaint_vectors([c.complaint_id for c in complaints])
+            p_vectors = store.post_vectors([p.id for p in posts])
+        finally:
+            store.close()
+    truth: set[tuple[str, str]] = set()
+    hard: set[tuple[str, str]] = set()
+    for line in read_jsonl(directory / "truth.jsonl"):
+        row: dict[str, Any] = line.value or {}
+        if "complaint_id" in row:
+            truth.add((row["post_id"], row["complaint_id"]))
+        elif "hard_negative_for" in row:
+            hard.add((row["post_id"], row["hard_negative_for"]))
+    return LabelledSet(complaints, c_vectors, posts, p_vectors, truth, hard, pipeline.place_of)
+
+
+def candidate_pairs(
+    data: LabelledSet, settings: LinkSettings
+) -> list[tuple[dict[str, float], bool]]:
+    """Every pair inside the linking window: its signals and whether it is a true link."""
+    linker = Linker(settings, place_of=data.place_of)
+    views = [PostView.of(p) for p in data.posts]
+    complaints = [linker.complaint_view(c) for c in data.complaints]
+    idf = Idf([v.words for v in views] + [c.words for c in complaints])
+    return [
+        (
+            pair.signals,
+            (views[pair.post].post.id, complaints[pair.complaint].complaint.complaint_id)
+            in data.truth,
+        )
+        for pair in linker.pairs(complaints, data.complaint_vectors, views, data.post_vectors, idf)
+    ]
+
+
+def measure(data: LabelledSet, settings: LinkSettings) -> dict[str, Any]:
+    """Precision@5 and recall@20 per complaint (mean), link precision/recall/F1 per post."""
+    ranked = Linker(settings.model_copy(update={"threshold": 0.0, "max_per_complaint": 10_000}),
+                    place_of=data.place_of).link(
+        data.complaints, data.complaint_vectors, data.posts, data.post_vectors
+    )  # fmt: skip
+    by_complaint: dict[str, list[tuple[float, str]]] = {}
+    for link in ranked:
+        by_complaint.setdefault(link.complaint_id, []).append((link.score, link.post_id))
+    p_at_5, r_at_20 = [], []
+    for complaint in data.complaints:
+        cid = complaint.complaint_id
+        order = [pid for _, pid in sorted(by_complaint.get(cid, []), key=lambda x: (-x[0], x[1]))]
+        relevant = {pid for pid, c in data.truth if c == cid}
+        if not relevant:
+            continue
+        p_at_5.append(sum(1 for pid in order[:5] if pid in relevant) / min(5, len(relevant)))
+        r_at_20.append(sum(1 for pid in order[:20] if pid in relevant) / len(relevant))
+    linked = {(lk.post_id, lk.complaint_id) for lk in ranked if lk.score >= settings.threshold}
+    hits = len(linked & data.truth)
+    precision = hits / len(linked) if linked else 0.0
+    recall = hits / len(data.truth) if data.truth else 0.0
+    hard_linked = len(linked & data.hard_negatives)
+    return {
+        "complaints": len(data.complaints),
+        "complaints_with_links": len(p_at_5),
+        "posts": len(data.posts),
+        "true_links": len(data.truth),
+        "hard_negatives": len(data.hard_negatives),
+        "precision_at_5": round(float(np.mean(p_at_5)), 4) if p_at_5 else 0.0,
+        "recall_at_20": round(float(np.mean(r_at_20)), 4) if r_at_20 else 0.0,
+        "threshold": settings.threshold,
+        "link_precision": round(precision, 4),
+        "link_recall": round(recall, 4),
+        "link_f1": round(2 * precision * recall / (precision + recall), 4) if hits else 0.0,
+        "links_proposed": len(linked),
+        "hard_negatives_linked": hard_linked,
+    }
+
+
+def threshold_curve(
+    data: LabelledSet, settings: LinkSettings, thresholds: Sequence[float]
+) -> list[dict[str, float]]:
+    """Link precision and recall at each threshold (one scoring pass)."""
+    ranked = Linker(settings.model_copy(update={"threshold": 0.0, "max_per_complaint": 10_000}),
+                    place_of=data.place_of).link(
+        data.complaints, data.complaint_vectors, data.posts, data.post_vectors
+    )  # fmt: skip
+    rows = []
+    for t in thresholds:
+        linked = {(lk.post_id, lk.complaint_id) for lk in ranked if lk.score >= t}
+        hits = len(linked & data.truth)
+        rows.append(
+            {
+                "threshold": t,
+                "precision": round(hits / len(linked), 4) if linked else 1.0,
+                "recall": round(hits / len(data.truth), 4) if data.truth else 0.0,
+            }
+        )
+    return rows
+
+
+__all__ = ["DATA", "LabelledSet", "candidate_pairs", "load_set", "measure", "threshold_curve"]
