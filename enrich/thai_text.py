@@ -162,6 +162,9 @@ def ce_years_in(text: str) -> list[int]:
     return sorted({y for y in years if 1900 <= y <= 2200})
 
 
+_NLPO3_SAFE_CHARS = 100
+
+
 class ThaiTokenizer:
     """newmm word segmentation with Siang's custom dictionary.
 
@@ -219,10 +222,23 @@ class ThaiTokenizer:
         return [t.strip() for t in tokens if t.strip() and _is_token(t.strip())]
 
     def _segment(self, text: str) -> list[str]:
-        if self.engine == "nlpo3":
-            import nlpo3
+        if self.engine != "nlpo3":
+            return self._newmm(text)
+        import nlpo3
 
-            return list(nlpo3.segment(text, self._nlpo3_dict, safe=True))
+        tokens: list[str] = []
+        for piece in text.split():
+            # nlpo3 1.4's safe mode garbles text past ~120 characters (tokens overlap and no
+            # longer add up to the text), so it only sees short pieces and is checked.
+            found = (
+                list(nlpo3.segment(piece, self._nlpo3_dict, safe=True))
+                if len(piece) <= _NLPO3_SAFE_CHARS
+                else []
+            )
+            tokens += found if "".join(found) == piece else self._newmm(piece)
+        return tokens
+
+    def _newmm(self, text: str) -> list[str]:
         return list(
             word_tokenize(text, engine="newmm", custom_dict=self._trie, keep_whitespace=False)
         )

@@ -42,7 +42,8 @@ def fit_weights(
     prior: Mapping[str, float] | None = None,
     strength: float = 1.0,
 ) -> dict[str, float]:
-    """Logistic regression by L-BFGS: log loss + ``strength`` · |w − prior|² (prior 0 = L2)."""
+    """Logistic regression by L-BFGS: log loss + ``strength`` · |w − prior|² (prior 0 = L2),
+    signal weights kept ≥ 0."""
     x = np.array([[1.0, *(r.get(s, 0.0) for s in SIGNALS)] for r in rows], dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
     w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
@@ -61,7 +62,11 @@ def fit_weights(
         gradient += 2 * penalty * (beta - centre)
         return float(value), gradient
 
-    found = minimize(loss, centre.copy(), jac=True, method="L-BFGS-B")
+    # Every signal is oriented so that more means "more alike": its weight may not be negative
+    # (collinear signals, as district and near are, would otherwise cancel out in sign).
+    bounds = [(None, None)] + [(0.0, None)] * len(SIGNALS)
+    start = np.clip(centre, [b[0] if b[0] is not None else -np.inf for b in bounds], None)
+    found = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
     return {f: round(float(b), 4) for f, b in zip(_FEATURES, found.x, strict=True)}
 
 

@@ -22,7 +22,6 @@ from domain.settings import LinkSettings, Settings
 from enrich.embeddings import Embedder
 from ingest.jsonl import read_jsonl
 from linking.service import Linker
-from linking.signals import Idf, PostView
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -77,18 +76,10 @@ def candidate_pairs(
     data: LabelledSet, settings: LinkSettings
 ) -> list[tuple[dict[str, float], bool]]:
     """Every pair inside the linking window: its signals and whether it is a true link."""
-    linker = Linker(settings, place_of=data.place_of)
-    views = [PostView.of(p) for p in data.posts]
-    complaints = [linker.complaint_view(c) for c in data.complaints]
-    idf = Idf([v.words for v in views] + [c.words for c in complaints])
-    return [
-        (
-            pair.signals,
-            (views[pair.post].post.id, complaints[pair.complaint].complaint.complaint_id)
-            in data.truth,
-        )
-        for pair in linker.pairs(complaints, data.complaint_vectors, views, data.post_vectors, idf)
-    ]
+    run = Linker(settings, place_of=data.place_of).candidates(
+        data.complaints, data.complaint_vectors, data.posts, data.post_vectors
+    )
+    return [(pair.signals, run.ids(pair) in data.truth) for pair in run.pairs]
 
 
 def measure(data: LabelledSet, settings: LinkSettings) -> dict[str, Any]:

@@ -20,17 +20,33 @@ from domain.models import Complaint, LinkDecision, Post, PostComplaintLink
 from domain.settings import LinkSettings
 from enrich.thai_text import content_tokens
 from linking.calibration import load_weights, score, with_feedback
-from linking.signals import ComplaintView, Idf, PostView, explain, pair_signals
+from linking.signals import ComplaintView, Idf, PostView, char_grams, explain, pair_signals
 from storage.base import Store
 
 PlaceOf = Callable[[str, str | None], tuple[float, float] | None]
 
 
 @dataclass(frozen=True)
-class _Pair:
+class Pair:
+    """A candidate (complaint, post) pair: indexes into the run's views, and its signals."""
+
     complaint: int
     post: int
     signals: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Every pair inside the time window of one linking run, with what scoring needs."""
+
+    posts: list[PostView]
+    complaints: list[ComplaintView]
+    idf: Idf
+    pairs: list[Pair]
+
+    def ids(self, pair: Pair) -> tuple[str, str]:
+        """(post_id, complaint_id) of a pair."""
+        return self.posts[pair.post].post.id, self.complaints[pair.complaint].complaint.complaint_id
 
 
 def latest_decisions(decisions: Sequence[LinkDecision]) -> dict[tuple[str, str], LinkDecision]:
@@ -65,15 +81,12 @@ class Linker:
         post_vectors: np.ndarray,
     ) -> list[PostComplaintLink]:
         """All links above threshold (and every decided pair), best first per post."""
-        views = [PostView.of(p) for p in posts]
-        c_views = [self.complaint_view(c) for c in complaints]
-        idf = Idf([v.words for v in views] + [c.words for c in c_views])
-        pairs = self.pairs(c_views, complaint_vectors, views, post_vectors, idf)
+        run = self.candidates(complaints, complaint_vectors, posts, post_vectors)
+        views, c_views, idf, pairs = run.posts, run.complaints, run.idf, run.pairs
         decided = [
-            (pair.signals, self.decisions[key].verdict == "confirmed")
+            (pair.signals, self.decisions[run.ids(pair)].verdict == "confirmed")
             for pair in pairs
-            if (key := (views[pair.post].post.id, c_views[pair.complaint].complaint.complaint_id))
-            in self.decisions
+            if run.ids(pair) in self.decisions
         ]
         self.weights = with_feedback(
             self.base_weights,
@@ -81,7 +94,7 @@ class Linker:
             minimum=self.settings.feedback_min,
             weight=self.settings.feedback_weight,
         )
-        per_complaint: dict[int, list[tuple[float, _Pair]]] = {}
+        per_complaint: dict[int, list[tuple[float, Pair]]] = {}
         for pair in pairs:
             per_complaint.setdefault(pair.complaint, []).append(
                 (score(self.weights, pair.signals), pair)
@@ -112,42 +125,44 @@ class Linker:
         return links
 
     def complaint_view(self, complaint: Complaint) -> ComplaintView:
-        point = (
-            (complaint.lat, complaint.lon)
-            if complaint.lat is not None and complaint.lon is not None
-            else None
-        )
-        if point is None and self.place_of and complaint.province and complaint.district:
+        point = None
+        if complaint.lat is not None and complaint.lon is not None:
+            point = (complaint.lat, complaint.lon)
+        elif self.place_of and complaint.province and complaint.district:
             point = self.place_of(complaint.province, complaint.district)
-        return ComplaintView(complaint, frozenset(content_tokens(complaint.tokens)), point)
+        words = content_tokens(complaint.tokens)
+        return ComplaintView(complaint, frozenset(words), char_grams(words), point)
 
-    def pairs(
+    def candidates(
         self,
-        complaints: Sequence[ComplaintView],
+        complaints: Sequence[Complaint],
         complaint_vectors: np.ndarray,
-        views: Sequence[PostView],
+        posts: Sequence[Post],
         post_vectors: np.ndarray,
-        idf: Idf,
-    ) -> list[_Pair]:
+    ) -> Candidates:
+        """Every (complaint, post) pair inside the time window, with its signals."""
+        views = [PostView.of(p) for p in posts]
+        c_views = [self.complaint_view(c) for c in complaints]
+        idf = Idf([v.words | v.grams for v in views] + [c.words | c.grams for c in c_views])
         times = np.array([v.post.created_at.timestamp() for v in views])
         has_vectors = bool(complaint_vectors.shape[1] and post_vectors.shape[1])
         pairs = []
-        for c_index, complaint in enumerate(complaints):
+        for c_index, complaint in enumerate(c_views):
             filed = complaint.complaint.filed_at.timestamp()
             lo = filed - self.settings.days_before * 86400
             hi = filed + self.settings.days_after * 86400
-            candidates = np.flatnonzero((times >= lo) & (times <= hi))
-            if not len(candidates):
+            found = np.flatnonzero((times >= lo) & (times <= hi))
+            if not len(found):
                 continue
             cosines = (
-                post_vectors[candidates] @ complaint_vectors[c_index]
+                post_vectors[found] @ complaint_vectors[c_index]
                 if has_vectors
-                else np.zeros(len(candidates))
+                else np.zeros(len(found))
             )
-            for cosine, p_index in zip(cosines.tolist(), candidates.tolist(), strict=True):
+            for cosine, p_index in zip(cosines.tolist(), found.tolist(), strict=True):
                 signals, _ = pair_signals(complaint, views[p_index], cosine, idf)
-                pairs.append(_Pair(c_index, p_index, signals))
-        return pairs
+                pairs.append(Pair(c_index, p_index, signals))
+        return Candidates(views, c_views, idf, pairs)
 
     def _link(
         self,
@@ -157,7 +172,7 @@ class Linker:
         value: float,
         decision: LinkDecision | None,
         idf: Idf,
-        pair: _Pair,
+        pair: Pair,
     ) -> PostComplaintLink:
         _, evidence = pair_signals(c_view, view, pair.signals["cosine"], idf)
         return PostComplaintLink(
@@ -225,7 +240,9 @@ def complaints_for_topic(store: Store, topic_post_ids: Sequence[str]) -> list[To
 
 
 __all__ = [
+    "Candidates",
     "Linker",
+    "Pair",
     "TopicComplaint",
     "complaints_for_topic",
     "decision_rank",

@@ -2,6 +2,9 @@
 
 * ``cosine``   sentence-embedding similarity of post and complaint (subject + description)
 * ``lexical``  IDF-weighted overlap of content words, over the smaller side's weight
+* ``chars``    the same over character 4-grams of the content words: Thai has no spaces,
+               so the two sides often segment one name differently (หอนาฬิกา vs
+               หอนาฬิกาลำปาง, รอบองค์พระ vs องค์พระปฐมเจดีย์)
 * ``province`` +1 same province, -1 a different one, 0 when the post names none
 * ``district`` +1 same district, -1 another district of the same province, 0 unknown
 * ``near``     exp(-km / 5) between the complaint's point (or district centre) and the
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from domain.models import Complaint, LinkEvidence, Post
 from enrich.thai_text import content_tokens
 
-SIGNALS = ("cosine", "lexical", "province", "district", "near", "category", "time")
+SIGNALS = ("cosine", "lexical", "chars", "province", "district", "near", "category", "time")
+_GRAM = 4
 _EARTH_KM = 6371.0
 _NEAR_KM = 5.0
 _TIME_DAYS = 3.0
@@ -34,6 +38,7 @@ class PostView:
 
     post: Post
     words: frozenset[str]
+    grams: frozenset[str]
     provinces: frozenset[str]
     districts: frozenset[tuple[str, str]]  # (province, district)
     points: tuple[tuple[float, float], ...]  # district- or subdistrict-level centres
@@ -42,10 +47,12 @@ class PostView:
     def of(cls, post: Post) -> PostView:
         e = post.enrichment
         if e is None:
-            return cls(post, frozenset(), frozenset(), frozenset(), ())
+            return cls(post, frozenset(), frozenset(), frozenset(), frozenset(), ())
+        words = content_tokens(e.tokens)
         return cls(
             post,
-            frozenset(content_tokens(e.tokens)),
+            frozenset(words),
+            char_grams(words),
             frozenset(loc.province for loc in e.locations),
             frozenset((loc.province, loc.district) for loc in e.locations if loc.district),
             tuple((loc.lat, loc.lon) for loc in e.locations if loc.district),
@@ -56,7 +63,13 @@ class PostView:
 class ComplaintView:
     complaint: Complaint
     words: frozenset[str]
+    grams: frozenset[str]
     point: tuple[float, float] | None  # its GPS point, else its district's centre
+
+
+def char_grams(words: list[str]) -> frozenset[str]:
+    """Character 4-grams inside each content word (never across two words)."""
+    return frozenset(w[i : i + _GRAM] for w in words for i in range(max(len(w) - _GRAM + 1, 1)))
 
 
 class Idf:
@@ -82,6 +95,9 @@ def pair_signals(
     shared = view.words & complaint.words
     smaller = min(idf.weight(view.words), idf.weight(complaint.words)) or 1.0
     lexical = min(idf.weight(shared) / smaller, 1.0)
+    shared_grams = view.grams & complaint.grams
+    fewer = min(idf.weight(view.grams), idf.weight(complaint.grams)) or 1.0
+    chars = min(idf.weight(shared_grams) / fewer, 1.0)
     matched: list[str] = []
     place: str | None = None
     province = 0.0
@@ -104,6 +120,7 @@ def pair_signals(
     signals = {
         "cosine": max(cosine, 0.0),
         "lexical": lexical,
+        "chars": chars,
         "province": province,
         "district": district,
         "near": near,
@@ -164,4 +181,4 @@ def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * _EARTH_KM * math.asin(math.sqrt(h))
 
 
-__all__ = ["SIGNALS", "ComplaintView", "Idf", "PostView", "explain", "pair_signals"]
+__all__ = ["SIGNALS", "ComplaintView", "Idf", "PostView", "char_grams", "explain", "pair_signals"]

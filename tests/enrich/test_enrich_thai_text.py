@@ -165,3 +165,17 @@ def test_three_letters_at_a_word_seam_are_spelling_not_emphasis(
 ) -> None:
     result = normalize(text)
     assert (result.text, result.emphasis) == (expected, emphasis)
+
+
+def test_long_text_is_segmented_into_its_own_words_by_both_engines() -> None:
+    """nlpo3's safe mode garbles text past ~120 characters; long text must still add up."""
+    subject = "เรือโดยสารไปเกาะลิบงบรรทุกผู้โดยสารเกินและไม่มีเสื้อชูชีพเพียงพอ"
+    description = (
+        "ผู้ร้องแจ้งว่าเรือโดยสารเส้นทางท่าเรือหาดยาวถึงเกาะลิบงบรรทุกผู้โดยสารเกินจำนวนที่กำหนด"
+        "และมีเสื้อชูชีพไม่ครบตามจำนวนผู้โดยสารในช่วงที่มีคลื่นลมแรงจึงขอให้หน่วยงานตรวจสอบ"
+    )
+    text = f"{subject} {description}"
+    for engine in ("nlpo3", "newmm"):
+        tokens = ThaiTokenizer(["เกาะลิบง"], engine=engine).tokenize(text)
+        assert "".join(tokens) == text.replace(" ", ""), engine
+        assert "เกาะลิบง" in tokens and "ชูชีพ" in tokens and "ผู้โดยสาร" in tokens
