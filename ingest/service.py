@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.errors import RecordError
-from domain.models import PLATFORMS, Complaint, Post, QuarantinedRecord
+from domain.models import PLATFORMS, Post, QuarantinedRecord
 from enrich.privacy import AUTHOR_KEYS, Pseudonymizer, redact, redact_payload, without_authors
 from enrich.thai_text import parse_thai_datetime
 from ingest.jsonl import Line
@@ -94,18 +94,6 @@ def parse_post(
             raw=redact_payload(without_authors(raw.get("raw", raw))),
             synthetic=bool(record.get("synthetic", False)),
         )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = ".".join(str(p) for p in first["loc"])
-        raise RecordError(f"{name}: {first['msg']}", field=name) from exc
-
-
-def parse_complaint(record: dict[str, Any]) -> Complaint:
-    """Validate one complaint export row (Thai digits and Buddhist-era dates accepted)."""
-    data = dict(record)
-    data["filed_at"] = _timestamp(record.get("filed_at"), "filed_at")
-    try:
-        return Complaint.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
@@ -190,4 +178,4 @@ class Ingestor:
         return counts
 
 
-__all__ = ["IngestReport", "Ingestor", "parse_complaint", "parse_post"]
+__all__ = ["IngestReport", "Ingestor", "parse_post"]

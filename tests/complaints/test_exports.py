@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints.exports import ExportMapping, parse_filed_at, read_export
-from complaints.service import ComplaintBook
+from complaints.service import ComplaintBook, complaint_from_fields
 from domain.errors import RecordError
 from domain.settings import Settings
 from enrich.gazetteer import Gazetteer
@@ -127,3 +127,34 @@ def test_json_that_is_not_an_export_is_refused_clearly(tmp_path: Path) -> None:
     )
     with pytest.raises(RecordError, match=r"must be \.csv, \.json or \.jsonl"):
         list(read_export(tmp_path / "export.xlsx"))
+
+
+def test_siang_shaped_rows_pass_through_with_thai_digits(mapping: ExportMapping) -> None:
+    complaint = complaint_from_fields(
+        mapping.fields(
+            {
+                "complaint_id": "1111-1",
+                "filed_at": "๒๕๖๙-๑๑-๐๘T10:00:00+07:00",
+                "channel": "hotline_1111",
+                "category": "water_supply",
+                "subject": "น้ำเค็ม",
+            }
+        )
+    )
+    assert complaint.filed_at == datetime(2026, 11, 8, 10, 0, tzinfo=BANGKOK)
+
+
+def test_a_complaint_needs_a_real_category(mapping: ExportMapping) -> None:
+    with pytest.raises(RecordError, match="category") as caught:
+        complaint_from_fields(
+            mapping.fields(
+                {
+                    "complaint_id": "1111-2",
+                    "filed_at": "2026-11-08T10:00:00+07:00",
+                    "channel": "web",
+                    "category": "none",
+                    "subject": "x",
+                }
+            )
+        )
+    assert caught.value.field == "category"

@@ -13,7 +13,7 @@ from domain.errors import RecordError
 from domain.models import Post
 from enrich.privacy import Pseudonymizer
 from ingest.jsonl import parse_lines
-from ingest.service import Ingestor, parse_complaint, parse_post
+from ingest.service import Ingestor, parse_post
 from storage.embedded import EmbeddedStore
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -135,33 +135,6 @@ def test_rejection_names_the_field() -> None:
     with pytest.raises(RecordError) as caught:
         _parse(created_at="2026-11-13T19:05:00")
     assert caught.value.field == "created_at"
-
-
-def test_parse_complaint_be_dates() -> None:
-    complaint = parse_complaint(
-        {
-            "complaint_id": "1111-1",
-            "filed_at": "๒๕๖๙-๑๑-๐๘T10:00:00+07:00",
-            "channel": "hotline_1111",
-            "category": "water_supply",
-            "subject": "น้ำเค็ม",
-        }
-    )
-    assert complaint.filed_at == datetime(2026, 11, 8, 10, 0, tzinfo=BANGKOK)
-
-
-def test_parse_complaint_refuses_category_none() -> None:
-    with pytest.raises(RecordError, match="category") as caught:
-        parse_complaint(
-            {
-                "complaint_id": "1111-2",
-                "filed_at": "2026-11-08T10:00:00+07:00",
-                "channel": "web",
-                "category": "none",
-                "subject": "x",
-            }
-        )
-    assert caught.value.field == "category"
 
 
 @pytest.fixture

@@ -81,7 +81,8 @@ def test_different_province_is_penalised() -> None:
     complaint = _complaint()
     same = _located(make_post("s", "น้ำประปา เค็ม", created_at=T0), "นนทบุรี")
     elsewhere = _located(make_post("e", "น้ำประปา เค็ม", created_at=T0), "สงขลา")
-    linker = Linker(LinkSettings(threshold=0.0))
+    weights = {"bias": -3.0, "cosine": 2.0, "lexical": 2.0, "province": 1.5}
+    linker = Linker(LinkSettings(threshold=0.0, weights=weights))
     vectors = np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32)
     links = {
         lk.post_id: lk

@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 
+from complaints.exports import parse_filed_at
+from complaints.service import complaint_from_fields
 from domain.settings import load_settings
 from enrich.gazetteer import Gazetteer
 from enrich.privacy import Pseudonymizer
 from enrich.thai_text import ThaiTokenizer, normalize
-from ingest.service import parse_complaint, parse_post
+from ingest.service import parse_post
 
 DATA = Path(__file__).resolve().parents[2] / "linking" / "data"
 SETS = ("eval", "train")
@@ -289,7 +291,9 @@ def test_labelled_posts_are_in_their_complaints_province(
 def test_every_record_parses(sets: dict[str, LabelledSet], name: str) -> None:
     data = sets[name]
     for record in data.complaints:
-        complaint = parse_complaint(record)
+        complaint = complaint_from_fields(
+            {**record, "filed_at": parse_filed_at(record["filed_at"])}
+        )
         assert complaint.complaint_id == record["complaint_id"]
         assert complaint.synthetic
     pseudonymizer = Pseudonymizer("linking-data-test-key")
