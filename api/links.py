@@ -20,6 +20,7 @@ from api.models import (
     CandidateComplaints,
     DecisionRequest,
     DecisionResult,
+    LinkFacts,
     PostPublic,
     RelatedPost,
     RelatedPosts,
@@ -44,14 +45,7 @@ def _shown(link: PostComplaintLink, include_rejected: bool) -> bool:
 
 
 def _related(link: PostComplaintLink, post: PostPublic) -> RelatedPost:
-    return RelatedPost(
-        score=link.score,
-        explanation=link.explanation,
-        signals=link.signals,
-        evidence=link.evidence,
-        decision=link.decision,
-        post=post,
-    )
+    return RelatedPost(**LinkFacts.of(link), post=post)
 
 
 @router.get("/complaints/{complaint_id}", response_model=Complaint, tags=["complaints"])
@@ -95,16 +89,7 @@ def candidate_complaints(
     for link in store.links_for_post(post_id):
         complaint = store.get_complaint(link.complaint_id)
         if complaint is not None and _shown(link, include_rejected):
-            found.append(
-                CandidateComplaint(
-                    score=link.score,
-                    explanation=link.explanation,
-                    signals=link.signals,
-                    evidence=link.evidence,
-                    decision=link.decision,
-                    complaint=complaint,
-                )
-            )
+            found.append(CandidateComplaint(**LinkFacts.of(link), complaint=complaint))
     found.sort(key=lambda c: (decision_rank(c.decision), -c.score))
     return CandidateComplaints(post=PostPublic.of(post), complaints=found)
 

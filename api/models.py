@@ -15,6 +15,7 @@ from domain.models import (
     LinkEvidence,
     LinkVerdict,
     Post,
+    PostComplaintLink,
     Topic,
 )
 
@@ -87,12 +88,27 @@ class TopicList(BaseModel):
     topics: list[Topic]
 
 
-class RelatedPost(BaseModel):
+class LinkFacts(BaseModel):
+    """What every view of a post↔complaint link shows: score, reasons, the officer's verdict."""
+
     score: float = Field(description="Calibrated chance the post is about the complaint.")
     explanation: str
     signals: dict[str, float]
     evidence: LinkEvidence | None
     decision: LinkDecision | None = Field(description="The officer's verdict, if any.")
+
+    @staticmethod
+    def of(link: PostComplaintLink) -> dict[str, object]:
+        return {
+            "score": link.score,
+            "explanation": link.explanation,
+            "signals": link.signals,
+            "evidence": link.evidence,
+            "decision": link.decision,
+        }
+
+
+class RelatedPost(LinkFacts):
     post: PostPublic
 
 
@@ -101,12 +117,7 @@ class RelatedPosts(BaseModel):
     related: list[RelatedPost]
 
 
-class CandidateComplaint(BaseModel):
-    score: float
-    explanation: str
-    signals: dict[str, float]
-    evidence: LinkEvidence | None
-    decision: LinkDecision | None
+class CandidateComplaint(LinkFacts):
     complaint: Complaint
 
 

@@ -406,6 +406,7 @@ def complaints_traffy(
     """Pull issues (with their status timelines) from Traffy Fondue's Exchange API."""
     settings = _settings(config)
     import asyncio
+    from datetime import datetime
 
     from complaints.traffy import TraffyClient, fetch_complaints
     from domain.models import Complaint
@@ -417,13 +418,17 @@ def complaints_traffy(
     if duration is not None:
         traffy = traffy.model_copy(update={"duration": duration})
 
-    async def pull() -> tuple[list[Complaint], list[tuple[dict[str, Any], str]]]:
+    async def pull(
+        known: dict[str, datetime | None],
+    ) -> tuple[list[Complaint], list[tuple[dict[str, Any], str]]]:
         async with TraffyClient(traffy, settings.credentials, settings.collect) as client:
-            return await fetch_complaints(client, traffy)
+            return await fetch_complaints(client, traffy, known=known)
 
     store = open_store(settings)
     try:
-        complaints, rejected = asyncio.run(pull())
+        stored = store.list_complaints(limit=10_000_000)
+        known = {c.complaint_id: c.updated_at for c in stored if c.source == "traffy"}
+        complaints, rejected = asyncio.run(pull(known))
         pipeline = Pipeline(settings, store, build_embedder(settings.models.embedder))
         report = pipeline.add_complaints(complaints, rejected, source="traffy")
     except SiangError as exc:

@@ -20,6 +20,8 @@ import json
 import logging
 import random as _random
 import time
+from collections.abc import Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -266,14 +268,20 @@ def _jwt_expiry(token: str) -> float | None:
 
 
 async def fetch_complaints(
-    client: TraffyClient, settings: TraffySettings
+    client: TraffyClient,
+    settings: TraffySettings,
+    *,
+    known: Mapping[str, datetime | None] | None = None,
 ) -> tuple[list[Complaint], list[tuple[dict[str, Any], str]]]:
     """List issues, add each one's timeline (if ``settings.timelines``), map to complaints.
 
     Returns the complaints and the refused ``(payload, reason)`` pairs. A ticket whose
     get-issue fails keeps its list record; after an auth or quota refusal no more
     timelines are asked for in this run. A ticket listed twice (two orgs) comes out once.
+    ``known`` maps stored complaint ids to their ``updated_at``: a ticket whose
+    ``last_activity`` is no newer is skipped, so an unchanged issue costs no get-issue credit.
     """
+    known = known or {}
     items = await client._issue_list(settings.duration, settings.org_id)
     complaints: list[Complaint] = []
     rejected: list[tuple[dict[str, Any], str]] = []
@@ -292,6 +300,10 @@ async def fetch_complaints(
         if ticket in seen:
             continue
         seen.add(ticket)
+        stored_at = known.get(complaint.complaint_id)
+        updated_at = complaint.updated_at
+        if stored_at is not None and updated_at is not None and updated_at <= stored_at:
+            continue  # nothing happened since the stored copy
         if timelines:
             try:
                 detail = await client.issue(ticket)

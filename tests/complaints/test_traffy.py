@@ -663,3 +663,15 @@ def test_quota_running_out_mid_run_keeps_list_records(traffy_server: TraffyServe
     last = complaints[-1]
     assert last.complaint_id == "traffy:2026-CTK5WB"
     assert steps(last.history) == [(bkk(2026, 9, 12, 11, 20), "received", "จัดทำนโยบาย")]
+
+
+@pytest.mark.integration
+def test_unchanged_issues_cost_no_timeline_call(traffy_server: TraffyServer) -> None:
+    first, _ = run(client_for(traffy_server), lambda c: fetch_complaints(c, SETTINGS))
+    known = {c.complaint_id: c.updated_at for c in first}
+    known["traffy:2026-JTC7RM"] = None  # a stored copy with no activity time: fetched again
+    before = len(traffy_server.hits("/get-issue/v1"))
+    again, _ = run(client_for(traffy_server), lambda c: fetch_complaints(c, SETTINGS, known=known))
+    asked = [r.query["ticket_id"] for r in traffy_server.hits("/get-issue/v1")[before:]]
+    assert [c.complaint_id for c in again] == ["traffy:2026-JTC7RM"]
+    assert asked == ["2026-JTC7RM"]
