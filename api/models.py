@@ -77,6 +77,21 @@ class TimelinePoint(BaseModel):
     count: int
 
 
+class Timeline(BaseModel):
+    interval: str = Field(examples=["day"])
+    points: list[TimelinePoint]
+
+
+class BreakdownBucket(BaseModel):
+    key: str = Field(examples=["กรุงเทพมหานคร"])
+    count: int
+
+
+class Breakdown(BaseModel):
+    dimension: str = Field(examples=["province"])
+    buckets: list[BreakdownBucket] = Field(description="Most posts first.")
+
+
 class TopicDetail(BaseModel):
     topic: Topic
     timeline: list[TimelinePoint]

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from api.deps import SettingsDep, StoreDep, TokenizerDep
+from api.deps import PostFilters, SettingsDep, StoreDep
 from api.models import (
+    Breakdown,
+    BreakdownBucket,
     Health,
     PostPublic,
     SearchResponse,
+    Timeline,
     TimelinePoint,
     TopicDetail,
     TopicList,
 )
 from domain.errors import NotFoundError
-from domain.models import Category
-from enrich.thai_text import normalize
 from storage.base import Page, PostQuery
 
 router = APIRouter()
@@ -39,46 +39,42 @@ def health(store: StoreDep, settings: SettingsDep) -> Health:
 @v1.get("/posts/search", response_model=SearchResponse, tags=["posts"])
 def search_posts(
     store: StoreDep,
-    tokenizer: TokenizerDep,
-    settings: SettingsDep,
-    q: Annotated[
-        str | None,
-        Query(
-            max_length=500,
-            description="Thai full text; every word must match.",
-            examples=["น้ำประปาเค็ม"],
-        ),
-    ] = None,
-    start: Annotated[
-        datetime | None, Query(description="Inclusive, ISO-8601 with timezone.")
-    ] = None,
-    end: Annotated[datetime | None, Query(description="Exclusive, ISO-8601 with timezone.")] = None,
-    platform: Annotated[list[str] | None, Query()] = None,
-    province: Annotated[str | None, Query(examples=["นนทบุรี"])] = None,
-    sentiment: Literal["positive", "neutral", "negative"] | None = None,
-    category: Category | None = None,
-    topic_id: Annotated[int | None, Query(ge=-1)] = None,
-    grievance: bool | None = None,
+    query: PostFilters,
     sort: Literal["relevance", "newest", "oldest"] = "relevance",
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> SearchResponse:
     """Search posts by Thai words and filters (time range, platform, place, sentiment, topic)."""
-    terms = tuple(t.lower() for t in tokenizer.tokenize(normalize(q).text)) if q else ()
-    query = PostQuery(
-        terms=terms,
-        start=start,
-        end=end,
-        platforms=tuple(platform or ()),
-        province=province,
-        sentiment=sentiment,
-        category=category.value if category else None,
-        topic_id=topic_id,
-        is_grievance=grievance,
-    )
     result = store.search_posts(query, Page(limit=limit, offset=offset, sort=sort))
     hits = [PostPublic.of(p, s) for p, s in zip(result.posts, result.scores, strict=True)]
     return SearchResponse(total=result.total, limit=limit, offset=offset, hits=hits)
+
+
+@v1.get("/stats/timeline", response_model=Timeline, tags=["stats"])
+def timeline(
+    store: StoreDep, query: PostFilters, interval: Literal["hour", "day"] = "day"
+) -> Timeline:
+    """Posts per hour or day (Asia/Bangkok) matching the filters."""
+    buckets = store.counts(query, interval=interval)
+    return Timeline(
+        interval=interval,
+        points=[TimelinePoint(time=b.time, count=b.count) for b in buckets if b.time],
+    )
+
+
+@v1.get("/stats/{dimension}", response_model=Breakdown, tags=["stats"])
+def breakdown(
+    store: StoreDep,
+    query: PostFilters,
+    dimension: Literal["province", "sentiment", "category", "platform", "topic"],
+) -> Breakdown:
+    """Posts matching the filters counted by province, sentiment, category, platform or topic."""
+    buckets = store.counts(query, by=dimension)
+    ordered = sorted((b for b in buckets if b.key is not None), key=lambda b: (-b.count, b.key))
+    return Breakdown(
+        dimension=dimension,
+        buckets=[BreakdownBucket(key=str(b.key), count=b.count) for b in ordered],
+    )
 
 
 @v1.get("/posts/{post_id}", response_model=PostPublic, tags=["posts"])

@@ -150,3 +150,18 @@ def test_openapi_lists_the_routes(client: TestClient) -> None:
         "/v1/complaints/{complaint_id}/related-posts",
     ):
         assert path in paths
+
+
+def test_stats_timeline_and_breakdowns_share_the_search_filters(client: TestClient) -> None:
+    day = client.get("/v1/stats/timeline").json()
+    assert day["interval"] == "day" and sum(p["count"] for p in day["points"]) == 2
+    hourly = client.get("/v1/stats/timeline", params={"interval": "hour", "province": "สงขลา"})
+    assert [p["count"] for p in hourly.json()["points"]] == [1]
+    provinces = client.get("/v1/stats/province").json()
+    assert provinces == {
+        "dimension": "province",
+        "buckets": [{"key": "นนทบุรี", "count": 1}, {"key": "สงขลา", "count": 1}],
+    }
+    water = client.get("/v1/stats/category", params={"q": "น้ำประปาเค็ม"}).json()
+    assert water["buckets"] == [{"key": "water_supply", "count": 1}]
+    assert client.get("/v1/stats/weather").status_code == 422
