@@ -316,6 +316,34 @@ class Alert(_Model):
     status: Literal["pending", "sent", "suppressed"] = "pending"
 
 
+Role = Literal["viewer", "analyst", "officer", "admin"]
+# Least to most trusted: each role may do what the roles before it may.
+ROLES: tuple[Role, ...] = ("viewer", "analyst", "officer", "admin")
+
+
+class ApiKey(_Model):
+    """An API key as stored: the secret only as a SHA-256 hash, never in clear."""
+
+    key_id: str = Field(min_length=8, max_length=32, description="Public part, in the key.")
+    name: str = Field(min_length=1, max_length=200, examples=["officer-somchai"])
+    role: Role
+    secret_sha256: str = Field(min_length=64, max_length=64)
+    created_at: AwareDatetime
+    revoked_at: AwareDatetime | None = None
+    rate_per_minute: int | None = Field(None, ge=1, description="None: the API's default.")
+
+
+class AuditEntry(_Model):
+    """Who did what to which record, and when (complaint reads, link decisions, key use)."""
+
+    at: AwareDatetime
+    key_id: str
+    name: str
+    role: Role
+    action: str = Field(examples=["read_complaint"])
+    resource: str = Field(examples=["complaint:1111-2569-000123"])
+
+
 class SourceRun(_Model):
     """What one collection run of one source did; the store adds runs up per source."""
 
@@ -377,9 +405,12 @@ class QuarantinedRecord(_Model):
 __all__ = [
     "BANGKOK",
     "PLATFORMS",
+    "ROLES",
     "Alert",
     "AlertKind",
     "AlertRule",
+    "ApiKey",
+    "AuditEntry",
     "Category",
     "CategoryPrediction",
     "Complaint",
@@ -395,6 +426,7 @@ __all__ = [
     "Post",
     "PostComplaintLink",
     "QuarantinedRecord",
+    "Role",
     "Sentiment",
     "SentimentLabel",
     "SourceRun",

@@ -269,6 +269,12 @@ class ApiSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     page_size: int = Field(20, ge=1, le=500)
+    rate_per_minute: int = Field(
+        600, ge=1, description="Requests per minute per API key unless the key sets its own."
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Where users reach the API and dashboard (mail links)."
+    )
 
 
 class DemoSettings(_Section):

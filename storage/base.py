@@ -16,6 +16,9 @@ import numpy as np
 
 from domain.models import (
     Alert,
+    AlertRule,
+    ApiKey,
+    AuditEntry,
     Complaint,
     LinkDecision,
     Post,
@@ -187,7 +190,32 @@ class Store(Protocol):
         """Queue alerts in the outbox; an alert id already present is ignored."""
         ...
 
-    def list_alerts(self, *, limit: int = 100) -> list[Alert]: ...
+    def list_alerts(self, *, limit: int = 100, status: str | None = None) -> list[Alert]: ...
+
+    def set_alert_status(self, alert_ids: Sequence[str], status: str) -> int:
+        """Mark alerts sent or suppressed; returns how many changed."""
+        ...
+
+    def put_alert_rule(self, rule: AlertRule) -> bool:
+        """Create or replace a rule by name; True if it was new."""
+        ...
+
+    def list_alert_rules(self) -> list[AlertRule]: ...
+
+    def delete_alert_rule(self, name: str) -> bool: ...
+
+    # access ------------------------------------------------------------------------------
+    def put_api_key(self, key: ApiKey) -> None: ...
+
+    def get_api_key(self, key_id: str) -> ApiKey | None: ...
+
+    def list_api_keys(self) -> list[ApiKey]: ...
+
+    def add_audit(self, entries: Sequence[AuditEntry]) -> None: ...
+
+    def list_audit(self, *, resource: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+        """Newest first."""
+        ...
 
     # quarantine ------------------------------------------------------------------------
     def quarantine(self, records: Sequence[QuarantinedRecord]) -> int: ...

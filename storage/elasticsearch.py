@@ -74,6 +74,9 @@ class ElasticsearchStore(EntityIndices):
                 "alerts",
                 "quarantine",
                 "sources",
+                "api-keys",
+                "audit",
+                "alert-rules",
             )
         }
 

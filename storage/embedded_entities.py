@@ -17,6 +17,9 @@ import numpy as np
 
 from domain.models import (
     Alert,
+    AlertRule,
+    ApiKey,
+    AuditEntry,
     Complaint,
     LinkDecision,
     PostComplaintLink,
@@ -212,12 +215,83 @@ class EmbeddedEntities:
             )
             return db.total_changes - before
 
-    def list_alerts(self, *, limit: int = 100) -> list[Alert]:
+    def list_alerts(self, *, limit: int = 100, status: str | None = None) -> list[Alert]:
+        sql = "SELECT doc FROM alerts" + (" WHERE status=?" if status else "")
+        sql += " ORDER BY triggered_at DESC, id LIMIT ?"
         with self._lock:
-            rows = self._db.execute(
-                "SELECT doc FROM alerts ORDER BY triggered_at DESC, id LIMIT ?", (limit,)
-            ).fetchall()
+            rows = self._db.execute(sql, [*([status] if status else []), limit]).fetchall()
         return [Alert.model_validate_json(r["doc"]) for r in rows]
+
+    def set_alert_status(self, alert_ids: Sequence[str], status: str) -> int:
+        changed = 0
+        with self._tx() as db:
+            for alert_id in alert_ids:
+                row = db.execute("SELECT doc FROM alerts WHERE id=?", (alert_id,)).fetchone()
+                if row is None:
+                    continue
+                alert = Alert.model_validate_json(row["doc"])
+                if alert.status == status:
+                    continue
+                updated = alert.model_copy(update={"status": status})
+                db.execute(
+                    "UPDATE alerts SET doc=?, status=? WHERE id=?",
+                    (updated.model_dump_json(), status, alert_id),
+                )
+                changed += 1
+        return changed
+
+    def put_alert_rule(self, rule: AlertRule) -> bool:
+        with self._tx() as db:
+            new = db.execute("SELECT 1 FROM alert_rules WHERE name=?", (rule.name,)).fetchone()
+            db.execute(
+                "INSERT OR REPLACE INTO alert_rules(name, doc) VALUES(?,?)",
+                (rule.name, rule.model_dump_json()),
+            )
+            return new is None
+
+    def list_alert_rules(self) -> list[AlertRule]:
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM alert_rules ORDER BY name").fetchall()
+        return [AlertRule.model_validate_json(r["doc"]) for r in rows]
+
+    def delete_alert_rule(self, name: str) -> bool:
+        with self._tx() as db:
+            return db.execute("DELETE FROM alert_rules WHERE name=?", (name,)).rowcount > 0
+
+    # access ------------------------------------------------------------------------------
+    def put_api_key(self, key: ApiKey) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO api_keys(id, doc) VALUES(?,?)",
+                (key.key_id, key.model_dump_json()),
+            )
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM api_keys WHERE id=?", (key_id,)).fetchone()
+        return ApiKey.model_validate_json(row["doc"]) if row else None
+
+    def list_api_keys(self) -> list[ApiKey]:
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM api_keys ORDER BY id").fetchall()
+        return [ApiKey.model_validate_json(r["doc"]) for r in rows]
+
+    def add_audit(self, entries: Sequence[AuditEntry]) -> None:
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO audit(at, resource, key_id, doc) VALUES(?,?,?,?)",
+                [
+                    (round(e.at.timestamp() * 1_000_000), e.resource, e.key_id, e.model_dump_json())
+                    for e in entries
+                ],
+            )
+
+    def list_audit(self, *, resource: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+        sql = "SELECT doc FROM audit" + (" WHERE resource=?" if resource else "")
+        args = [*([resource] if resource else []), limit]
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY at DESC, seq DESC LIMIT ?", args).fetchall()
+        return [AuditEntry.model_validate_json(r["doc"]) for r in rows]
 
     # quarantine ------------------------------------------------------------------------
     def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:

@@ -18,6 +18,9 @@ from elasticsearch.helpers import scan
 from domain.errors import StoreError, StoreUnavailable
 from domain.models import (
     Alert,
+    AlertRule,
+    ApiKey,
+    AuditEntry,
     Complaint,
     LinkDecision,
     PostComplaintLink,
@@ -350,15 +353,126 @@ class EntityIndices:
         ]
         return self._create(actions, stage="alerts")
 
-    def list_alerts(self, *, limit: int = 100) -> list[Alert]:
+    def list_alerts(self, *, limit: int = 100, status: str | None = None) -> list[Alert]:
         hits = self._search(
             self.index["alerts"],
-            query={"match_all": {}},
+            query={"term": {"status": status}} if status else {"match_all": {}},
             size=limit,
             source_includes=["doc"],
             sort=[{"triggered_at": "desc"}, {"alert_id": "asc"}],
         )["hits"]["hits"]
         return [Alert.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def set_alert_status(self, alert_ids: Sequence[str], status: str) -> int:
+        if not alert_ids:
+            return 0
+        hits = self._search(
+            self.index["alerts"],
+            query={"ids": {"values": list(alert_ids)}},
+            size=len(alert_ids),
+            source_includes=["doc"],
+        )["hits"]["hits"]
+        actions = []
+        for hit in hits:
+            alert = Alert.model_validate(hit["_source"]["doc"])
+            if alert.status != status:
+                updated = alert.model_copy(update={"status": status})
+                actions.append(
+                    {
+                        "_op_type": "update",
+                        "_index": self.index["alerts"],
+                        "_id": alert.alert_id,
+                        "doc": {"status": status, "doc": updated.model_dump(mode="json")},
+                    }
+                )
+        self._bulk(actions, stage="alerts")
+        return len(actions)
+
+    def put_alert_rule(self, rule: AlertRule) -> bool:
+        index = self.index["alert-rules"]
+        existed = bool(
+            self._search(index, query={"ids": {"values": [rule.name]}}, size=1)["hits"]["hits"]
+        )
+        source = {"name": rule.name, "kind": rule.kind, "doc": rule.model_dump(mode="json")}
+        self._bulk(
+            [{"_op_type": "index", "_index": index, "_id": rule.name, "_source": source}],
+            stage="alert-rules",
+        )
+        return not existed
+
+    def list_alert_rules(self) -> list[AlertRule]:
+        hits = self._search(
+            self.index["alert-rules"],
+            query={"match_all": {}},
+            size=10_000,
+            source_includes=["doc"],
+            sort=[{"name": "asc"}],
+        )["hits"]["hits"]
+        return [AlertRule.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def delete_alert_rule(self, name: str) -> bool:
+        index = self.index["alert-rules"]
+        if not self._search(index, query={"ids": {"values": [name]}}, size=1)["hits"]["hits"]:
+            return False
+        self._bulk([{"_op_type": "delete", "_index": index, "_id": name}], stage="alert-rules")
+        return True
+
+    # access ------------------------------------------------------------------------------
+    def put_api_key(self, key: ApiKey) -> None:
+        source = {
+            "key_id": key.key_id,
+            "name": key.name,
+            "role": key.role,
+            "created_at": key.created_at.isoformat(),
+            "doc": key.model_dump(mode="json"),
+        }
+        self._bulk(
+            [{"_op_type": "index", "_index": self.index["api-keys"], "_id": key.key_id,
+              "_source": source}],
+            stage="api-keys",
+        )  # fmt: skip
+
+    def get_api_key(self, key_id: str) -> ApiKey | None:
+        hits = self._search(
+            self.index["api-keys"],
+            query={"ids": {"values": [key_id]}},
+            size=1,
+            source_includes=["doc"],
+        )["hits"]["hits"]
+        return ApiKey.model_validate(hits[0]["_source"]["doc"]) if hits else None
+
+    def list_api_keys(self) -> list[ApiKey]:
+        hits = self._search(
+            self.index["api-keys"],
+            query={"match_all": {}},
+            size=10_000,
+            source_includes=["doc"],
+            sort=[{"key_id": "asc"}],
+        )["hits"]["hits"]
+        return [ApiKey.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def add_audit(self, entries: Sequence[AuditEntry]) -> None:
+        self._bulk(
+            [
+                {
+                    "_op_type": "index",
+                    "_index": self.index["audit"],
+                    "_source": e.model_dump(mode="json") | {"doc": e.model_dump(mode="json")},
+                }
+                for e in entries
+            ],
+            stage="audit",
+        )
+
+    def list_audit(self, *, resource: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+        hits = self._search(
+            self.index["audit"],
+            query={"term": {"resource": resource}} if resource else {"match_all": {}},
+            size=limit,
+            source_includes=["doc"],
+            sort=[{"at": "desc"}],
+        )["hits"]["hits"]
+        return [AuditEntry.model_validate(h["_source"]["doc"]) for h in hits]
 
     # quarantine --------------------------------------------------------------------------
     def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:

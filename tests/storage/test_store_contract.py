@@ -11,6 +11,9 @@ import pytest
 
 from domain.models import (
     Alert,
+    AlertRule,
+    ApiKey,
+    AuditEntry,
     Category,
     Complaint,
     ComplaintStatusChange,
@@ -322,6 +325,36 @@ def test_linking_with_decisions_and_topics_on_every_backend(store: Store) -> Non
     related = complaints_for_topic(store, ["x:3", "x:5"])
     assert [r.complaint.complaint_id for r in related] == ["c-power"]
     assert related[0].linked_posts >= 1
+
+
+def test_api_keys_audit_alert_rules_and_alert_status(store: Store) -> None:
+    key = ApiKey(key_id="k1234567", name="officer-a", role="officer", secret_sha256="a" * 64,
+                 created_at=T0)  # fmt: skip
+    store.put_api_key(key)
+    assert store.get_api_key("k1234567") == key and store.get_api_key("nope0000") is None
+    revoked = key.model_copy(update={"revoked_at": T0 + timedelta(days=1)})
+    store.put_api_key(revoked)
+    assert store.list_api_keys() == [revoked]
+    entries = [
+        AuditEntry(at=T0 + timedelta(seconds=i), key_id="k1234567", name="officer-a",
+                   role="officer", action="read_complaint", resource=f"complaint:c{i % 2}")
+        for i in range(3)
+    ]  # fmt: skip
+    store.add_audit(entries)
+    assert store.list_audit(resource="complaint:c0") == [entries[2], entries[0]]  # newest first
+    assert len(store.list_audit()) == 3
+    rule = AlertRule(name="flood", kind="keyword", keyword="น้ำท่วม", recipients=["a@example.go.th"])
+    assert store.put_alert_rule(rule) is True
+    assert store.put_alert_rule(rule.model_copy(update={"threshold": 20})) is False
+    assert [r.threshold for r in store.list_alert_rules()] == [20]
+    assert store.delete_alert_rule("flood") is True and store.delete_alert_rule("flood") is False
+    alert = Alert(alert_id="a9", rule="r", kind="keyword", subject="s", triggered_at=T0,
+                  window_start=T0, score=7.0, observed=12, expected=1.0)  # fmt: skip
+    store.add_alerts([alert])
+    assert store.set_alert_status(["a9", "missing"], "sent") == 1
+    assert store.set_alert_status(["a9"], "sent") == 0
+    assert [a.status for a in store.list_alerts(status="sent")] == ["sent"]
+    assert store.list_alerts(status="pending") == []
 
 
 def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:
