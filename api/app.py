@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.access import RateLimiter
 from api.links import router as links_router
 from api.metrics import router as metrics_router
 from api.views import router, v1
@@ -29,6 +31,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         owned = store is None
         app.state.settings = settings
         app.state.store = store or open_store(settings)
+        app.state.rate_limiter = RateLimiter()
         words = custom_words(
             settings, Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
         )
@@ -55,6 +58,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     async def _siang_error(request: Request, exc: SiangError) -> JSONResponse:
         status = 404 if isinstance(exc, NotFoundError) else 400
         return _problem(status, "Not Found" if status == 404 else "Bad Request", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}
+        response = _problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from api.access import Officer, audit
 from api.deps import SettingsDep, StoreDep
 from api.models import (
     CandidateComplaint,
@@ -49,11 +50,12 @@ def _related(link: PostComplaintLink, post: PostPublic) -> RelatedPost:
 
 
 @router.get("/complaints/{complaint_id}", response_model=Complaint, tags=["complaints"])
-def get_complaint(complaint_id: str, store: StoreDep) -> Complaint:
-    """One complaint with its status history (oldest first)."""
+def get_complaint(complaint_id: str, store: StoreDep, caller: Officer) -> Complaint:
+    """One complaint with its status history (oldest first). Officers; audited."""
     complaint = store.get_complaint(complaint_id)
     if complaint is None:
         raise NotFoundError("complaint", complaint_id)
+    audit(store, caller, "read_complaint", f"complaint:{complaint_id}")
     return complaint
 
 
@@ -63,11 +65,12 @@ def get_complaint(complaint_id: str, store: StoreDep) -> Complaint:
 def related_posts(
     complaint_id: str,
     store: StoreDep,
+    caller: Officer,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     include_rejected: bool = False,
 ) -> RelatedPosts:
     """Social posts linked to a complaint: confirmed first, then best score, with reasons."""
-    complaint = get_complaint(complaint_id, store)
+    complaint = get_complaint(complaint_id, store, caller)
     related = []
     for link in store.links_for_complaint(complaint_id):
         post = store.get_post(link.post_id) if _shown(link, include_rejected) else None
@@ -79,7 +82,7 @@ def related_posts(
 
 @router.get("/posts/{post_id}/complaints", response_model=CandidateComplaints, tags=["posts"])
 def candidate_complaints(
-    post_id: str, store: StoreDep, include_rejected: bool = False
+    post_id: str, store: StoreDep, caller: Officer, include_rejected: bool = False
 ) -> CandidateComplaints:
     """Complaints a post may be about, best first, each with the reasons."""
     post = store.get_post(post_id)
@@ -91,12 +94,17 @@ def candidate_complaints(
         if complaint is not None and _shown(link, include_rejected):
             found.append(CandidateComplaint(**LinkFacts.of(link), complaint=complaint))
     found.sort(key=lambda c: (decision_rank(c.decision), -c.score))
+    for item in found:
+        audit(store, caller, "list_complaint", f"complaint:{item.complaint.complaint_id}")
     return CandidateComplaints(post=PostPublic.of(post), complaints=found)
 
 
 @router.get("/topics/{topic_id}/complaints", response_model=TopicComplaints, tags=["topics"])
 def topic_complaints(
-    topic_id: int, store: StoreDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    topic_id: int,
+    store: StoreDep,
+    caller: Officer,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> TopicComplaints:
     """Complaints the topic's posts link to, the most linked first (rejected links left out)."""
     topic = store.get_topic(topic_id)
@@ -104,6 +112,8 @@ def topic_complaints(
         raise NotFoundError("topic", str(topic_id))
     post_ids = [p.id for p in store.iter_posts(PostQuery(topic_id=topic_id))]
     related = complaints_for_topic(store, post_ids)[:limit]
+    for item in related:
+        audit(store, caller, "list_complaint", f"complaint:{item.complaint.complaint_id}")
     return TopicComplaints(
         topic_id=topic_id,
         label=topic.label,
@@ -120,7 +130,7 @@ def topic_complaints(
 
 
 @router.post("/links/decisions", response_model=DecisionResult, tags=["complaints"])
-def decide(body: DecisionRequest, store: StoreDep) -> DecisionResult:
+def decide(body: DecisionRequest, store: StoreDep, caller: Officer) -> DecisionResult:
     """Confirm or reject a proposed link. The verdict shows on the link at once; the next
     ``siang link`` keeps it and, once enough decisions exist, re-weights the signals."""
     link = next(
@@ -134,11 +144,12 @@ def decide(body: DecisionRequest, store: StoreDep) -> DecisionResult:
         post_id=body.post_id,
         complaint_id=body.complaint_id,
         verdict=body.verdict,
-        by=body.by,
+        by=caller.name,
         at=datetime.now(UTC),
         note=body.note,
     )
     recorded = store.add_link_decision(decision)
+    audit(store, caller, f"{body.verdict}_link", f"complaint:{body.complaint_id}")
     decided = link.model_copy(update={"decision": decision})
     store.upsert_links([decided])
     return DecisionResult(
@@ -148,7 +159,10 @@ def decide(body: DecisionRequest, store: StoreDep) -> DecisionResult:
 
 @router.get("/links/decisions", response_model=list[LinkDecision], tags=["complaints"])
 def decisions(
-    store: StoreDep, complaint_id: str | None = None, post_id: str | None = None
+    store: StoreDep,
+    caller: Officer,
+    complaint_id: str | None = None,
+    post_id: str | None = None,
 ) -> list[LinkDecision]:
     """Every decision recorded, oldest first (who decided what, when and why)."""
     return store.link_decisions(complaint_id=complaint_id, post_id=post_id)

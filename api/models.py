@@ -155,13 +155,12 @@ class TopicComplaints(BaseModel):
 
 
 class DecisionRequest(BaseModel):
-    """An officer confirms or rejects a proposed link."""
+    """An officer confirms or rejects a proposed link (recorded under the key's name)."""
 
     post_id: str = Field(min_length=1, examples=["x:1853301234567890123"])
     complaint_id: str = Field(min_length=1, examples=["1111-2569-000123"])
     verdict: LinkVerdict
-    by: str = Field(min_length=1, max_length=200, description="The officer deciding.")
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=2000, description="Why, for the record.")
 
 
 class DecisionResult(BaseModel):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from api.access import require
 from api.deps import PostFilters, SettingsDep, StoreDep
 from api.models import (
     Breakdown,
@@ -22,7 +23,7 @@ from domain.errors import NotFoundError
 from storage.base import Page, PostQuery
 
 router = APIRouter()
-v1 = APIRouter(prefix="/v1")
+v1 = APIRouter(prefix="/v1", dependencies=[Depends(require("viewer"))])
 
 
 @router.get("/health", response_model=Health, tags=["meta"])

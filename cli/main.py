@@ -76,7 +76,25 @@ def demo(
         store.close()
     echo_summary(summary)
     if serve:
+        key = _demo_key(settings)
+        typer.echo(f"\n  demo API key (admin, shown once): {key}")
+        typer.echo(f"  dashboard: http://{settings.api.host}:{settings.api.port}/dashboard")
         _serve(settings)
+
+
+def _demo_key(settings: Settings) -> str:
+    """A fresh admin key for this demo; the previous demo keys are revoked."""
+    from api.access import issue_key, revoke_key
+    from storage import open_store
+
+    store = open_store(settings)
+    try:
+        for old in store.list_api_keys():
+            if old.name == "demo" and old.revoked_at is None:
+                revoke_key(store, old.key_id)
+        return issue_key(store, role="admin", name="demo")
+    finally:
+        store.close()
 
 
 def echo_summary(summary: object) -> None:
@@ -450,6 +468,78 @@ def _complaints_echo(report: object) -> None:
     )
     for reason in report.reasons[:10]:
         typer.echo(f"  quarantined: {reason}")
+
+
+keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[
+        str,
+        typer.Option(help="viewer, analyst, officer or admin (each may what the ones before may)."),
+    ],
+    name: Annotated[str, typer.Option(help="Who holds the key (shown in the audit log).")],
+    rate: Annotated[
+        int | None, typer.Option(help="Requests per minute (default: api.rate_per_minute).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Create an API key and print it once; only its hash is stored."""
+    from api.access import issue_key
+    from domain.models import ROLES
+    from storage import open_store
+
+    if role not in ROLES:
+        typer.secho(
+            f"error: --role must be one of {', '.join(ROLES)}", fg=typer.colors.RED, err=True
+        )
+        raise typer.Exit(2)
+    settings = _settings(config)
+    store = open_store(settings)
+    try:
+        key = issue_key(store, role=role, name=name, rate_per_minute=rate)
+    finally:
+        store.close()
+    typer.echo(key)
+    typer.echo(f"{role} key for {name}: keep it now, it cannot be shown again", err=True)
+
+
+@keys_app.command("list")
+def keys_list(config: ConfigOption = None) -> None:
+    """Every key: id, role, holder, created and revoked (never the secret)."""
+    from storage import open_store
+
+    store = open_store(_settings(config))
+    try:
+        for key in store.list_api_keys():
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "live"
+            typer.echo(
+                f"{key.key_id}  {key.role:<8} {key.name:<24} {key.created_at:%Y-%m-%d}  {state}"
+            )
+    finally:
+        store.close()
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The id shown by `siang keys list`.")],
+    config: ConfigOption = None,
+) -> None:
+    """Revoke a key at once."""
+    from api.access import revoke_key
+    from storage import open_store
+
+    store = open_store(_settings(config))
+    try:
+        revoked = revoke_key(store, key_id)
+    finally:
+        store.close()
+    if revoked is None:
+        typer.secho(f"error: no key {key_id}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id} ({revoked.name})")
 
 
 es_app = typer.Typer(help="Elasticsearch: index templates and status.", no_args_is_help=True)

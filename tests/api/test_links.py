@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access import issue_key
 from api.app import create_app
 from domain.models import Category, Complaint, LinkEvidence, PostComplaintLink, Topic
 from domain.settings import Settings, load_settings
@@ -71,7 +72,8 @@ def store(settings: Settings) -> Iterator[EmbeddedStore]:
 
 @pytest.fixture
 def client(settings: Settings, store: EmbeddedStore) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, store)) as test_client:
+    key = issue_key(store, role="admin", name="officer-somchai")
+    with TestClient(create_app(settings, store), headers={"X-API-Key": key}) as test_client:
         test_client.app.state.embedder = FixedEmbedder(dimension=4)  # type: ignore[attr-defined]
         yield test_client
 
@@ -97,7 +99,7 @@ def test_decisions_show_at_once_and_survive_relinking(
     client: TestClient, store: EmbeddedStore, settings: Settings
 ) -> None:
     body = {"post_id": "x:1", "complaint_id": COMPLAINT, "verdict": "rejected",
-            "by": "officer-somchai", "note": "คนละหมู่บ้าน"}  # fmt: skip
+            "note": "คนละหมู่บ้าน"}  # fmt: skip
     first = client.post("/v1/links/decisions", json=body)
     assert first.status_code == 200 and first.json()["recorded"] is True
     assert first.json()["link"]["decision"]["by"] == "officer-somchai"

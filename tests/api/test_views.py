@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from api.access import issue_key
 from api.app import create_app
 from domain.models import Category, Complaint, PostComplaintLink, Topic
 from domain.settings import Settings
@@ -86,7 +87,8 @@ def client(settings: Settings) -> Iterator[TestClient]:
             )
         ]
     )
-    with TestClient(create_app(settings, store)) as test_client:
+    key = issue_key(store, role="admin", name="officer-somchai")
+    with TestClient(create_app(settings, store), headers={"X-API-Key": key}) as test_client:
         yield test_client
     store.close()
 

@@ -28,6 +28,13 @@ COMMANDS = [
     "config",
     "es",
     "es setup",
+    "complaints",
+    "complaints import",
+    "complaints traffy",
+    "keys",
+    "keys create",
+    "keys list",
+    "keys revoke",
 ]
 
 
@@ -217,3 +224,19 @@ def test_topics_command_updates_then_refits(
     assert refit.exit_code == 0, refit.output
     assert refit.output.startswith("topics: full, 1 window(s)")
     assert "spike" in refit.output  # the top topics are listed with their spike scores
+
+
+def test_keys_create_list_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIANG_STORE__PATH", str(tmp_path / "keys.db"))
+    created = runner.invoke(app, ["keys", "create", "--role", "officer", "--name", "somchai"])
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[0]
+    assert key.startswith("siang_")
+    key_id = key.split("_")[1]
+    listed = runner.invoke(app, ["keys", "list"])
+    assert key_id in listed.output and "officer" in listed.output and "live" in listed.output
+    assert key.split("_", 2)[2] not in listed.output  # the secret is never shown again
+    assert runner.invoke(app, ["keys", "revoke", key_id]).exit_code == 0
+    assert "revoked" in runner.invoke(app, ["keys", "list"]).output
+    bad = runner.invoke(app, ["keys", "create", "--role", "root", "--name", "x"])
+    assert bad.exit_code == 2

@@ -14,10 +14,12 @@ import httpx
 import pytest
 import uvicorn
 
+from api.access import issue_key
 from api.app import create_app
 from domain.settings import Settings, load_settings
 from enrich.embeddings import build_embedder
 from pipeline.jobs import Pipeline, PipelineSummary
+from storage import open_store
 from storage.embedded import EmbeddedStore
 from tests.conftest import REPO
 
@@ -113,9 +115,18 @@ def server(run: tuple[Settings, PipelineSummary, PipelineSummary]) -> Iterator[s
     thread.join(timeout=10)
 
 
+def _key(settings: Settings) -> dict[str, str]:
+    store = open_store(settings)
+    try:
+        return {"X-API-Key": issue_key(store, role="officer", name="e2e")}
+    finally:
+        store.close()
+
+
 def test_api_over_http(server: str, run: tuple[Settings, PipelineSummary, PipelineSummary]) -> None:
-    _, first, _ = run
-    with httpx.Client(base_url=server, timeout=30) as http:
+    settings, first, _ = run
+    assert httpx.get(f"{server}/v1/topics").status_code == 401  # no key, no data
+    with httpx.Client(base_url=server, timeout=30, headers=_key(settings)) as http:
         health = http.get("/health").json()
         assert health["status"] == "ok" and health["posts"] == first.posts
         found = http.get("/v1/posts/search", params={"q": "ไฟดับ", "limit": 5}).json()
@@ -125,15 +136,15 @@ def test_api_over_http(server: str, run: tuple[Settings, PipelineSummary, Pipeli
         assert len(topics) == len(first.topics)
         detail = http.get(f"/v1/topics/{topics[0]['topic_id']}").json()
         assert sum(point["count"] for point in detail["timeline"]) == topics[0]["size"]
-        linked = next(iter({a for a in _linked_complaints(server)}))
+        linked = next(iter({a for a in _linked_complaints(server, settings)}))
         related = http.get(f"/v1/complaints/{linked}/related-posts").json()
         assert related["related"] and related["related"][0]["explanation"]
 
 
-def _linked_complaints(server: str) -> set[str]:
+def _linked_complaints(server: str, settings: Settings) -> set[str]:
     truth = json.loads((SAMPLE / "truth.json").read_text(encoding="utf-8"))
     found = set()
-    with httpx.Client(base_url=server, timeout=30) as http:
+    with httpx.Client(base_url=server, timeout=30, headers=_key(settings)) as http:
         for complaint_id in sorted({link["complaint_id"] for link in truth["links"]}):
             if http.get(f"/v1/complaints/{complaint_id}/related-posts").json().get("related"):
                 found.add(complaint_id)
