@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import RateLimiter
 from api.links import router as links_router
+from api.manage import RuleConflict
+from api.manage import router as manage_router
 from api.metrics import router as metrics_router
 from api.views import router, v1
 from domain.errors import NotFoundError, SiangError
@@ -51,13 +53,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.include_router(router)
     app.include_router(metrics_router)
+    app.include_router(manage_router)  # before v1: /v1/posts/export is not a post id
     app.include_router(v1)
     app.include_router(links_router)
 
     @app.exception_handler(SiangError)
     async def _siang_error(request: Request, exc: SiangError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFoundError) else 400
-        return _problem(status, "Not Found" if status == 404 else "Bad Request", str(exc))
+        if isinstance(exc, NotFoundError):
+            return _problem(404, "Not Found", str(exc))
+        if isinstance(exc, RuleConflict):
+            return _problem(409, "Conflict", str(exc))
+        return _problem(400, "Bad Request", str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from domain.models import (
     BANGKOK,
+    AlertRule,
     Complaint,
     Engagement,
     LinkDecision,
@@ -152,6 +153,11 @@ class TopicComplaints(BaseModel):
     topic_id: int
     label: str
     complaints: list[TopicComplaint]
+
+
+class AlertRuleList(BaseModel):
+    rules: list[AlertRule]
+    managed: list[str] = Field(description="Names of the rules stored through the API.")
 
 
 class DecisionRequest(BaseModel):

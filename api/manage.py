@@ -1,0 +1,124 @@
+"""Routes for alert rules (create, read, update, delete), alert history and exports.
+
+Rules managed here live in the store and join the ones in ``config/siang.yaml``; a stored
+rule replaces a configured one of the same name. Exports stream any post search as CSV or
+JSON lines, so a large one never sits in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
+
+from api.access import Admin, Analyst
+from api.deps import PostFilters, SettingsDep, StoreDep
+from api.models import AlertRuleList, PostPublic
+from domain.errors import NotFoundError, SiangError
+from domain.models import Alert, AlertRule
+
+router = APIRouter(prefix="/v1")
+_EXPORT_COLUMNS = (
+    "id", "platform", "url", "author", "text", "created_at", "created_at_bangkok", "sentiment",
+    "category", "is_grievance", "province", "district", "topic_id",
+)  # fmt: skip
+
+
+class RuleConflict(SiangError):
+    """The rule's name in the path and in the body differ."""
+
+
+@router.get("/alert-rules", response_model=AlertRuleList, tags=["alerts"])
+def list_rules(store: StoreDep, settings: SettingsDep, caller: Analyst) -> AlertRuleList:
+    """Every rule in force: the configured ones and those managed through the API."""
+    stored = {r.name: r for r in store.list_alert_rules()}
+    configured = [r for r in settings.alerts.rules if r.name not in stored]
+    return AlertRuleList(
+        rules=sorted([*configured, *stored.values()], key=lambda r: r.name),
+        managed=sorted(stored),
+    )
+
+
+@router.get("/alert-rules/{name}", response_model=AlertRule, tags=["alerts"])
+def get_rule(name: str, store: StoreDep, settings: SettingsDep, caller: Analyst) -> AlertRule:
+    for rule in list_rules(store, settings, caller).rules:
+        if rule.name == name:
+            return rule
+    raise NotFoundError("alert rule", name)
+
+
+@router.put("/alert-rules/{name}", response_model=AlertRule, tags=["alerts"])
+def put_rule(
+    name: str, rule: AlertRule, store: StoreDep, response: Response, caller: Admin
+) -> AlertRule:
+    """Create or replace a rule (201 when new). The body's ``name`` must match the path."""
+    if rule.name != name:
+        raise RuleConflict(f"name in the path ({name}) and in the body ({rule.name}) differ")
+    if store.put_alert_rule(rule):
+        response.status_code = 201
+    return rule
+
+
+@router.delete("/alert-rules/{name}", status_code=204, tags=["alerts"])
+def delete_rule(name: str, store: StoreDep, caller: Admin) -> Response:
+    """Delete a rule managed through the API (configured rules live in the config file)."""
+    if not store.delete_alert_rule(name):
+        raise NotFoundError("alert rule", name)
+    return Response(status_code=204)
+
+
+@router.get("/alerts", response_model=list[Alert], tags=["alerts"])
+def alert_history(
+    store: StoreDep,
+    caller: Analyst,
+    status: Literal["pending", "sent", "suppressed"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[Alert]:
+    """Alerts, newest first: what fired, when, with the evidence and whether it was sent."""
+    return store.list_alerts(limit=limit, status=status)
+
+
+@router.get(
+    "/posts/export",
+    tags=["posts"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
+)
+def export_posts(
+    store: StoreDep,
+    query: PostFilters,
+    caller: Analyst,
+    format: Literal["csv", "jsonl"] = "csv",
+    limit: Annotated[int, Query(ge=1, le=1_000_000)] = 100_000,
+) -> StreamingResponse:
+    """Any post search as CSV (UTF-8 with BOM, opens in Excel) or JSON lines, by post id."""
+    rows = (PostPublic.of(p) for _, p in zip(range(limit), store.iter_posts(query), strict=False))
+    if format == "jsonl":
+        body: Iterator[str] = (json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n"
+                               for r in rows)  # fmt: skip
+        media, suffix = "application/x-ndjson", "jsonl"
+    else:
+        body, media, suffix = _csv(rows), "text/csv; charset=utf-8", "csv"
+    headers = {"Content-Disposition": f'attachment; filename="siang-posts.{suffix}"'}
+    return StreamingResponse(body, media_type=media, headers=headers)
+
+
+def _csv(rows: Iterator[PostPublic]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_EXPORT_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        data = row.model_dump(mode="json")
+        writer.writerow(["" if data.get(c) is None else data.get(c) for c in _EXPORT_COLUMNS])
+        yield buffer.getvalue()
+
+
+__all__ = ["router"]

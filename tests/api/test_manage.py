@@ -1,0 +1,98 @@
+"""Alert rules through the API, alert history and exports (api/manage.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from api.access import issue_key
+from api.app import create_app
+from domain.models import Alert, Category
+from domain.settings import Settings
+from storage.embedded import EmbeddedStore
+from tests.conftest import T0, make_post
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[EmbeddedStore]:
+    store = EmbeddedStore(settings.store.path)
+    posts = [
+        make_post("1", 'น้ำประปาเค็ม, มาก "บางบัวทอง"', province="นนทบุรี", created_at=T0),
+        make_post("2", "ไฟดับ หาดใหญ่", province="สงขลา", category=Category.electricity,
+                  created_at=T0 + timedelta(hours=1)),
+    ]  # fmt: skip
+    store.upsert_posts(posts)
+    store.save_enrichment(posts, np.eye(2, 4, dtype=np.float32))
+    store.add_alerts(
+        [Alert(alert_id="a1", rule="flood-keyword", kind="keyword", subject="keyword น้ำท่วม",
+               triggered_at=T0, window_start=T0, score=9.0, observed=20, expected=1.5)]
+    )  # fmt: skip
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def client(settings: Settings, store: EmbeddedStore) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, store)) as test_client:
+        yield test_client
+
+
+def _as(store: EmbeddedStore, role: str) -> dict[str, str]:
+    return {"X-API-Key": issue_key(store, role=role, name=f"{role}-1")}  # type: ignore[arg-type]
+
+
+def test_alert_rules_crud_needs_admin(client: TestClient, store: EmbeddedStore) -> None:
+    admin, analyst = _as(store, "admin"), _as(store, "analyst")
+    configured = client.get("/v1/alert-rules", headers=analyst).json()
+    assert (
+        "flood-keyword" in [r["name"] for r in configured["rules"]] and configured["managed"] == []
+    )
+    rule = {"name": "power-hatyai", "kind": "category_province", "category": "electricity",
+            "province": "สงขลา", "threshold": 5, "recipients": ["a@example.go.th"]}  # fmt: skip
+    assert client.put("/v1/alert-rules/power-hatyai", json=rule, headers=analyst).status_code == 403
+    created = client.put("/v1/alert-rules/power-hatyai", json=rule, headers=admin)
+    assert created.status_code == 201
+    replaced = client.put(
+        "/v1/alert-rules/power-hatyai", json=rule | {"threshold": 9}, headers=admin
+    )
+    assert replaced.status_code == 200 and replaced.json()["threshold"] == 9
+    assert client.get("/v1/alert-rules/power-hatyai", headers=analyst).json()["threshold"] == 9
+    mismatch = client.put("/v1/alert-rules/other", json=rule, headers=admin)
+    assert mismatch.status_code == 409
+    bad = client.put(
+        "/v1/alert-rules/x", json=rule | {"name": "x", "kind": "weather"}, headers=admin
+    )
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("kind")
+    assert client.delete("/v1/alert-rules/power-hatyai", headers=admin).status_code == 204
+    assert client.delete("/v1/alert-rules/power-hatyai", headers=admin).status_code == 404
+    assert client.get("/v1/alert-rules/power-hatyai", headers=analyst).status_code == 404
+
+
+def test_alert_history(client: TestClient, store: EmbeddedStore) -> None:
+    analyst = _as(store, "analyst")
+    [alert] = client.get("/v1/alerts", headers=analyst).json()
+    assert (alert["alert_id"], alert["status"], alert["observed"]) == ("a1", "pending", 20)
+    assert client.get("/v1/alerts", params={"status": "sent"}, headers=analyst).json() == []
+    assert client.get("/v1/alerts", headers=_as(store, "viewer")).status_code == 403
+
+
+def test_export_any_search_as_csv_or_json_lines(client: TestClient, store: EmbeddedStore) -> None:
+    analyst = _as(store, "analyst")
+    exported = client.get("/v1/posts/export", headers=analyst)
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert [r["id"] for r in rows] == ["x:1", "x:2"]
+    assert rows[0]["text"] == 'น้ำประปาเค็ม, มาก "บางบัวทอง"' and rows[0]["province"] == "นนทบุรี"
+    lines = client.get("/v1/posts/export", params={"format": "jsonl", "province": "สงขลา"},
+                       headers=analyst).text.splitlines()  # fmt: skip
+    assert [json.loads(line)["id"] for line in lines] == ["x:2"]
+    assert client.get("/v1/posts/export", headers=_as(store, "viewer")).status_code == 403
