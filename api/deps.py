@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 
+from domain.errors import SiangError
 from domain.models import Category, Platform
 from domain.settings import Settings
 from enrich.thai_text import ThaiTokenizer, normalize
@@ -59,6 +63,31 @@ def post_filters(
         topic_id=topic_id,
         is_grievance=grievance,
     )
+
+
+class CursorError(SiangError):
+    """A cursor that is malformed or belongs to another query."""
+
+
+def _query_digest(query: PostQuery, sort: str) -> str:
+    return hashlib.sha256(repr((query, sort)).encode()).hexdigest()[:16]
+
+
+def make_cursor(offset: int, query: PostQuery, sort: str) -> str:
+    data = json.dumps({"o": offset, "q": _query_digest(query, sort)}).encode()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def read_cursor(cursor: str, query: PostQuery, sort: str) -> int:
+    """The offset a cursor stands for; a cursor of another query or sort is refused."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        offset, digest = int(data["o"]), str(data["q"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CursorError("cursor: not a cursor this API issued") from exc
+    if digest != _query_digest(query, sort) or not 0 <= offset <= 100_000:
+        raise CursorError("cursor: it belongs to another query or sort")
+    return offset
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -71,6 +71,7 @@ class SearchResponse(BaseModel):
     limit: int
     offset: int
     hits: list[PostPublic]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
 
 
 class TimelinePoint(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from api.access import require
-from api.deps import PostFilters, SettingsDep, StoreDep
+from api.deps import PostFilters, SettingsDep, StoreDep, make_cursor, read_cursor
 from api.models import (
     Breakdown,
     BreakdownBucket,
@@ -44,11 +44,29 @@ def search_posts(
     sort: Literal["relevance", "newest", "oldest"] = "relevance",
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="`next_cursor` of the previous page (replaces offset)."),
+    ] = None,
 ) -> SearchResponse:
-    """Search posts by Thai words and filters (time range, platform, place, sentiment, topic)."""
+    """Search posts by Thai words and filters (time range, platform, place, sentiment, topic).
+
+    Page with ``next_cursor``: it carries the position and is bound to this query and sort.
+    """
+    if cursor is not None:
+        offset = read_cursor(cursor, query, sort)
     result = store.search_posts(query, Page(limit=limit, offset=offset, sort=sort))
     hits = [PostPublic.of(p, s) for p, s in zip(result.posts, result.scores, strict=True)]
-    return SearchResponse(total=result.total, limit=limit, offset=offset, hits=hits)
+    following = offset + len(hits)
+    return SearchResponse(
+        total=result.total,
+        limit=limit,
+        offset=offset,
+        hits=hits,
+        next_cursor=make_cursor(following, query, sort)
+        if hits and following < min(result.total, 100_000)
+        else None,
+    )
 
 
 @v1.get("/stats/timeline", response_model=Timeline, tags=["stats"])

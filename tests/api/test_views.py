@@ -167,3 +167,18 @@ def test_stats_timeline_and_breakdowns_share_the_search_filters(client: TestClie
     water = client.get("/v1/stats/category", params={"q": "น้ำประปาเค็ม"}).json()
     assert water["buckets"] == [{"key": "water_supply", "count": 1}]
     assert client.get("/v1/stats/weather").status_code == 422
+
+
+def test_cursor_pagination_is_bound_to_its_query(client: TestClient) -> None:
+    first = client.get("/v1/posts/search", params={"sort": "oldest", "limit": 1}).json()
+    assert [h["id"] for h in first["hits"]] == ["x:1"] and first["next_cursor"]
+    second = client.get(
+        "/v1/posts/search", params={"sort": "oldest", "limit": 1, "cursor": first["next_cursor"]}
+    ).json()
+    assert [h["id"] for h in second["hits"]] == ["x:2"] and second["next_cursor"] is None
+    other = client.get(
+        "/v1/posts/search", params={"sort": "newest", "limit": 1, "cursor": first["next_cursor"]}
+    )
+    assert other.status_code == 400 and "another query" in other.json()["detail"]
+    junk = client.get("/v1/posts/search", params={"cursor": "%%%"})
+    assert junk.status_code == 400
