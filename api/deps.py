@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from domain.errors import SiangError
 from domain.models import Category, Platform
@@ -47,7 +47,7 @@ def post_filters(
     province: Annotated[str | None, Query(max_length=100, examples=["นนทบุรี"])] = None,
     sentiment: Literal["positive", "neutral", "negative"] | None = None,
     category: Category | None = None,
-    topic_id: Annotated[int | None, Query(ge=-1)] = None,
+    topic_id: Annotated[int | None, Query(ge=-1, le=2**31 - 1)] = None,
     grievance: bool | None = None,
 ) -> PostQuery:
     """The filters every post query shares (search, stats, export)."""
@@ -91,6 +91,7 @@ def read_cursor(cursor: str, query: PostQuery, sort: str) -> int:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+TopicId = Annotated[int, Path(ge=0, le=2**31 - 1, description="A topic id.")]
 PostFilters = Annotated[PostQuery, Depends(post_filters)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TokenizerDep = Annotated[ThaiTokenizer, Depends(get_tokenizer)]

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from api.access import Officer, audit
-from api.deps import SettingsDep, StoreDep
+from api.deps import SettingsDep, StoreDep, TopicId
 from api.models import (
     CandidateComplaint,
     CandidateComplaints,
@@ -101,7 +101,7 @@ def candidate_complaints(
 
 @router.get("/topics/{topic_id}/complaints", response_model=TopicComplaints, tags=["topics"])
 def topic_complaints(
-    topic_id: int,
+    topic_id: TopicId,
     store: StoreDep,
     caller: Officer,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

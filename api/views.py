@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from api.access import require
-from api.deps import PostFilters, SettingsDep, StoreDep, make_cursor, read_cursor
+from api.deps import PostFilters, SettingsDep, StoreDep, TopicId, make_cursor, read_cursor
 from api.models import (
     Breakdown,
     BreakdownBucket,
@@ -117,7 +117,7 @@ def list_topics(
 
 @v1.get("/topics/{topic_id}", response_model=TopicDetail, tags=["topics"])
 def get_topic(
-    topic_id: int, store: StoreDep, interval: Literal["hour", "day"] = "day"
+    topic_id: TopicId, store: StoreDep, interval: Literal["hour", "day"] = "day"
 ) -> TopicDetail:
     """One topic with its timeline and representative posts."""
     topic = store.get_topic(topic_id)
