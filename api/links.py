@@ -15,10 +15,11 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from api.access import Officer, audit
-from api.deps import SettingsDep, StoreDep, TopicId
+from api.deps import SettingsDep, StoreDep, TokenizerDep, TopicId
 from api.models import (
     CandidateComplaint,
     CandidateComplaints,
+    ComplaintPage,
     DecisionRequest,
     DecisionResult,
     LinkFacts,
@@ -32,10 +33,11 @@ from api.models import (
 from complaints.service import ComplaintBook
 from complaints.traffy_records import parse_webhook, verify_webhook
 from domain.errors import NotFoundError
-from domain.models import Complaint, LinkDecision, PostComplaintLink
+from domain.models import Category, Complaint, ComplaintStatus, LinkDecision, PostComplaintLink
 from domain.settings import Settings
+from enrich.thai_text import normalize
 from linking.service import complaints_for_topic, decision_rank
-from storage.base import PostQuery
+from storage.base import ComplaintQuery, PostQuery
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")
@@ -47,6 +49,39 @@ def _shown(link: PostComplaintLink, include_rejected: bool) -> bool:
 
 def _related(link: PostComplaintLink, post: PostPublic) -> RelatedPost:
     return RelatedPost(**LinkFacts.of(link), post=post)
+
+
+@router.get("/complaints", response_model=ComplaintPage, tags=["complaints"])
+def search_complaints(
+    store: StoreDep,
+    tokenizer: TokenizerDep,
+    caller: Officer,
+    q: Annotated[str | None, Query(max_length=500, examples=["น้ำประปาไม่ไหล"])] = None,
+    start: Annotated[datetime | None, Query(description="Filed at or after.")] = None,
+    end: Annotated[datetime | None, Query(description="Filed before.")] = None,
+    province: Annotated[str | None, Query(max_length=100, examples=["นนทบุรี"])] = None,
+    category: Category | None = None,
+    status: ComplaintStatus | None = None,
+    channel: Annotated[str | None, Query(max_length=50, examples=["traffy"])] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> ComplaintPage:
+    """Complaints by Thai words, place, category, status, channel and filing time, newest
+    first. Officers; every complaint listed is audited."""
+    terms = tuple(t.lower() for t in tokenizer.tokenize(normalize(q).text)) if q else ()
+    query = ComplaintQuery(
+        terms=terms,
+        start=start,
+        end=end,
+        province=province,
+        category=category.value if category else None,
+        status=status,
+        channel=channel,
+    )
+    total, found = store.search_complaints(query, limit=limit, offset=offset)
+    for complaint in found:
+        audit(store, caller, "list_complaint", f"complaint:{complaint.complaint_id}")
+    return ComplaintPage(total=total, limit=limit, offset=offset, complaints=found)
 
 
 @router.get("/complaints/{complaint_id}", response_model=Complaint, tags=["complaints"])

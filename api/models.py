@@ -156,6 +156,13 @@ class TopicComplaints(BaseModel):
     complaints: list[TopicComplaint]
 
 
+class ComplaintPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    complaints: list[Complaint]
+
+
 class AlertRuleList(BaseModel):
     rules: list[AlertRule]
     managed: list[str] = Field(description="Names of the rules stored through the API.")

@@ -54,6 +54,19 @@ class PostQuery:
 
 
 @dataclass(frozen=True)
+class ComplaintQuery:
+    """Filters of a complaint search; ``terms`` are Thai tokens, every one must match."""
+
+    terms: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    province: str | None = None
+    category: str | None = None
+    status: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     limit: int = 20
     offset: int = 0
@@ -150,6 +163,12 @@ class Store(Protocol):
     def get_complaint(self, complaint_id: str) -> Complaint | None: ...
 
     def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]: ...
+
+    def search_complaints(
+        self, query: ComplaintQuery, *, limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[Complaint]]:
+        """(total, newest-filed first page) of complaints matching ``query``."""
+        ...
 
     def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray: ...
 

@@ -28,7 +28,7 @@ from domain.models import (
     SourceStats,
     Topic,
 )
-from storage.base import UpsertCounts, decision_id
+from storage.base import ComplaintQuery, UpsertCounts, decision_id
 
 
 class EmbeddedEntities:
@@ -98,6 +98,35 @@ class EmbeddedEntities:
                 "SELECT doc FROM complaints ORDER BY filed_at, id LIMIT ? OFFSET ?", (limit, offset)
             ).fetchall()
         return [Complaint.model_validate_json(r["doc"]) for r in rows]
+
+    def search_complaints(
+        self, query: ComplaintQuery, *, limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[Complaint]]:
+        where: list[str] = ["1=1"]
+        args: list[str | int] = []
+        for column, value in (
+            ("province", query.province),
+            ("category", query.category),
+            ("status", query.status),
+        ):
+            if value is not None:
+                where.append(f"{column}=?")
+                args.append(value)
+        if query.start is not None:
+            where.append("filed_at>=?")
+            args.append(_epoch(query.start))
+        if query.end is not None:
+            where.append("filed_at<?")
+            args.append(_epoch(query.end))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT doc FROM complaints WHERE {' AND '.join(where)}"
+                " ORDER BY filed_at DESC, id",
+                args,
+            ).fetchall()
+        found = [Complaint.model_validate_json(r["doc"]) for r in rows]
+        found = [c for c in found if _matches(c, query)]  # tokens and channel live in the doc
+        return len(found), found[offset : offset + limit]
 
     def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
         return self._vectors("complaint_vectors", complaint_ids)
@@ -350,6 +379,13 @@ class EmbeddedEntities:
         with self._lock:
             rows = self._db.execute("SELECT doc FROM source_stats ORDER BY id").fetchall()
         return [SourceStats.model_validate_json(r["doc"]) for r in rows]
+
+
+def _matches(complaint: Complaint, query: ComplaintQuery) -> bool:
+    words = {t.lower() for t in complaint.tokens}
+    if query.channel is not None and complaint.channel != query.channel:
+        return False
+    return all(term in words for term in query.terms)
 
 
 def _epoch(moment: datetime) -> int:

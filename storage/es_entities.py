@@ -29,7 +29,7 @@ from domain.models import (
     SourceStats,
     Topic,
 )
-from storage.base import UpsertCounts, decision_id
+from storage.base import ComplaintQuery, UpsertCounts, decision_id
 from storage.es_documents import link_id, vector_matrix
 
 T = TypeVar("T")
@@ -155,6 +155,36 @@ class EntityIndices:
                     break
             after = hits[-1]["sort"]
         return out
+
+    def search_complaints(
+        self, query: ComplaintQuery, *, limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[Complaint]]:
+        filters: list[dict[str, Any]] = [
+            {"term": {name: value}}
+            for name, value in (
+                ("province", query.province),
+                ("category", query.category),
+                ("status", query.status),
+                ("channel", query.channel),
+            )
+            if value is not None
+        ]
+        filters += [{"match": {"tokens": {"query": t, "operator": "and"}}} for t in query.terms]
+        span = {k: v.isoformat() for k, v in (("gte", query.start), ("lt", query.end)) if v}
+        if span:
+            filters.append({"range": {"filed_at": span}})
+        found = self._search(
+            self.index["complaints"],
+            query={"bool": {"filter": filters}},
+            from_=offset,
+            size=limit,
+            track_total_hits=True,
+            source_includes=["doc"],
+            sort=[{"filed_at": "desc"}, {"complaint_id": "asc"}],
+        )["hits"]
+        return int(found["total"]["value"]), [
+            Complaint.model_validate(h["_source"]["doc"]) for h in found["hits"]
+        ]
 
     def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray:
         return self._vectors(self.index["complaints"], complaint_ids)

@@ -53,7 +53,8 @@ def store(settings: Settings) -> Iterator[EmbeddedStore]:
     store.upsert_complaints(
         [
             Complaint(complaint_id=COMPLAINT, filed_at=T0, channel="1111",
-                      category=Category.water_supply, province="นนทบุรี", subject="น้ำประปาเค็ม"),
+                      category=Category.water_supply, province="นนทบุรี", subject="น้ำประปาเค็ม",
+                      tokens=["น้ำประปา", "เค็ม"]),
         ],
         np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32),
     )  # fmt: skip
@@ -165,3 +166,15 @@ def test_traffy_webhook_needs_the_secret_and_records_history(
     assert [c.status for c in after.history][-1] == "in_progress"
     malformed = client.post("/v1/webhooks/traffy", content=b"{not json", headers=headers)
     assert malformed.status_code == 422
+
+
+def test_complaint_search_is_for_officers_and_audited(
+    client: TestClient, store: EmbeddedStore
+) -> None:
+    found = client.get("/v1/complaints", params={"q": "น้ำประปาเค็ม", "province": "นนทบุรี"})
+    assert found.status_code == 200, found.text
+    assert found.json()["total"] == 1
+    assert found.json()["complaints"][0]["complaint_id"] == COMPLAINT
+    assert client.get("/v1/complaints", params={"province": "สงขลา"}).json()["total"] == 0
+    listed = [e for e in store.list_audit() if e.action == "list_complaint"]
+    assert [e.resource for e in listed] == [f"complaint:{COMPLAINT}"]

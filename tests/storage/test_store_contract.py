@@ -25,7 +25,7 @@ from domain.models import (
 )
 from domain.settings import LinkSettings
 from linking.service import complaints_for_topic, link_store
-from storage.base import Page, PostQuery, Store
+from storage.base import ComplaintQuery, Page, PostQuery, Store
 from storage.embedded import EmbeddedStore
 from tests.conftest import T0, make_post
 
@@ -355,6 +355,36 @@ def test_api_keys_audit_alert_rules_and_alert_status(store: Store) -> None:
     assert store.set_alert_status(["a9"], "sent") == 0
     assert [a.status for a in store.list_alerts(status="sent")] == ["sent"]
     assert store.list_alerts(status="pending") == []
+
+
+def test_complaint_search_filters_and_words(store: Store) -> None:
+    def complaint(i: int, **kw: object) -> Complaint:
+        base: dict[str, object] = dict(
+            complaint_id=f"c{i}", filed_at=T0 + timedelta(days=i), channel="1111",
+            category=Category.water_supply, province="นนทบุรี", subject="น้ำประปาไม่ไหล",
+            tokens=["น้ำประปา", "ไม่", "ไหล"],
+        )  # fmt: skip
+        return Complaint.model_validate(base | kw)
+
+    store.upsert_complaints(
+        [
+            complaint(1),
+            complaint(2, status="resolved"),
+            complaint(3, province="สงขลา", category=Category.electricity, subject="ไฟดับ",
+                      tokens=["ไฟดับ", "หาดใหญ่"], channel="traffy"),
+        ]
+    )  # fmt: skip
+    total, page = store.search_complaints(ComplaintQuery(), limit=2)
+    assert total == 3 and [c.complaint_id for c in page] == ["c3", "c2"]  # newest filed first
+    assert [c.complaint_id for c in store.search_complaints(ComplaintQuery(), offset=2)[1]] == [
+        "c1"
+    ]
+    assert store.search_complaints(ComplaintQuery(terms=("ไฟดับ",)))[0] == 1
+    assert store.search_complaints(ComplaintQuery(terms=("น้ำประปา", "ไหล")))[0] == 2
+    assert store.search_complaints(ComplaintQuery(status="resolved"))[1][0].complaint_id == "c2"
+    assert store.search_complaints(ComplaintQuery(channel="traffy"))[0] == 1
+    window = ComplaintQuery(start=T0 + timedelta(days=2), end=T0 + timedelta(days=3))
+    assert [c.complaint_id for c in store.search_complaints(window)[1]] == ["c2"]
 
 
 def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:
