@@ -94,12 +94,6 @@ class Breakdown(BaseModel):
     buckets: list[BreakdownBucket] = Field(description="Most posts first.")
 
 
-class TopicDetail(BaseModel):
-    topic: Topic
-    timeline: list[TimelinePoint]
-    representative_posts: list[PostPublic]
-
-
 class TopicList(BaseModel):
     total: int
     topics: list[Topic]
@@ -166,6 +160,15 @@ class ComplaintPage(BaseModel):
 class AlertRuleList(BaseModel):
     rules: list[AlertRule]
     managed: list[str] = Field(description="Names of the rules stored through the API.")
+
+
+class TopicDetail(BaseModel):
+    topic: Topic
+    timeline: list[TimelinePoint]
+    representative_posts: list[PostPublic]
+    related_complaints: list[TopicComplaint] | None = Field(
+        None, description="Complaints the topic's posts link to (officer keys; else null)."
+    )
 
 
 class DecisionRequest(BaseModel):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from api.access import require
+from api.access import Caller, require
 from api.deps import PostFilters, SettingsDep, StoreDep, TopicId, make_cursor, read_cursor
+from api.links import topic_complaints
 from api.models import (
     Breakdown,
     BreakdownBucket,
@@ -20,6 +21,7 @@ from api.models import (
     TopicList,
 )
 from domain.errors import NotFoundError
+from domain.models import ROLES
 from storage.base import Page, PostQuery
 
 router = APIRouter()
@@ -117,16 +119,25 @@ def list_topics(
 
 @v1.get("/topics/{topic_id}", response_model=TopicDetail, tags=["topics"])
 def get_topic(
-    topic_id: TopicId, store: StoreDep, interval: Literal["hour", "day"] = "day"
+    topic_id: TopicId,
+    store: StoreDep,
+    request: Request,
+    interval: Literal["hour", "day"] = "day",
 ) -> TopicDetail:
-    """One topic with its timeline and representative posts."""
+    """One topic: its record (keywords, provinces, sentiment, spikes), timeline and
+    representative posts; for officers also the complaints its posts link to."""
     topic = store.get_topic(topic_id)
     if topic is None:
         raise NotFoundError("topic", str(topic_id))
     buckets = store.counts(PostQuery(topic_id=topic_id), interval=interval)
     posts = [store.get_post(pid) for pid in topic.representative_post_ids]
+    caller: Caller = request.state.caller
+    related = None
+    if ROLES.index(caller.role) >= ROLES.index("officer"):
+        related = topic_complaints(topic_id, store, caller).complaints
     return TopicDetail(
         topic=topic,
         timeline=[TimelinePoint(time=b.time, count=b.count) for b in buckets if b.time],
         representative_posts=[PostPublic.of(p) for p in posts if p is not None],
+        related_complaints=related,
     )

@@ -178,3 +178,12 @@ def test_complaint_search_is_for_officers_and_audited(
     assert client.get("/v1/complaints", params={"province": "สงขลา"}).json()["total"] == 0
     listed = [e for e in store.list_audit() if e.action == "list_complaint"]
     assert [e.resource for e in listed] == [f"complaint:{COMPLAINT}"]
+
+
+def test_topic_detail_shows_related_complaints_to_officers_only(
+    client: TestClient, store: EmbeddedStore
+) -> None:
+    detail = client.get("/v1/topics/0").json()
+    assert [r["complaint"]["complaint_id"] for r in detail["related_complaints"]] == [COMPLAINT]
+    viewer = {"X-API-Key": issue_key(store, role="viewer", name="policy")}
+    assert client.get("/v1/topics/0", headers=viewer).json()["related_complaints"] is None
