@@ -42,6 +42,10 @@ def content_hash(post: Post) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+# A post's full-text row has the post's rowid, so it is found without a scan.
+_DELETE_FTS = "DELETE FROM posts_fts WHERE rowid = (SELECT rowid FROM posts WHERE id=?)"
+
+
 class EmbeddedStore(EmbeddedEntities):
     """SQLite implementation of :class:`storage.base.Store`."""
 
@@ -58,8 +62,24 @@ class EmbeddedStore(EmbeddedEntities):
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA.read_text(encoding="utf-8"))
+        self._migrate()
         self._matrix_cache: tuple[int, list[str], np.ndarray] | None = None
         self._vector_version = 0
+
+    def _migrate(self) -> None:
+        """Version 1: full-text rows share their post's rowid (they were found by a scan of
+        the UNINDEXED id column, so every write cost a pass over the whole index)."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] >= 1:
+            return
+        with self._tx() as db:
+            db.execute("CREATE TEMP TABLE fts_copy AS SELECT id, body FROM posts_fts")
+            db.execute("DELETE FROM posts_fts")
+            db.execute(
+                "INSERT INTO posts_fts(rowid, id, body) SELECT p.rowid, f.id, f.body"
+                " FROM fts_copy f JOIN posts p ON p.id = f.id"
+            )
+            db.execute("DROP TABLE fts_copy")
+            db.execute("PRAGMA user_version = 1")
 
     # plumbing --------------------------------------------------------------------------
     def _tx(self) -> _Transaction:
@@ -95,7 +115,7 @@ class EmbeddedStore(EmbeddedEntities):
                         post.platform,
                     ),
                 )
-                db.execute("DELETE FROM posts_fts WHERE id=?", (post.id,))
+                db.execute(_DELETE_FTS, (post.id,))
                 db.execute("DELETE FROM post_vectors WHERE id=?", (post.id,))
                 if row:
                     counts.updated += 1
@@ -139,10 +159,11 @@ class EmbeddedStore(EmbeddedEntities):
                         post.id,
                     ),
                 )
-                db.execute("DELETE FROM posts_fts WHERE id=?", (post.id,))
+                db.execute(_DELETE_FTS, (post.id,))
                 db.execute(
-                    "INSERT INTO posts_fts(id, body) VALUES(?,?)",
-                    (post.id, _fts_body(enrichment.tokens)),
+                    "INSERT INTO posts_fts(rowid, id, body)"
+                    " VALUES((SELECT rowid FROM posts WHERE id=?), ?, ?)",
+                    (post.id, post.id, _fts_body(enrichment.tokens)),
                 )
                 if vector is not None:
                     db.execute(
@@ -333,7 +354,7 @@ def _where(query: PostQuery) -> tuple[str, list[Any], str]:
     params: list[Any] = []
     join = ""
     if query.terms:
-        join = "JOIN posts_fts ON posts_fts.id = p.id"
+        join = "JOIN posts_fts ON posts_fts.rowid = p.rowid"
         clauses.append("posts_fts MATCH ?")
         params.append(" ".join('"' + t.replace('"', '""') + '"' for t in query.terms))
     if query.start:

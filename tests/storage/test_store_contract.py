@@ -441,3 +441,23 @@ def test_source_runs_add_up_per_source(store: Store) -> None:
     assert [s.source for s in listed] == ["pantip-sinthorn", "x-grievances"]
     assert listed[1] == totals
     assert listed[0].last_error is None and listed[0].new == 3
+
+
+def test_embedded_store_migrates_full_text_rows_to_post_rowids(tmp_path: Path) -> None:
+    """Stores written before version 1 kept full-text rows under their own rowids."""
+    path = tmp_path / "old.db"
+    old = EmbeddedStore(path)
+    _seed(old)
+    old._db.execute("PRAGMA user_version = 0")
+    rows = old._db.execute("SELECT id, body FROM posts_fts").fetchall()
+    old._db.execute("DELETE FROM posts_fts")
+    for offset, row in enumerate(rows):  # the old layout: rowids unrelated to the posts'
+        old._db.execute(
+            "INSERT INTO posts_fts(rowid, id, body) VALUES(?,?,?)", (1000 + offset, *row)
+        )
+    old.close()
+    store = EmbeddedStore(path)
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == 1
+    found = store.search_posts(PostQuery(terms=("ไฟดับ",)))
+    assert {p.id for p in found.posts} == {"x:3", "pantip:5"}
+    store.close()
