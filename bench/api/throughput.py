@@ -12,8 +12,9 @@ store is served by ``siang``'s app under uvicorn in its own process; a client pr
 * topics: ``/v1/topics?limit=50``;
 * timeline: ``/v1/stats/timeline?interval=day`` for a random province.
 
-Elasticsearch must be running (``services/elasticsearch.sh start``, then source its env
-file); ``--stores embedded`` skips it. Writes ``bench/results/api.json``::
+Elasticsearch must be running: the configured node, or the one ``services/elasticsearch.sh
+start`` runs (source its env file first); ``--stores embedded`` skips it.
+Writes ``bench/results/api.json``::
 
     python -m bench.api.throughput [--stores embedded elasticsearch] [--seconds 15]
 """
@@ -48,9 +49,14 @@ _TARGET_P95_MS = 150.0
 def _settings(kind: str) -> Settings:
     if kind == "embedded":
         return load_settings(store={"backend": "embedded", "path": str(CACHE / "api-100k.db")})
-    return load_settings(
-        store={"backend": "elasticsearch"}, elasticsearch={"index_prefix": _PREFIX}
-    )
+    node: dict[str, Any] = {"index_prefix": _PREFIX}
+    if os.environ.get("SIANG_TEST_ES_URL"):  # the node services/elasticsearch.sh started
+        node |= {
+            "hosts": [os.environ["SIANG_TEST_ES_URL"]],
+            "username": os.environ.get("SIANG_TEST_ES_USER", "elastic"),
+            "password": os.environ.get("SIANG_TEST_ES_PASSWORD"),
+        }
+    return load_settings(store={"backend": "elasticsearch"}, elasticsearch=node)
 
 
 def _fill(kind: str) -> dict[str, Any]:
