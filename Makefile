@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint format install sample clean
+.PHONY: demo test check lint format install sample clean dashboard
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# The dashboard bundle (ECharts and the map, from package-lock.json); skipped when current.
+dashboard:
+	dashboard/build.sh
+
+demo: $(STAMP) dashboard
 	$(VENV)/bin/siang demo
 
-test: $(STAMP)
+test: $(STAMP) dashboard
 	PYTHON=$(PY) services/test.sh
 
 lint: $(STAMP)

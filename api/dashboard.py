@@ -52,7 +52,7 @@ def _file(folder: Path, name: str) -> Path:
 def build_router(static_dir: Path = STATIC_DIR) -> APIRouter:
     """Routes serving the bundle in ``static_dir`` (``index.html`` and ``assets/``)."""
     root = static_dir.resolve()
-    router = APIRouter(tags=["dashboard"], include_in_schema=False)
+    router = APIRouter(include_in_schema=False)
 
     @router.get("/dashboard")
     def dashboard_page() -> FileResponse:

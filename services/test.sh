@@ -19,6 +19,12 @@ if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev
   fi
 fi
 
+# The dashboard tests drive Debian's chromium through Playwright (never a downloaded browser).
+if ! services/chromium.sh; then
+  echo "make test: Debian's chromium could not be installed (see above)" >&2
+  exit 1
+fi
+
 if ! services/elasticsearch.sh start; then
   echo "make test: the Elasticsearch test node could not start (see above)" >&2
   exit 1

@@ -94,7 +94,11 @@ def expected_counts(
 def surprise(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     """-log10 P(X ≥ observed) under Poisson(expected), elementwise; 0 where unknown (NaN)."""
     known = np.isfinite(expected)
-    log_sf = poisson.logsf(observed - 1, np.where(known, expected, 1.0))
+    rate = np.where(known, expected, 1.0)
+    log_sf = poisson.logsf(observed - 1, rate)
+    # Far in the tail logsf underflows to -inf; there P(X >= k) is P(X = k) to within a
+    # factor near 1, so the pmf keeps the score finite (a store cannot hold infinity).
+    log_sf = np.where(np.isfinite(log_sf), log_sf, poisson.logpmf(observed, rate))
     return np.where((observed > 0) & known, -log_sf / np.log(10), 0.0)
 
 

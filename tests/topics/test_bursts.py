@@ -90,3 +90,9 @@ def test_expected_counts_follow_the_formula_hour_by_hour() -> None:
         level = series.counts[lo:t].sum() / sum(weights)
         own = profile[moment.weekday() * 24 + moment.hour]
         assert got[t] == pytest.approx(max(settings.floor_rate, level * own))
+
+
+def test_surprise_stays_finite_far_in_the_tail() -> None:
+    scores = surprise(np.array([500, 100]), np.array([0.05, 0.05]))
+    assert np.isfinite(scores).all()
+    assert scores[0] > scores[1] > 280  # -log10 P(X >= 100 | 0.05) is about 288

@@ -1,0 +1,104 @@
+// Siang's dashboard: asks for the API key once, then routes between the overview, a topic's
+// drill-down and the complaint lookup (#/overview, #/topic/<id>, #/complaint/<id>).
+
+import "./style.css";
+import { api, forgetKey, onUnauthorized, storeKey, storedKey } from "./api.js";
+import { byId } from "./dom.js";
+import { applyStatic, lang, setLang, t } from "./i18n.js";
+import { errorMessage } from "./panels.js";
+import { renderComplaint, setupComplaint } from "./views/complaint.js";
+import { renderOverview, setupOverview, translateFilters } from "./views/overview.js";
+import { renderTopic, setupTopic } from "./views/topic.js";
+
+const VIEWS = ["key", "overview", "topic", "complaint"];
+
+function route() {
+  const [, view = "overview", ...rest] = location.hash.split("/");
+  const id = rest.length ? decodeURIComponent(rest.join("/")) : null;
+  return { view: VIEWS.includes(view) && view !== "key" ? view : "overview", id };
+}
+
+function show(view) {
+  for (const name of VIEWS) byId(`${name}-view`).hidden = name !== view;
+  byId("nav").hidden = view === "key";
+  byId("logout").hidden = view === "key";
+  for (const link of document.querySelectorAll("#nav a")) {
+    if (link.dataset.view === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+}
+
+let lastTopic = null;
+
+async function render() {
+  if (!storedKey()) {
+    show("key");
+    byId("key-input").focus();
+    return;
+  }
+  const { view, id } = route();
+  show(view);
+  if (view === "overview") await renderOverview();
+  else if (view === "topic") {
+    lastTopic = id ?? lastTopic;
+    await renderTopic(lastTopic);
+  } else await renderComplaint(id);
+}
+
+function askForKey(message) {
+  forgetKey();
+  show("key");
+  const error = byId("key-error");
+  error.textContent = message;
+  error.hidden = !message;
+  byId("key-input").select();
+}
+
+function setupKeyForm() {
+  byId("key-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const key = byId("key-input").value.trim();
+    const error = byId("key-error");
+    const submit = byId("key-submit");
+    error.textContent = t("key.checking");
+    error.hidden = false;
+    submit.disabled = true;
+    try {
+      await api("/topics?limit=1", { key }); // the cheapest call every role may make
+      storeKey(key);
+      byId("key-input").value = "";
+      error.hidden = true;
+      await render();
+    } catch (exc) {
+      error.textContent = errorMessage(exc);
+      error.hidden = false;
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  byId("logout").addEventListener("click", () => askForKey(""));
+}
+
+function setupLanguage() {
+  byId("lang-toggle").addEventListener("click", () => {
+    setLang(lang() === "th" ? "en" : "th");
+    applyStatic();
+    translateFilters();
+    if (storedKey()) render();
+  });
+}
+
+function boot() {
+  setLang(lang());
+  applyStatic();
+  setupKeyForm();
+  setupLanguage();
+  setupOverview(render);
+  setupTopic(render);
+  setupComplaint();
+  onUnauthorized(() => askForKey(t("error.401")));
+  window.addEventListener("hashchange", render);
+  render();
+}
+
+boot();

@@ -1,0 +1,72 @@
+// What every panel shows around its content: loading, no data, or why its call failed, and
+// the cards for posts that several views share.
+
+import { ApiError } from "./api.js";
+import { h } from "./dom.js";
+import { formatTime, provinceName, t, term } from "./i18n.js";
+
+/** Set the panel's status line; an empty ``text`` hides it. */
+export function setStatus(panel, text, { error = false } = {}) {
+  const status = panel.querySelector("[data-status]");
+  if (!status) return;
+  status.textContent = text || "";
+  status.hidden = !text;
+  status.classList.toggle("error", error);
+}
+
+/** The message for a failed call, in the UI's language. */
+export function errorMessage(exc) {
+  if (exc instanceof ApiError) {
+    if (exc.status === 401 || exc.status === 403 || exc.status === 404)
+      return t(`error.${exc.status}`);
+    if (exc.status === 0) return t("error.network");
+    return `${t("error.generic")} (${exc.status}): ${exc.detail}`;
+  }
+  return `${t("error.generic")}: ${exc instanceof Error ? exc.message : String(exc)}`;
+}
+
+/**
+ * Run ``load`` for one panel: "loading" while it runs, its error if it fails (other panels go
+ * on), "no data" when it returns false and its message when it returns a string.
+ */
+export async function withPanel(panel, load) {
+  setStatus(panel, t("loading"));
+  try {
+    const shown = await load();
+    setStatus(panel, shown === false ? t("empty") : typeof shown === "string" ? shown : "");
+  } catch (exc) {
+    setStatus(panel, errorMessage(exc), { error: true });
+  }
+}
+
+export function badge(kind, value) {
+  return h("span", { class: `badge ${kind}-${value}` }, term(kind, value));
+}
+
+/** One post as officers and analysts read it: text, where and when, and a link to the source. */
+export function postCard(post, ...extra) {
+  const meta = [
+    term("platform", post.platform),
+    formatTime(post.created_at),
+    provinceName(post.province) + (post.district ? ` · ${post.district}` : ""),
+  ];
+  return h(
+    "li",
+    { class: "post", dataset: { postId: post.id } },
+    h("p", { class: "post-text" }, post.text),
+    h(
+      "p",
+      { class: "post-meta" },
+      meta.join(" · "),
+      " ",
+      post.sentiment ? badge("sentiment", post.sentiment) : null,
+      " ",
+      post.category ? h("span", { class: "tag" }, term("category", post.category)) : null,
+      " ",
+      post.url
+        ? h("a", { href: post.url, target: "_blank", rel: "noopener noreferrer" }, t("post.open"))
+        : null,
+    ),
+    ...extra,
+  );
+}

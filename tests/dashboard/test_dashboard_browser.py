@@ -1,0 +1,188 @@
+"""The dashboard in headless Chromium over the real app: what policy teams, analysts and
+complaint officers see and click, in Thai and English, with nothing loaded from outside."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard import dataset
+from tests.dashboard.conftest import ARTIFACTS, BrowserSession
+
+pytestmark = pytest.mark.integration
+
+
+def _texts(session: BrowserSession, selector: str) -> list[str]:
+    return [t.strip() for t in session.page.locator(selector).all_inner_texts()]
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+def _assert_clean(session: BrowserSession) -> None:
+    assert session.errors == [], f"the page raised: {session.errors}"
+    assert session.requests, "no request was recorded"
+    assert session.outside_requests() == [], "the page called outside 127.0.0.1"
+
+
+def test_a_wrong_key_is_refused_with_a_clear_message(session: BrowserSession) -> None:
+    session.open()
+    page = session.page
+    assert page.inner_text("#key-view h2") == "เข้าสู่แดชบอร์ด"
+    assert page.inner_text("label[for=key-input]") == "คีย์ API"
+    page.fill("#key-input", "siang_deadbeef_not-a-real-secret")
+    page.click("#key-submit")
+    page.wait_for_selector("#key-error:has-text('คีย์ API ไม่ถูกต้อง')")
+    assert page.inner_text("#key-error") == "คีย์ API ไม่ถูกต้องหรือหมดอายุ กรุณาใส่คีย์ใหม่"
+    assert page.is_visible("#key-view") and not page.is_visible("#overview-view")
+    assert page.evaluate("sessionStorage.getItem('siang.apiKey')") is None
+    _assert_clean(session)
+
+
+def test_trends_drill_down_and_language_switch(session: BrowserSession) -> None:
+    session.open()
+    session.sign_in("officer")
+    page = session.page
+    assert page.evaluate("sessionStorage.getItem('siang.apiKey')") == session.app.keys["officer"]
+
+    # Trending: every topic, strongest spike first; emerging: only the salty-water topic.
+    page.wait_for_selector("#trending-list .topic-row")
+    assert _texts(session, "#trending-list .topic-label") == [t.label for t in dataset.TOPICS]
+    assert _texts(session, "#emerging-list .topic-label") == ["น้ำประปาเค็ม · บางบัวทอง"]
+    assert _texts(session, "#trending-list .badge") == ["เกิดใหม่", "กำลังเติบโต", "คงที่", "ซาลง"]
+    for chart in ("#timeline-chart", "#map-chart", "#sentiment-chart", "#category-chart"):
+        session.wait_painted(chart)
+    assert not page.is_visible("#map-panel [data-status]")  # the map had data, no message
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "dashboard-overview.png"
+    page.screenshot(path=str(shot), full_page=True)
+    width, height = _png_size(shot)
+    assert width == 1440 and height >= 900, (width, height)
+    assert shot.stat().st_size > 40_000
+
+    # Drill-down: the topic's timeline, its posts (newest first) and its linked complaint.
+    page.click("#trending-list .topic-row[data-topic-id='0']")
+    page.wait_for_url("**/dashboard#/topic/0")
+    page.wait_for_selector("#topic-title")
+    assert page.inner_text("#topic-title").startswith("น้ำประปาเค็ม · บางบัวทอง")
+    session.wait_painted("#topic-timeline-chart")
+    session.wait_painted("#topic-sentiment-chart")
+    page.wait_for_selector("#topic-posts .post")
+    assert _texts(session, "#topic-posts .post-text") == dataset.posts_of(dataset.WATER)
+    page.wait_for_selector("#topic-complaints .row")
+    assert _texts(session, "#topic-complaints .complaint-link") == [dataset.WATER_COMPLAINT]
+    assert "น้ำประปามีรสเค็ม" in page.inner_text("#topic-complaints .row")
+    assert "กำลังดำเนินการ" in page.inner_text("#topic-complaints .row")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-topic.png"), full_page=True)
+
+    # English labels, then back to Thai; the data stays the same.
+    page.click("#lang-toggle")
+    page.wait_for_selector("#topic-complaints-panel h2:text-is('Linked complaints')")
+    assert page.inner_text("nav a[data-view=topic]") == "Topic drill-down"
+    assert page.inner_text("#topic-title .badge") == "Emerging"
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.wait_for_selector("#topic-posts .post")
+    assert _texts(session, "#topic-posts .post-text") == dataset.posts_of(dataset.WATER)
+    page.click("#lang-toggle")
+    page.wait_for_selector("#topic-complaints-panel h2:text-is('เรื่องร้องเรียนที่เชื่อมโยง')")
+    assert page.inner_text("nav a[data-view=topic]") == "เจาะลึกหัวข้อ"
+
+    # The complaint id in the drill-down opens the officer's lookup.
+    page.click(f"#topic-complaints a:text-is('{dataset.WATER_COMPLAINT}')")
+    page.wait_for_selector("#complaint-title")
+    assert dataset.WATER_COMPLAINT in page.inner_text("#complaint-title")
+    _assert_clean(session)
+
+
+def test_officer_looks_up_a_complaint_and_decides_links(session: BrowserSession) -> None:
+    session.open()
+    session.sign_in("officer")
+    page = session.page
+    page.click("nav a[data-view=complaint]")
+    page.fill("#complaint-input", dataset.WATER_COMPLAINT)
+    page.click("#complaint-form button[type=submit]")
+    page.wait_for_selector("#complaint-title")
+    assert "น้ำประปามีรสเค็ม ใช้อุปโภคบริโภคไม่ได้" in page.inner_text("#complaint-title")
+    assert "การประปานครหลวง" in page.inner_text("#complaint-card")
+
+    # Status history, oldest first, with the agencies' notes.
+    history = _texts(session, "#complaint-history .history-item .badge")
+    assert history == ["รับเรื่องแล้ว", "ส่งต่อหน่วยงานแล้ว", "กำลังดำเนินการ"]
+    assert "เร่งปรับลดค่าความเค็มในระบบจ่ายน้ำ" in page.inner_text("#complaint-history")
+
+    # Related posts, best link first, each with its explanation and evidence.
+    page.wait_for_selector("#related-posts .post")
+    related = page.locator("#related-posts .post")
+    assert related.count() == 3
+    assert _texts(session, "#related-posts .post-text") == [
+        "น้ำประปาเค็มมาก บางบัวทอง ดื่มไม่ได้เลย",
+        "น้ำประปาบ้านเค็มอีกแล้ว ต้องซื้อน้ำถังมาใช้ทุกวัน",
+        "การประปาแจ้งว่าน้ำทะเลหนุน ค่าความเค็มสูงกว่าปกติ",
+    ]
+    first = related.nth(0)
+    assert first.locator(".score strong").inner_text() == "91%"
+    assert "same province (นนทบุรี)" in first.locator(".explanation").inner_text()
+    assert first.locator(".tag.word").all_inner_texts() == ["น้ำประปา", "เค็ม", "บางบัวทอง"]
+    assert "จังหวัดเดียวกัน" in first.locator(".evidence").inner_text()
+    assert first.locator(".decision").inner_text() == "รอเจ้าหน้าที่ตรวจสอบ"
+
+    # Confirm the first link and reject the third: both verdicts show at once and are stored.
+    first.locator(".note-input").fill("ตรงกับพื้นที่ร้องเรียน")
+    first.locator("button.confirm").click()
+    page.wait_for_selector("#related-posts .post >> nth=0 >> .decision.verdict-confirmed")
+    assert first.locator(".decision").inner_text().startswith("ยืนยันแล้ว โดย dashboard-officer")
+    third = related.nth(2)
+    third.locator("button.reject").click()
+    page.wait_for_selector("#related-posts .post >> nth=2 >> .decision.verdict-rejected")
+    assert third.locator(".decision").inner_text().startswith("ปฏิเสธแล้ว โดย dashboard-officer")
+    decisions = session.app.store.link_decisions(complaint_id=dataset.WATER_COMPLAINT)
+    assert [(d.post_id, d.verdict, d.by, d.note) for d in decisions] == [
+        ("x:w1", "confirmed", "dashboard-officer", "ตรงกับพื้นที่ร้องเรียน"),
+        ("x:w4", "rejected", "dashboard-officer", None),
+    ]
+
+    # After a reload the verdicts are still shown, the rejected link included.
+    page.reload()
+    page.wait_for_selector("#related-posts .post")
+    verdicts = page.locator("#related-posts .decision").evaluate_all(
+        "els => els.map(e => e.className)"
+    )
+    assert sorted(verdicts) == [
+        "decision verdict-confirmed",
+        "decision verdict-pending",
+        "decision verdict-rejected",
+    ]
+    page.screenshot(path=str(ARTIFACTS / "dashboard-complaint.png"), full_page=True)
+
+    # An unknown id says so.
+    page.fill("#complaint-input", "1111-2569-999999")
+    page.click("#complaint-form button[type=submit]")
+    page.wait_for_selector("#complaint-error:has-text('ไม่พบเรื่องร้องเรียน')")
+    assert page.inner_text("#complaint-error") == "ไม่พบเรื่องร้องเรียนเลขที่ 1111-2569-999999"
+    assert not page.is_visible("#complaint-result")
+    _assert_clean(session)
+
+
+def test_a_viewer_key_sees_trends_but_not_complaints(session: BrowserSession) -> None:
+    session.open(f"#/complaint/{dataset.POWER_COMPLAINT}")
+    session.sign_in("viewer")
+    page = session.page
+    page.wait_for_selector("#complaint-error:has-text('ไม่มีสิทธิ์')")
+    assert page.inner_text("#complaint-error") == "คีย์นี้ไม่มีสิทธิ์ใช้งานส่วนนี้ กรุณาติดต่อผู้ดูแลระบบ"
+    # Still signed in: trends and drill-downs work, without the linked complaints.
+    page.click("nav a[data-view=overview]")
+    page.wait_for_selector("#trending-list .topic-row")
+    assert len(_texts(session, "#trending-list .topic-label")) == len(dataset.TOPICS)
+    page.click("#trending-list .topic-row[data-topic-id='1']")
+    page.wait_for_selector("#topic-posts .post")
+    assert _texts(session, "#topic-posts .post-text") == dataset.posts_of(dataset.POWER)
+    page.wait_for_selector("#topic-complaints-panel [data-status]:has-text('เฉพาะคีย์')")
+    assert page.locator("#topic-complaints .row").count() == 0
+    _assert_clean(session)
