@@ -203,17 +203,45 @@ def decisions(
     return store.link_decisions(complaint_id=complaint_id, post_id=post_id)
 
 
+_NEW_ISSUE: dict[str, object] = {
+    "ticket_id": "2026-HKWX7Q",
+    "type": "ถนน",
+    "description": "ถนนหน้าหมู่บ้านเป็นหลุมลึก รถจักรยานยนต์ล้มหลายคัน",
+    "latitude": 13.7769,
+    "longitude": 100.5790,
+    "address": "แขวงห้วยขวาง เขตห้วยขวาง กรุงเทพมหานคร",
+    "timestamp": "2026-11-02 08:15:00",
+}
+_STATUS_UPDATE: dict[str, object] = {
+    "ticket_id": "2026-HKWX7Q",
+    "status": "กำลังดำเนินการ",
+    "timestamp": "2026-11-03 10:00:00",
+    "note": "ส่งช่างเข้าตรวจสอบ",
+}
+
+
+def _webhook_body(example: dict[str, object]) -> dict[str, object]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}, "example": example}},
+        }
+    }
+
+
 @router.post(
     "/webhooks/traffy",
     response_model=WebhookResult,
     tags=["complaints"],
     operation_id="traffy_webhook_post",
+    openapi_extra=_webhook_body(_NEW_ISSUE),
 )
 @router.patch(
     "/webhooks/traffy",
     response_model=WebhookResult,
     tags=["complaints"],
     operation_id="traffy_webhook_patch",
+    openapi_extra=_webhook_body(_STATUS_UPDATE),
 )
 async def traffy_webhook(request: Request, store: StoreDep, settings: SettingsDep) -> WebhookResult:
     """Traffy Fondue's webhook: a new issue becomes a complaint, a status update joins its

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import StreamingResponse
 
 from api.access import Admin, Analyst
@@ -27,6 +27,26 @@ _EXPORT_COLUMNS = (
     "id", "platform", "url", "author", "text", "created_at", "created_at_bangkok", "sentiment",
     "category", "is_grievance", "province", "district", "topic_id",
 )  # fmt: skip
+
+
+_RULE_EXAMPLES = {
+    "keyword": {
+        "summary": "Posts naming น้ำท่วม, 15 an hour",
+        "value": {"name": "flood-keyword", "kind": "keyword", "keyword": "น้ำท่วม",
+                  "threshold": 15, "recipients": ["disaster-desk@example.go.th"]},
+    },
+    "category_province": {
+        "summary": "Water supply grievances in Nonthaburi",
+        "value": {"name": "water-nonthaburi", "kind": "category_province",
+                  "category": "water_supply", "province": "นนทบุรี", "threshold": 8,
+                  "recipients": ["officer-nonthaburi@example.go.th"], "cooldown_minutes": 360},
+    },
+    "topic_spike": {
+        "summary": "Any topic spiking at surprise 8 or more",
+        "value": {"name": "any-topic-spike", "kind": "topic_spike", "min_score": 8,
+                  "recipients": ["policy-team@example.go.th"]},
+    },
+}  # fmt: skip
 
 
 class RuleConflict(SiangError):
@@ -54,7 +74,11 @@ def get_rule(name: str, store: StoreDep, settings: SettingsDep, caller: Analyst)
 
 @router.put("/alert-rules/{name}", response_model=AlertRule, tags=["alerts"])
 def put_rule(
-    name: str, rule: AlertRule, store: StoreDep, response: Response, caller: Admin
+    name: str,
+    rule: Annotated[AlertRule, Body(openapi_examples=_RULE_EXAMPLES)],
+    store: StoreDep,
+    response: Response,
+    caller: Admin,
 ) -> AlertRule:
     """Create or replace a rule (201 when new). The body's ``name`` must match the path."""
     if rule.name != name:
