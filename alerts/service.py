@@ -1,7 +1,8 @@
 """Evaluate alert rules into Alerts queued in the store's outbox.
 
 Alert ids are derived from (rule, subject, window start), so evaluating the same data twice
-queues nothing new; a cooldown suppresses repeats of the same rule and subject.
+queues nothing new; a cooldown suppresses repeats of the same rule and subject. A topic's
+subject key is its id, not its label, so a relabelled topic does not alert again.
 """
 
 from __future__ import annotations
@@ -10,10 +11,21 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from domain.models import Alert, AlertRule, Post, Topic
-from topics.bursts import hour_floor
-from topics.service import SeriesSpike
+from domain.settings import Settings
+from storage.base import Store
+
+if TYPE_CHECKING:  # topics pulls in scipy and BERTopic; the mailer and CLI do not need them
+    from topics.service import SeriesSpike
+
+
+def list_rules(store: Store, settings: Settings) -> list[AlertRule]:
+    """The configured rules and the stored ones (API); a stored rule wins on the same name."""
+    rules = {rule.name: rule for rule in settings.alerts.rules}
+    rules.update({rule.name: rule for rule in store.list_alert_rules()})
+    return list(rules.values())
 
 
 def alert_id(rule: str, subject: str, window_start: datetime) -> str:
@@ -65,7 +77,7 @@ class AlertEvaluator:
                 subject = f"topic {topic.topic_id}: {topic.label}"
                 out.append(
                     Alert(
-                        alert_id=alert_id(rule.name, subject, spike.start),
+                        alert_id=alert_id(rule.name, f"topic {topic.topic_id}", spike.start),
                         rule=rule.name,
                         kind=rule.kind,
                         subject=subject,
@@ -99,11 +111,19 @@ class AlertEvaluator:
                     score=float(hourly[hour]),
                     observed=hourly[hour],
                     expected=float(rule.threshold),
+                    keyword=rule.keyword if rule.kind == "keyword" else None,
+                    category=rule.category if rule.kind == "category_province" else None,
+                    province=rule.province if rule.kind == "category_province" else None,
                     post_ids=[p.id for p in inside[:10]],
                     recipients=rule.recipients,
                 )
             )
         return out
+
+
+def hour_floor(moment: datetime) -> datetime:
+    """The start of the clock hour (as ``topics.bursts.hour_floor``, without its imports)."""
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def _has_keyword(post: Post, keyword: str | None) -> bool:
@@ -112,12 +132,18 @@ def _has_keyword(post: Post, keyword: str | None) -> bool:
     return keyword in post.enrichment.tokens or keyword in post.enrichment.normalized_text
 
 
+def cooldown_key(alert: Alert) -> tuple[str, str]:
+    """What a cooldown counts repeats of: the rule and the topic, keyword or place."""
+    subject = f"topic {alert.topic_id}" if alert.topic_id is not None else alert.subject
+    return alert.rule, subject
+
+
 def _cooldown(alerts: list[Alert], rules: dict[str, AlertRule]) -> list[Alert]:
     """Keep the first alert per (rule, subject) within each cooldown period."""
     kept: list[Alert] = []
     last: dict[tuple[str, str], datetime] = {}
     for alert in sorted(alerts, key=lambda a: (a.window_start, a.alert_id)):
-        key = (alert.rule, alert.subject)
+        key = cooldown_key(alert)
         cooldown = timedelta(minutes=rules[alert.rule].cooldown_minutes)
         previous = last.get(key)
         if previous is not None and alert.window_start < previous + cooldown:
@@ -127,4 +153,4 @@ def _cooldown(alerts: list[Alert], rules: dict[str, AlertRule]) -> list[Alert]:
     return kept
 
 
-__all__ = ["AlertEvaluator", "alert_id"]
+__all__ = ["AlertEvaluator", "alert_id", "cooldown_key", "list_rules"]

@@ -470,6 +470,37 @@ def _complaints_echo(report: object) -> None:
         typer.echo(f"  quarantined: {reason}")
 
 
+alerts_app = typer.Typer(help="Alert mail: send what is due.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("send")
+def alerts_send(config: ConfigOption = None) -> None:
+    """Mail the pending alerts that are due (quiet hours and digests respected) over SMTP;
+    a failure leaves them pending for the next run. Exit 1 if a mail failed."""
+    from datetime import UTC, datetime
+
+    from alerts.delivery import send_pending
+    from storage import open_store
+
+    settings = _settings(config)
+    store = open_store(settings)
+    try:
+        report = send_pending(store, settings, now=datetime.now(UTC))
+    except SiangError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    typer.echo(
+        f"alerts: {report.mails} mails, {report.sent} sent, {report.held} held, "
+        f"{report.suppressed} suppressed, {report.failed} failed"
+    )
+    for error in report.errors[:10]:
+        typer.secho(f"  {error}", fg=typer.colors.RED, err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 

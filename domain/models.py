@@ -287,6 +287,8 @@ AlertKind = Literal["topic_spike", "keyword", "category_province"]
 
 
 class AlertRule(_Model):
+    """When to raise an alert and how to mail it: who, how often, and when not to."""
+
     name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: AlertKind
     min_score: float = Field(6.0, ge=0, description="Minimum spike score (topic_spike).")
@@ -296,8 +298,57 @@ class AlertRule(_Model):
     threshold: int = Field(
         10, ge=1, description="Posts per hour that trigger keyword/category rules."
     )
-    recipients: list[str] = Field(default_factory=list)
-    cooldown_minutes: int = Field(360, ge=0)
+    recipients: list[str] = Field(default_factory=list, examples=[["desk@example.go.th"]])
+    cooldown_minutes: int = Field(
+        360, ge=0, description="Repeats of one rule and subject this soon are not mailed again."
+    )
+    quiet_hours: str | None = Field(
+        None,
+        description="HH:MM-HH:MM, Bangkok time; alerts due inside are held, then sent when "
+        "the quiet period ends. May span midnight (22:00-07:00).",
+        examples=["22:00-07:00"],
+    )
+    digest: Literal["none", "hourly", "daily"] = Field(
+        "none",
+        description="none: one mail per alert; hourly or daily: one mail gathering the "
+        "recipients' pending alerts each hour, or each day at alerts.daily_digest_at.",
+    )
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        kept: dict[str, str] = {}
+        for raw in value:
+            address = raw.strip()
+            local, _, domain = address.rpartition("@")
+            labels = domain.split(".")
+            if (
+                not local
+                or "@" in local
+                or any(c.isspace() or c in '<>()[],;:"' for c in address)
+                or not all(labels)
+            ):
+                raise ValueError(f"{raw!r} is not an e-mail address (name@example.go.th)")
+            kept.setdefault(address.lower(), address)
+        return list(kept.values())
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str | None) -> str | None:
+        """Normalise to ``HH:MM-HH:MM``; the two ends must be different times of day."""
+        if value is None or not value.strip():
+            return None
+        ends = [part.strip().split(":") for part in value.split("-")]
+        if len(ends) != 2 or any(
+            len(end) != 2 or not all(p.isdigit() and len(p) <= 2 for p in end) for end in ends
+        ):
+            raise ValueError(f"{value!r} must look like 22:00-07:00 (HH:MM-HH:MM, Bangkok time)")
+        (sh, sm), (eh, em) = ((int(h), int(m)) for h, m in ends)
+        if sh > 23 or eh > 23 or sm > 59 or em > 59:
+            raise ValueError(f"{value!r} is not a time of day (00:00 to 23:59)")
+        if (sh, sm) == (eh, em):
+            raise ValueError(f"{value!r} starts and ends at the same time; leave it out instead")
+        return f"{sh:02d}:{sm:02d}-{eh:02d}:{em:02d}"
 
 
 class Alert(_Model):
@@ -311,6 +362,9 @@ class Alert(_Model):
     observed: int
     expected: float
     topic_id: int | None = None
+    keyword: str | None = Field(None, description="The rule's keyword when it fired.")
+    category: Category | None = Field(None, description="The rule's category when it fired.")
+    province: str | None = Field(None, description="The rule's province when it fired.")
     post_ids: list[str] = Field(default_factory=list)
     recipients: list[str] = Field(default_factory=list)
     status: Literal["pending", "sent", "suppressed"] = "pending"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -262,7 +262,86 @@ class ComplaintSettings(_Section):
 
 
 class AlertSettings(_Section):
+    """Alert rules (the store's rules join these; a stored rule wins on the same name)."""
+
     rules: list[AlertRule] = Field(default_factory=list)
+    daily_digest_at: str = Field(
+        "08:00", description="HH:MM, Bangkok time, when daily digests go out."
+    )
+    max_posts: int = Field(5, ge=1, le=50, description="Posts shown per alert in a mail.")
+    max_complaints: int = Field(5, ge=0, le=50, description="Related complaints per alert.")
+    chart_hours: int = Field(
+        48, ge=6, le=168, description="Hours before the spike the mail's chart shows."
+    )
+    max_per_run: int = Field(
+        1000, ge=1, description="Pending alerts one delivery run looks at (newest first)."
+    )
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_names(cls, rules: list[AlertRule]) -> list[AlertRule]:
+        names = [rule.name for rule in rules]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"rule names must be unique; repeated: {', '.join(twice)}")
+        return rules
+
+    @field_validator("daily_digest_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        hour, _, minute = value.strip().partition(":")
+        if not (hour.isdigit() and minute.isdigit() and len(minute) == 2) or (
+            int(hour) > 23 or int(minute) > 59
+        ):
+            raise ValueError(f"{value!r} must be a time of day like 08:00 (HH:MM, Bangkok time)")
+        return f"{int(hour):02d}:{minute}"
+
+
+class SmtpSettings(_Section):
+    """Outgoing mail for alerts; the password comes from SIANG_SMTP__PASSWORD."""
+
+    enabled: bool = Field(
+        False, description="Mail alerts after each pipeline run; off: they wait in the outbox."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(25, ge=1, le=65535)
+    starttls: bool = Field(
+        False, description="Upgrade the connection with STARTTLS; refuse to go on without it."
+    )
+    ca_certs: Path | None = Field(
+        None, description="CA bundle to verify the server's certificate; None: the system's."
+    )
+    username: str | None = Field(None, description="Log in as this user (set the password too).")
+    password: SecretStr | None = None
+    sender: str = Field(
+        "Siang <siang@localhost>", description="From: of alert mail, 'Name <address>' or address."
+    )
+    timeout_s: float = Field(30.0, gt=0, description="Connect and per-command timeout.")
+
+    @field_validator("sender")
+    @classmethod
+    def _sender_address(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        _, address = parseaddr(value)
+        local, at, domain = address.rpartition("@")
+        if not (local and at and domain) or any(c.isspace() for c in address):
+            raise ValueError(f"{value!r} has no usable address (Name <alerts@example.go.th>)")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _credentials(self) -> SmtpSettings:
+        if self.username and self.password is None:
+            raise ValueError("smtp.password: set SIANG_SMTP__PASSWORD when smtp.username is set")
+        if self.password is not None and not self.username:
+            raise ValueError("smtp.username: a password is set but no username")
+        loopback = self.host in {"localhost", "::1"} or self.host.startswith("127.")
+        if self.username and not self.starttls and not loopback:
+            raise ValueError(
+                f"smtp.starttls: must be true to log in to {self.host}; "
+                "the password would cross the network in clear"
+            )
+        return self
 
 
 class ApiSettings(_Section):
@@ -315,6 +394,7 @@ class Settings(BaseSettings):
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
     linking: LinkSettings = Field(default_factory=LinkSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
 

@@ -150,11 +150,21 @@ class Pipeline:
         return (place.lat, place.lon) if place is not None and place.district else None
 
     def alerts(self, trends: TrendsReport) -> tuple[int, list[Alert]]:
+        """Queue alerts from the configured and stored rules; mail the due ones if smtp is on."""
+        from datetime import UTC, datetime
+
+        from alerts.delivery import send_pending
+        from alerts.service import list_rules
+
         posts = list(self.store.iter_posts())
-        alerts = AlertEvaluator(self.settings.alerts.rules).evaluate(
+        alerts = AlertEvaluator(list_rules(self.store, self.settings)).evaluate(
             topics=trends.topics, posts=posts, series_spikes=trends.series_spikes
         )
-        return self.store.add_alerts(alerts), alerts
+        queued = self.store.add_alerts(alerts)
+        if self.settings.smtp.enabled:
+            # SMTP trouble is logged and leaves the alerts pending for the next run.
+            send_pending(self.store, self.settings, now=datetime.now(UTC))
+        return queued, alerts
 
     def run(self, *, posts: Path, complaints: Path) -> PipelineSummary:
         ingest = self.ingest(posts)

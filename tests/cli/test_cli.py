@@ -31,6 +31,8 @@ COMMANDS = [
     "complaints",
     "complaints import",
     "complaints traffy",
+    "alerts",
+    "alerts send",
     "keys",
     "keys create",
     "keys list",
