@@ -10,13 +10,16 @@ from pydantic import BaseModel, Field
 from domain.models import (
     BANGKOK,
     AlertRule,
+    Category,
     Complaint,
     Engagement,
+    Keyword,
     LinkDecision,
     LinkEvidence,
     LinkVerdict,
     Post,
     PostComplaintLink,
+    SpikeEpisode,
     Topic,
 )
 
@@ -94,9 +97,49 @@ class Breakdown(BaseModel):
     buckets: list[BreakdownBucket] = Field(description="Most posts first.")
 
 
+class TopicSummary(BaseModel):
+    """A topic as lists show it; ``/v1/topics/{id}`` has the whole record."""
+
+    topic_id: int
+    label: str
+    phrase: str
+    keywords: list[Keyword] = Field(description="The ten strongest.")
+    size: int
+    status: str
+    spike_score: float
+    dominant_category: Category
+    first_seen: datetime
+    last_seen: datetime
+    provinces: dict[str, int] = Field(description="The five with most posts.")
+    sentiment_mix: dict[str, int]
+    counts_daily: dict[str, int]
+    latest_spike: SpikeEpisode | None
+    merged_into: int | None
+
+    @classmethod
+    def of(cls, topic: Topic) -> TopicSummary:
+        return cls(
+            topic_id=topic.topic_id,
+            label=topic.label,
+            phrase=topic.phrase,
+            keywords=topic.keywords[:10],
+            size=topic.size,
+            status=topic.status,
+            spike_score=topic.spike_score,
+            dominant_category=topic.dominant_category,
+            first_seen=topic.first_seen,
+            last_seen=topic.last_seen,
+            provinces=dict(list(topic.provinces.items())[:5]),
+            sentiment_mix=topic.sentiment_mix,
+            counts_daily=topic.counts_daily,
+            latest_spike=max(topic.spikes, key=lambda e: e.start) if topic.spikes else None,
+            merged_into=topic.merged_into,
+        )
+
+
 class TopicList(BaseModel):
     total: int
-    topics: list[Topic]
+    topics: list[TopicSummary]
 
 
 class LinkFacts(BaseModel):

@@ -19,6 +19,7 @@ from api.models import (
     TimelinePoint,
     TopicDetail,
     TopicList,
+    TopicSummary,
 )
 from domain.errors import NotFoundError
 from domain.models import ROLES
@@ -114,7 +115,7 @@ def list_topics(
 ) -> TopicList:
     """Topics ordered by current spike score, then size."""
     topics = store.list_topics(status=status, limit=limit)
-    return TopicList(total=len(topics), topics=topics)
+    return TopicList(total=len(topics), topics=[TopicSummary.of(t) for t in topics])
 
 
 @v1.get("/topics/{topic_id}", response_model=TopicDetail, tags=["topics"])

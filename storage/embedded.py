@@ -210,17 +210,30 @@ class EmbeddedStore(EmbeddedEntities):
             "relevance": "rank, p.created_at DESC, p.id" if join else "p.created_at DESC, p.id",
         }[page.sort]
         rank = "bm25(posts_fts)" if join else "0.0"
+        # Rank on rowids first and read only the page's documents: reading every match's
+        # JSON just to sort it cost most of a search on a frequent word.
         sql = (
-            f"SELECT p.doc AS doc, {rank} AS rank FROM posts p {join} WHERE {where} "
+            f"SELECT p.rowid AS row, {rank} AS rank FROM posts p {join} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
+        counting = (
+            "SELECT COUNT(*) FROM posts_fts WHERE posts_fts MATCH ?"  # words alone: no join
+            if join and query == PostQuery(terms=query.terms)
+            else f"SELECT COUNT(*) FROM posts p {join} WHERE {where}"
+        )
         with self._lock:
-            total = self._db.execute(
-                f"SELECT COUNT(*) FROM posts p {join} WHERE {where}", params
-            ).fetchone()[0]
-            rows = self._db.execute(sql, [*params, page.limit, page.offset]).fetchall()
-        posts = [Post.model_validate_json(r["doc"]) for r in rows]
-        return SearchResult(total, posts, [-float(r["rank"]) for r in rows])
+            total = self._db.execute(counting, params).fetchone()[0]
+            ranked = self._db.execute(sql, [*params, page.limit, page.offset]).fetchall()
+            rows = [r["row"] for r in ranked]
+            docs = {
+                r["rowid"]: r["doc"]
+                for r in self._db.execute(
+                    f"SELECT rowid, doc FROM posts WHERE rowid IN ({','.join('?' * len(rows))})",
+                    rows,
+                )
+            }
+        posts = [Post.model_validate_json(docs[row]) for row in rows]
+        return SearchResult(total, posts, [-float(r["rank"]) for r in ranked])
 
     def iter_posts(
         self, query: PostQuery = PostQuery(), *, unenriched: bool = False, batch_size: int = 500
