@@ -16,7 +16,7 @@ from api.links import router as links_router
 from api.manage import RuleConflict
 from api.manage import router as manage_router
 from api.metrics import router as metrics_router
-from api.views import router, v1
+from api.views import RecentTopicLists, router, v1
 from domain.errors import NotFoundError, SiangError
 from domain.settings import Settings
 from enrich.gazetteer import Gazetteer
@@ -35,6 +35,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.store = store or open_store(settings)
         app.state.rate_limiter = RateLimiter()
+        app.state.topic_lists = RecentTopicLists(settings.api.topic_cache_seconds)
         words = custom_words(
             settings, Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
         )

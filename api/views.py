@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -107,15 +110,43 @@ def get_post(post_id: str, store: StoreDep) -> PostPublic:
     return PostPublic.of(post)
 
 
+class RecentTopicLists:
+    """Topic lists kept for ``api.topic_cache_seconds``: topics change only when the topics
+    stage runs, and every dashboard opens with this list."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._kept: dict[tuple[str | None, int], tuple[float, TopicList]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str | None, int], build: Callable[[], TopicList]) -> TopicList:
+        now = self._clock()
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is not None and now - kept[0] < self.seconds:
+            return kept[1]
+        fresh = build()
+        with self._lock:
+            self._kept[key] = (now, fresh)
+        return fresh
+
+
 @v1.get("/topics", response_model=TopicList, tags=["topics"])
 def list_topics(
     store: StoreDep,
+    request: Request,
     status: Literal["emerging", "growing", "stable", "fading"] | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> TopicList:
-    """Topics ordered by current spike score, then size."""
-    topics = store.list_topics(status=status, limit=limit)
-    return TopicList(total=len(topics), topics=[TopicSummary.of(t) for t in topics])
+    """Topics ordered by current spike score, then size (at most a few seconds old)."""
+
+    def build() -> TopicList:
+        topics = store.list_topics(status=status, limit=limit)
+        return TopicList(total=len(topics), topics=[TopicSummary.of(t) for t in topics])
+
+    lists: RecentTopicLists = request.app.state.topic_lists
+    return lists.get((status, limit), build)
 
 
 @v1.get("/topics/{topic_id}", response_model=TopicDetail, tags=["topics"])

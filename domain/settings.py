@@ -351,6 +351,9 @@ class ApiSettings(_Section):
     rate_per_minute: int = Field(
         600, ge=1, description="Requests per minute per API key unless the key sets its own."
     )
+    topic_cache_seconds: float = Field(
+        10.0, ge=0, description="How long a topic list is served before it is read again."
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Where users reach the API and dashboard (mail links)."
     )
