@@ -66,6 +66,7 @@ def list_rules(store: StoreDep, settings: SettingsDep, caller: Analyst) -> Alert
 
 @router.get("/alert-rules/{name}", response_model=AlertRule, tags=["alerts"])
 def get_rule(name: str, store: StoreDep, settings: SettingsDep, caller: Analyst) -> AlertRule:
+    """One rule in force, configured or managed through the API."""
     for rule in list_rules(store, settings, caller).rules:
         if rule.name == name:
             return rule

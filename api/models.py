@@ -100,9 +100,9 @@ class Breakdown(BaseModel):
 class TopicSummary(BaseModel):
     """A topic as lists show it; ``/v1/topics/{id}`` has the whole record."""
 
-    topic_id: int
-    label: str
-    phrase: str
+    topic_id: int = Field(examples=[12])
+    label: str = Field(examples=["น้ำประปา · เค็ม · บางบัวทอง"])
+    phrase: str = Field(examples=["น้ำประปาเค็มมากสามวันแล้ว หมู่บ้านพฤกษา บางบัวทอง"])
     keywords: list[Keyword] = Field(description="The ten strongest.")
     size: int
     status: str

@@ -104,6 +104,7 @@ def breakdown(
 
 @v1.get("/posts/{post_id}", response_model=PostPublic, tags=["posts"])
 def get_post(post_id: str, store: StoreDep) -> PostPublic:
+    """One post as stored: PII redacted, author pseudonymised, with its enrichment."""
     post = store.get_post(post_id)
     if post is None:
         raise NotFoundError("post", post_id)

@@ -163,7 +163,7 @@ class ComplaintStatusChange(_Model):
 class Complaint(_Model):
     """A formal complaint from the 1111 system or another channel (e.g. Traffy Fondue)."""
 
-    complaint_id: str = Field(min_length=1)
+    complaint_id: str = Field(min_length=1, examples=["1111-2569-000123", "traffy:2026-HKWX7Q"])
     filed_at: AwareDatetime
     channel: str
     category: Category
@@ -173,7 +173,7 @@ class Complaint(_Model):
     subdistrict: str | None = None
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
-    subject: str
+    subject: str = Field(examples=["น้ำประปาไม่ไหลสามวัน หมู่บ้านพฤกษา"])
     description: str = ""
     status: ComplaintStatus = "received"
     history: list[ComplaintStatusChange] = Field(
@@ -225,7 +225,7 @@ class TopicEvent(_Model):
 
 class Topic(_Model):
     topic_id: int
-    label: str
+    label: str = Field(examples=["น้ำประปา · เค็ม · บางบัวทอง"])
     phrase: str = Field("", description="A short readable phrase from a representative post.")
     keywords: list[Keyword]
     size: int
@@ -256,7 +256,7 @@ class LinkDecision(_Model):
     """An officer's verdict on a proposed post↔complaint link: who, when and why."""
 
     post_id: str = Field(min_length=1)
-    complaint_id: str = Field(min_length=1)
+    complaint_id: str = Field(min_length=1, examples=["1111-2569-000123"])
     verdict: LinkVerdict
     by: str = Field(min_length=1, description="The officer (API key name) who decided.")
     at: AwareDatetime
@@ -355,7 +355,7 @@ class Alert(_Model):
     alert_id: str
     rule: str
     kind: AlertKind
-    subject: str
+    subject: str = Field(examples=["keyword น้ำท่วม", "topic 12: ไฟดับ · หาดใหญ่"])
     triggered_at: AwareDatetime
     window_start: AwareDatetime
     score: float
