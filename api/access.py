@@ -151,17 +151,22 @@ def require(role: Role) -> Callable[[Request], Caller]:
     return check
 
 
-def audit(store: Store, caller: Caller, action: str, resource: str) -> None:
+def audit(store: Store, caller: Caller, action: str, *resources: str) -> None:
+    """One audit entry per resource, written together (a list of complaints is one write)."""
+    if not resources:
+        return
+    at = datetime.now(UTC)
     store.add_audit(
         [
             AuditEntry(
-                at=datetime.now(UTC),
+                at=at,
                 key_id=caller.key_id,
                 name=caller.name,
                 role=caller.role,
                 action=action,
                 resource=resource,
             )
+            for resource in resources
         ]
     )
 

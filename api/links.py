@@ -79,8 +79,7 @@ def search_complaints(
         channel=channel,
     )
     total, found = store.search_complaints(query, limit=limit, offset=offset)
-    for complaint in found:
-        audit(store, caller, "list_complaint", f"complaint:{complaint.complaint_id}")
+    audit(store, caller, "list_complaint", *(f"complaint:{c.complaint_id}" for c in found))
     return ComplaintPage(total=total, limit=limit, offset=offset, complaints=found)
 
 
@@ -129,8 +128,8 @@ def candidate_complaints(
         if complaint is not None and _shown(link, include_rejected):
             found.append(CandidateComplaint(**LinkFacts.of(link), complaint=complaint))
     found.sort(key=lambda c: (decision_rank(c.decision), -c.score))
-    for item in found:
-        audit(store, caller, "list_complaint", f"complaint:{item.complaint.complaint_id}")
+    listed = [f"complaint:{item.complaint.complaint_id}" for item in found]
+    audit(store, caller, "list_complaint", *listed)
     return CandidateComplaints(post=PostPublic.of(post), complaints=found)
 
 
@@ -147,8 +146,8 @@ def topic_complaints(
         raise NotFoundError("topic", str(topic_id))
     post_ids = [p.id for p in store.iter_posts(PostQuery(topic_id=topic_id))]
     related = complaints_for_topic(store, post_ids)[:limit]
-    for item in related:
-        audit(store, caller, "list_complaint", f"complaint:{item.complaint.complaint_id}")
+    listed = [f"complaint:{item.complaint.complaint_id}" for item in related]
+    audit(store, caller, "list_complaint", *listed)
     return TopicComplaints(
         topic_id=topic_id,
         label=topic.label,

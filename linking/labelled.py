@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from domain.models import Complaint, Post
+from domain.models import Complaint, Post, PostComplaintLink
 from domain.settings import LinkSettings, Settings
 from enrich.embeddings import Embedder
 from ingest.jsonl import read_jsonl
@@ -82,12 +82,17 @@ def candidate_pairs(
     return [(pair.signals, run.ids(pair) in data.truth) for pair in run.pairs]
 
 
+def _every_link(data: LabelledSet, settings: LinkSettings) -> list[PostComplaintLink]:
+    """Every candidate pair scored as a link: no threshold, no cap per complaint."""
+    unbounded = settings.model_copy(update={"threshold": 0.0, "max_per_complaint": 10_000})
+    return Linker(unbounded, place_of=data.place_of).link(
+        data.complaints, data.complaint_vectors, data.posts, data.post_vectors
+    )
+
+
 def measure(data: LabelledSet, settings: LinkSettings) -> dict[str, Any]:
     """Precision@5 and recall@20 per complaint (mean), link precision/recall/F1 per post."""
-    ranked = Linker(settings.model_copy(update={"threshold": 0.0, "max_per_complaint": 10_000}),
-                    place_of=data.place_of).link(
-        data.complaints, data.complaint_vectors, data.posts, data.post_vectors
-    )  # fmt: skip
+    ranked = _every_link(data, settings)
     by_complaint: dict[str, list[tuple[float, str]]] = {}
     for link in ranked:
         by_complaint.setdefault(link.complaint_id, []).append((link.score, link.post_id))
@@ -126,10 +131,7 @@ def threshold_curve(
     data: LabelledSet, settings: LinkSettings, thresholds: Sequence[float]
 ) -> list[dict[str, float]]:
     """Link precision and recall at each threshold (one scoring pass)."""
-    ranked = Linker(settings.model_copy(update={"threshold": 0.0, "max_per_complaint": 10_000}),
-                    place_of=data.place_of).link(
-        data.complaints, data.complaint_vectors, data.posts, data.post_vectors
-    )  # fmt: skip
+    ranked = _every_link(data, settings)
     rows = []
     for t in thresholds:
         linked = {(lk.post_id, lk.complaint_id) for lk in ranked if lk.score >= t}
