@@ -28,6 +28,7 @@ _KINDS = {
     "topic_spike": "หัวข้อที่พุ่งสูงผิดปกติ",
     "keyword": "คำที่เฝ้าระวัง",
     "category_province": "เรื่องร้องทุกข์ตามหมวดและจังหวัด",
+    "emerging": "เรื่องร้องทุกข์ที่เริ่มเกิดขึ้น",
 }
 _TEXT_CHARS = 280
 _COMPLAINT_POSTS = 2000  # topic posts whose links are looked up for related complaints
@@ -87,7 +88,7 @@ def get_content(
     posts = [p for p in (store.get_post(pid) for pid in alert.post_ids) if p is not None]
     top = sorted(posts, key=lambda p: (-_engagement(p), p.created_at, p.id))
     headline, headline_ascii = _headline(alert, rule, topic)
-    volume = alert.kind != "topic_spike"
+    volume = alert.kind not in ("topic_spike", "emerging")
     ratio = alert.observed / alert.expected if alert.expected > 0 else None
     return AlertContent(
         alert=alert,
@@ -114,6 +115,8 @@ def _headline(alert: Alert, rule: AlertRule | None, topic: Topic | None) -> tupl
     if alert.kind == "topic_spike":
         label = topic.label if topic is not None else alert.subject.partition(": ")[2]
         return label or alert.subject, f"Topic {alert.topic_id}"
+    if alert.kind == "emerging":
+        return alert.subject, "Emerging grievance"
     if alert.kind == "keyword":
         keyword = alert.keyword or (rule.keyword if rule is not None else None)
         return (f"“{keyword}”" if keyword else alert.subject), "Keyword volume"
@@ -130,7 +133,7 @@ def _highlight(alert: Alert, topic: Topic | None) -> tuple[datetime, datetime]:
             if spike.start == alert.window_start:
                 return spike.start, spike.end
     one_hour = alert.window_start + timedelta(hours=1)
-    if alert.kind == "topic_spike":
+    if alert.kind in ("topic_spike", "emerging"):
         return alert.window_start, max(one_hour, _hour(alert.triggered_at) + timedelta(hours=1))
     return alert.window_start, one_hour
 
@@ -142,7 +145,7 @@ def _series(
     first = _hour(start) - timedelta(hours=hours_before)
     last = _hour(end) + timedelta(hours=6)
     counts: dict[datetime, int] = {}
-    if alert.kind == "topic_spike":
+    if alert.kind == "topic_spike" or (alert.kind == "emerging" and alert.category is None):
         if topic is None:
             return None
         for label, n in topic.counts_hourly.items():
@@ -160,7 +163,8 @@ def _series(
         counts = _store_counts(store, query, first, last)
         # The alert's own count is the measurement that fired it (the evaluator also matches
         # keywords inside words, the store's term query only whole tokens).
-        counts[_hour(start)] = alert.observed
+        if alert.kind != "emerging":
+            counts[_hour(start)] = alert.observed
     if not counts:
         return None
     last_known = max(counts)
@@ -172,7 +176,7 @@ def _series(
         counts=[counts.get(h, 0) for h in hours],
         highlight=(_hour(start), _hour(end)),
         expected=alert.expected,
-        reference="expected" if alert.kind == "topic_spike" else "threshold",
+        reference="expected" if alert.kind in ("topic_spike", "emerging") else "threshold",
     )
 
 

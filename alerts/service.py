@@ -11,14 +11,10 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from domain.models import Alert, AlertRule, Post, Topic
+from domain.models import Alert, AlertRule, Emergence, Post, Topic
 from domain.settings import Settings
 from storage.base import Store
-
-if TYPE_CHECKING:  # topics pulls in scipy and BERTopic; the mailer and CLI do not need them
-    from topics.service import SeriesSpike
 
 
 def list_rules(store: Store, settings: Settings) -> list[AlertRule]:
@@ -34,7 +30,9 @@ def alert_id(rule: str, subject: str, window_start: datetime) -> str:
 
 
 class AlertEvaluator:
-    """Turns topic spikes, keyword volumes and (category, province) volumes into Alerts."""
+    """Turns topic spikes, emergences, keyword volumes and (category, province) volumes into
+    Alerts. ``topic_spike`` and ``emerging`` rules fire on the detector's episodes
+    (``topics.detector``), the same ones the API and dashboard show."""
 
     def __init__(self, rules: Sequence[AlertRule]) -> None:
         self.rules = list(rules)
@@ -44,12 +42,14 @@ class AlertEvaluator:
         *,
         topics: Sequence[Topic],
         posts: Sequence[Post],
-        series_spikes: Sequence[SeriesSpike] = (),
+        emergences: Sequence[Emergence] = (),
     ) -> list[Alert]:
         alerts: list[Alert] = []
         for rule in self.rules:
             if rule.kind == "topic_spike":
                 alerts += self._topic_spikes(rule, topics)
+            elif rule.kind == "emerging":
+                alerts += self._emergences(rule, emergences)
             elif rule.kind == "keyword":
                 alerts += self._volume(
                     rule,
@@ -93,6 +93,32 @@ class AlertEvaluator:
                 )
         return out
 
+    def _emergences(self, rule: AlertRule, emergences: Sequence[Emergence]) -> list[Alert]:
+        """One alert per emergence at or over ``min_score``, in the rule's category and
+        province when it names them."""
+        return [
+            Alert(
+                alert_id=alert_id(rule.name, f"emergence {e.episode_id}", e.start),
+                rule=rule.name,
+                kind=rule.kind,
+                subject=e.label,
+                triggered_at=e.detected_at,
+                window_start=e.start,
+                score=e.score,
+                observed=e.observed,
+                expected=e.expected,
+                topic_id=e.topic_id,
+                category=e.category,
+                province=e.province,
+                post_ids=e.post_ids[:10],
+                recipients=rule.recipients,
+            )
+            for e in emergences
+            if e.score >= rule.min_score
+            and (rule.category is None or e.category == rule.category)
+            and (rule.province is None or e.province == rule.province)
+        ]
+
     def _volume(self, rule: AlertRule, posts: Sequence[Post], *, subject: str) -> list[Alert]:
         hourly = Counter(hour_floor(p.created_at) for p in posts)
         out = []
@@ -133,7 +159,10 @@ def _has_keyword(post: Post, keyword: str | None) -> bool:
 
 
 def cooldown_key(alert: Alert) -> tuple[str, str]:
-    """What a cooldown counts repeats of: the rule and the topic, keyword or place."""
+    """What a cooldown counts repeats of: the rule and the topic, keyword or place (an
+    emergence's label names its category and place)."""
+    if alert.kind == "emerging":
+        return alert.rule, alert.subject
     subject = f"topic {alert.topic_id}" if alert.topic_id is not None else alert.subject
     return alert.rule, subject
 

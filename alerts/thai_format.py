@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.models import BANGKOK
+from domain.models import BANGKOK, CATEGORY_TH
 
 _TZ = ZoneInfo(BANGKOK)
 _MONTHS = (
@@ -28,24 +28,7 @@ _MONTHS = (
 )
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-CATEGORIES = {
-    "road_traffic": "ถนนและการจราจร",
-    "flood_water": "น้ำท่วม",
-    "electricity": "ไฟฟ้า",
-    "water_supply": "น้ำประปา",
-    "waste_environment": "ขยะและสิ่งแวดล้อม",
-    "public_health": "สาธารณสุข",
-    "corruption": "ทุจริตคอร์รัปชัน",
-    "public_safety": "ความปลอดภัยสาธารณะ",
-    "education": "การศึกษา",
-    "welfare": "สวัสดิการ",
-    "transport": "ขนส่งสาธารณะ",
-    "telecom": "โทรคมนาคม",
-    "noise_nuisance": "เสียงรบกวนและเหตุรำคาญ",
-    "consumer": "คุ้มครองผู้บริโภค",
-    "land_housing": "ที่ดินและที่อยู่อาศัย",
-    "none": "ไม่ใช่เรื่องร้องทุกข์",
-}
+CATEGORIES = CATEGORY_TH
 PLATFORMS = {
     "x": "X",
     "facebook": "Facebook",

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import RateLimiter
 from api.dashboard import router as dashboard_router
+from api.emergences import router as emergences_router
 from api.links import router as links_router
 from api.manage import RuleConflict
 from api.manage import router as manage_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(manage_router)  # before v1: /v1/posts/export is not a post id
     app.include_router(v1)
     app.include_router(links_router)
+    app.include_router(emergences_router)
     app.include_router(dashboard_router)  # /dashboard and its assets; no key needed
 
     @app.exception_handler(SiangError)

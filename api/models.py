@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
@@ -12,6 +13,7 @@ from domain.models import (
     AlertRule,
     Category,
     Complaint,
+    Emergence,
     Engagement,
     Keyword,
     LinkDecision,
@@ -135,6 +137,20 @@ class TopicSummary(BaseModel):
             latest_spike=max(topic.spikes, key=lambda e: e.start) if topic.spikes else None,
             merged_into=topic.merged_into,
         )
+
+
+class EmergenceList(BaseModel):
+    """Emerging grievances detected in a period, strongest first."""
+
+    as_of: datetime = Field(description="What 'now' was for this answer.")
+    clock: Literal["real", "data"] = Field(
+        description="real: the server's clock; data: the last hour the detector judged (a "
+        "historical or demo store)."
+    )
+    detected_from: datetime
+    detected_to: datetime
+    total: int
+    emergences: list[Emergence]
 
 
 class TopicList(BaseModel):

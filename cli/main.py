@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from domain.errors import ConfigError, SiangError
+from domain.models import BANGKOK_TZ
 from domain.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -116,6 +117,9 @@ def echo_summary(summary: object) -> None:
     )
     typer.echo(f"  enriched:    {s.enriched} posts this run")
     typer.echo(f"  topics:      {len(s.topics)}")
+    typer.echo(f"  emerging:    {len(s.emergences)} grievances (strongest first; Bangkok time)")
+    for e in s.emergences[:5]:
+        typer.echo(f"    {e.detected_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}  {e.reason}")
     typer.echo("  most spiking topics:")
     for topic in s.top_spiking(5):
         best = max(topic.spikes, key=lambda e: e.score, default=None)
@@ -224,7 +228,8 @@ def trends(
     ],
     config: ConfigOption = None,
 ) -> None:
-    """Fit topics and write every detected spike, strongest first."""
+    """Every emerging grievance over the file's whole history, as it would have been seen at
+    the time (each hour judged only from earlier posts), strongest first."""
     settings = _settings(config)
     from enrich.embeddings import build_embedder
     from pipeline.batch import trends_file
@@ -314,6 +319,9 @@ def topics_command(
             f"  {topic.topic_id:>4}  {topic.status:<8} spike {topic.spike_score:>6.1f}  "
             f"{topic.size:>5} posts  {topic.label}"
         )
+    typer.echo(f"emerging this run: {len(report.emergences)} (Bangkok time)")
+    for e in report.emergences[:10]:
+        typer.echo(f"  {e.detected_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}  {e.reason}")
 
 
 @app.command("run")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AwareDatetime,
@@ -20,6 +21,7 @@ from pydantic import (
 )
 
 BANGKOK = "Asia/Bangkok"
+BANGKOK_TZ = ZoneInfo(BANGKOK)
 
 Platform = Literal["x", "facebook", "youtube", "bluesky", "pantip", "news_comment", "web"]
 PLATFORMS: tuple[str, ...] = (
@@ -53,6 +55,26 @@ class Category(StrEnum):
     land_housing = "land_housing"
     none = "none"
 
+
+# Thai names of the categories, as the dashboard and the alert mail show them.
+CATEGORY_TH: dict[str, str] = {
+    "road_traffic": "ถนนและการจราจร",
+    "flood_water": "น้ำท่วม",
+    "electricity": "ไฟฟ้า",
+    "water_supply": "น้ำประปา",
+    "waste_environment": "ขยะและสิ่งแวดล้อม",
+    "public_health": "สาธารณสุข",
+    "corruption": "ทุจริตคอร์รัปชัน",
+    "public_safety": "ความปลอดภัยสาธารณะ",
+    "education": "การศึกษา",
+    "welfare": "สวัสดิการ",
+    "transport": "ขนส่งสาธารณะ",
+    "telecom": "โทรคมนาคม",
+    "noise_nuisance": "เสียงรบกวนและเหตุรำคาญ",
+    "consumer": "คุ้มครองผู้บริโภค",
+    "land_housing": "ที่ดินและที่อยู่อาศัย",
+    "none": "ไม่ใช่เรื่องร้องทุกข์",
+}
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
 
@@ -212,6 +234,56 @@ class SpikeEpisode(_Model):
     post_ids: list[str] = Field(default_factory=list)
 
 
+EmergenceKind = Literal[
+    "topic",
+    "category",
+    "province",
+    "district",
+    "category_province",
+    "category_district",
+    "new_cluster",
+]
+
+
+class Emergence(_Model):
+    """An emerging grievance: a spike episode on one series, as it was detected at the time.
+
+    ``observed`` counts distinct voices (copies of one text and one author's repeats count
+    once) in the window that fired; ``expected`` is the baseline's count for that window.
+    """
+
+    episode_id: str = Field(description="Stable over reruns: series, window and start hour.")
+    kind: EmergenceKind = Field(description="The series that fired first.")
+    series: str = Field(examples=["category_district:electricity|สงขลา|หาดใหญ่"])
+    topic_id: int | None = None
+    category: Category | None = None
+    province: str | None = None
+    district: str | None = None
+    label: str = Field(examples=["ไฟฟ้า · สงขลา อ.หาดใหญ่"])
+    reason: str = Field(
+        examples=["7 โพสต์ใน 6 ชม. จากปกติ 0.2 — ไฟฟ้า · สงขลา อ.หาดใหญ่"],
+        description="One line in Thai an officer can read: voices, window, baseline, place.",
+    )
+    window_hours: int = Field(ge=1, description="The window that fired first.")
+    start: AwareDatetime = Field(description="First post of the first window that fired.")
+    peak: AwareDatetime = Field(description="Start of the hour with the highest score.")
+    end: AwareDatetime = Field(description="End of the last hour that still fired.")
+    detected_at: AwareDatetime = Field(
+        description="When it could first be seen: the end of the first hour that fired."
+    )
+    score: float = Field(ge=0, description="Peak surprise, -log10 P(X >= observed).")
+    observed: int = Field(ge=0, description="Distinct voices in the window at the peak.")
+    posts: int = Field(0, ge=0, description="Posts in the episode, copies included.")
+    expected: float = Field(ge=0)
+    scope: Literal["local", "national"] = Field(
+        "local", description="national: spread over many provinces, none holding most posts."
+    )
+    also: list[str] = Field(
+        default_factory=list, description="Other series that fired on the same posts."
+    )
+    post_ids: list[str] = Field(default_factory=list)
+
+
 class TopicEvent(_Model):
     """A change in a topic's identity, recorded when a window update finds it."""
 
@@ -283,7 +355,7 @@ class PostComplaintLink(_Model):
     decision: LinkDecision | None = None
 
 
-AlertKind = Literal["topic_spike", "keyword", "category_province"]
+AlertKind = Literal["topic_spike", "keyword", "category_province", "emerging"]
 
 
 class AlertRule(_Model):
@@ -291,7 +363,7 @@ class AlertRule(_Model):
 
     name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: AlertKind
-    min_score: float = Field(6.0, ge=0, description="Minimum spike score (topic_spike).")
+    min_score: float = Field(6.0, ge=0, description="Minimum spike score (topic_spike, emerging).")
     keyword: str | None = None
     category: Category | None = None
     province: str | None = None
@@ -458,6 +530,8 @@ class QuarantinedRecord(_Model):
 
 __all__ = [
     "BANGKOK",
+    "BANGKOK_TZ",
+    "CATEGORY_TH",
     "PLATFORMS",
     "ROLES",
     "Alert",
@@ -469,6 +543,8 @@ __all__ = [
     "CategoryPrediction",
     "Complaint",
     "ComplaintStatusChange",
+    "Emergence",
+    "EmergenceKind",
     "Engagement",
     "Enrichment",
     "Keyword",

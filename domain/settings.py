@@ -195,15 +195,89 @@ class PrivacySettings(_Section):
     pseudonym_key: SecretStr = SecretStr(_DEV_PSEUDONYM_KEY)
 
 
-class TrendSettings(_Section):
-    interval: Literal["hour"] = "hour"
-    baseline_days: int = Field(7, ge=1, le=60)
-    min_count: int = Field(5, ge=1)
-    min_score: float = Field(
-        6.0, ge=0.0, description="Poisson surprise, -log10 p, to flag a spike."
+class NoveltySettings(_Section):
+    """New clusters: similar posts in a short window that resemble nothing said before."""
+
+    window_hours: int = Field(24, ge=1, le=168, description="How recent the posts must be.")
+    reference_days: int = Field(
+        14, ge=1, le=90, description="'Said before' means in this many days before the window."
     )
-    floor_rate: float = Field(0.05, gt=0.0, description="Expected posts/hour never below this.")
-    current_hours: int = Field(24, ge=1)
+    novel_below: float = Field(
+        0.6, gt=0, le=1, description="A post is new when no earlier post is this close (cosine)."
+    )
+    join_cosine: float = Field(
+        0.5, gt=0, le=1, description="New posts this close to each other form one cluster."
+    )
+    min_voices: int = Field(5, ge=2, description="Distinct voices a new cluster needs.")
+
+
+class TrendSettings(_Section):
+    """Emerging grievances (``topics.emergence``): multi-scale counts of distinct voices per
+    series against a sparse-aware negative-binomial baseline, judged hour by hour with no
+    look-ahead."""
+
+    windows_hours: list[int] = Field(
+        [1, 6, 24], min_length=1, description="Windows summed at the end of every hour."
+    )
+    min_voices: dict[int, int] = Field(
+        {1: 3, 6: 4, 24: 5},
+        description="Distinct voices a window needs before it may fire (per window, hours).",
+    )
+    false_alarms_per_1000_series_month: float = Field(
+        2.0,
+        gt=0,
+        description="The score threshold: at most this many alarms per 1,000 quiet series per "
+        "30 days if counts followed the baseline (threshold = log10(1000 · tests / this)).",
+    )
+    baseline_days: int = Field(28, ge=1, le=365, description="History the baseline reads.")
+    guard_hours: int = Field(
+        24, ge=0, description="Hours before a window left out of its baseline (slow starts)."
+    )
+    warmup_days: float = Field(
+        7.0, ge=0, description="Nothing fires before the data holds this many days."
+    )
+    prior_posts: float = Field(
+        1.0,
+        gt=0,
+        description="Weight, in posts, of the prior rate a series borrows from its parents "
+        "(category × place share); sparse series lean on it, busy ones on their own history.",
+    )
+    min_rate_per_day: float = Field(
+        1 / 60, gt=0, description="Prior rate floor: a series nobody mentioned, posts per day."
+    )
+    season_posts: float = Field(
+        24.0,
+        ge=0,
+        description="Pseudo-posts pulling a series' hour-of-day and weekday rhythm toward "
+        "everyone's: a series with few posts follows the overall rhythm.",
+    )
+    copy_cosine: float = Field(
+        0.9, gt=0, le=1, description="An earlier post this close (cosine) makes a post a copy."
+    )
+    copy_hours: int = Field(48, ge=0, description="How far back copies are looked for.")
+    repeat_hours: int = Field(
+        24, ge=0, description="An author's further posts in one series this soon count once."
+    )
+    national_provinces: int = Field(
+        5, ge=2, description="An episode over this many provinces, none with half, is national."
+    )
+    districts: bool = Field(True, description="Score (category, district) series too.")
+    novelty: NoveltySettings = Field(default_factory=NoveltySettings)
+    current_hours: int = Field(
+        24, ge=1, description="'Emerging now': detected this many hours before now."
+    )
+    clock: Literal["auto", "real", "data"] = Field(
+        "auto",
+        description="What 'now' is for the API and dashboard: the real clock, the data's last "
+        "judged hour (a historical or demo store), or auto: real in production, data otherwise.",
+    )
+
+    @model_validator(mode="after")
+    def _every_window_has_a_minimum(self) -> TrendSettings:
+        missing = sorted(set(self.windows_hours) - set(self.min_voices))
+        if missing:
+            raise ValueError(f"trends.min_voices: no minimum for window(s) {missing} hours")
+        return self
 
 
 class LinkSettings(_Section):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from domain.models import QuarantinedRecord
+from domain.models import BANGKOK_TZ, QuarantinedRecord
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from ingest.jsonl import read_jsonl, write_jsonl
@@ -132,25 +132,38 @@ def trends_file(
     output: Path,
     show_progress: bool = False,
 ) -> BatchReport:
-    """One line per detected spike, strongest first."""
+    """One line per emerging grievance over the whole history, strongest first.
+
+    Every hour is judged only from the posts before it, as the service would have judged it
+    then (topic ids come from one fit over the file; the category, place and new-cluster
+    series do not depend on it).
+    """
     pipeline, read = _load(settings, embedder, posts, show_progress)
     report = pipeline.topics()
-    rows: list[dict[str, Any]] = []
-    for topic in report.topics:
-        for spike in topic.spikes:
-            rows.append(
-                {
-                    "topic_id": topic.topic_id,
-                    "label": topic.label,
-                    "start": spike.start.isoformat(),
-                    "peak": spike.peak.isoformat(),
-                    "score": spike.score,
-                    "observed": spike.observed,
-                    "expected": spike.expected,
-                    "post_ids": spike.post_ids,
-                }
-            )
-    rows.sort(key=lambda r: (-r["score"], r["topic_id"], r["start"]))
+    rows: list[dict[str, Any]] = [
+        {
+            "start": e.start.astimezone(BANGKOK_TZ).isoformat(),
+            "peak": e.peak.astimezone(BANGKOK_TZ).isoformat(),
+            "detected_at": e.detected_at.astimezone(BANGKOK_TZ).isoformat(),
+            "score": e.score,
+            "series": e.series,
+            "kind": e.kind,
+            "window_hours": e.window_hours,
+            "observed": e.observed,
+            "expected": e.expected,
+            "posts": e.posts,
+            "topic_id": e.topic_id,
+            "category": e.category.value if e.category else None,
+            "province": e.province,
+            "district": e.district,
+            "scope": e.scope,
+            "label": e.label,
+            "reason": e.reason,
+            "also": e.also,
+            "post_ids": e.post_ids,
+        }
+        for e in report.emergences
+    ]
     with output.open("w", encoding="utf-8") as handle:
         write_jsonl(handle, rows)
     bad = pipeline.store.list_quarantine(limit=1_000_000)

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from alerts.service import AlertEvaluator
 from complaints.exports import ExportMapping
 from complaints.service import ComplaintBook, ImportReport, quarantined
-from domain.models import Alert, Complaint, Topic
+from domain.models import Alert, Complaint, Emergence, Topic
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from enrich.jobs import no_embedder, run_enrichment
@@ -43,6 +43,7 @@ class PipelineSummary:
     links: int
     alerts_new: int
     alerts: list[Alert] = field(default_factory=list)
+    emergences: list[Emergence] = field(default_factory=list)
 
     def top_spiking(self, n: int = 5) -> list[Topic]:
         def strongest(t: Topic) -> float:
@@ -158,7 +159,7 @@ class Pipeline:
 
         posts = list(self.store.iter_posts())
         alerts = AlertEvaluator(list_rules(self.store, self.settings)).evaluate(
-            topics=trends.topics, posts=posts, series_spikes=trends.series_spikes
+            topics=trends.topics, posts=posts, emergences=trends.emergences
         )
         queued = self.store.add_alerts(alerts)
         if self.settings.smtp.enabled:
@@ -183,6 +184,7 @@ class Pipeline:
             links,
             new_alerts,
             alerts,
+            trends.emergences,
         )
 
 

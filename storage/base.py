@@ -20,6 +20,7 @@ from domain.models import (
     ApiKey,
     AuditEntry,
     Complaint,
+    Emergence,
     LinkDecision,
     Post,
     PostComplaintLink,
@@ -113,7 +114,39 @@ def decision_id(decision: LinkDecision) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-class Store(Protocol):
+@dataclass(frozen=True)
+class EmergenceQuery:
+    """Emergences detected in ``[detected_from, detected_to)`` matching the filters."""
+
+    detected_from: datetime | None = None
+    detected_to: datetime | None = None
+    kind: str | None = None
+    category: str | None = None
+    province: str | None = None
+    topic_id: int | None = None
+    min_score: float | None = None
+
+
+class EmergenceStore(Protocol):
+    """Emerging grievances as detected, and how far the detector has judged."""
+
+    def upsert_emergences(
+        self, emergences: Sequence[Emergence], *, judged_until: datetime
+    ) -> UpsertCounts:
+        """Add or replace emergences by ``episode_id``; record that every hour up to
+        ``judged_until`` has been judged (never moves back)."""
+        ...
+
+    def list_emergences(
+        self, query: EmergenceQuery = EmergenceQuery(), *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Emergence]]:
+        """(total, strongest first page) of the stored emergences matching ``query``."""
+        ...
+
+    def emergences_judged_until(self) -> datetime | None: ...
+
+
+class Store(EmergenceStore, Protocol):
     """Persistence for every stage. Writes are idempotent by id."""
 
     # posts ---------------------------------------------------------------------------
@@ -258,6 +291,8 @@ class Store(Protocol):
 __all__ = [
     "Bucket",
     "Dimension",
+    "EmergenceQuery",
+    "EmergenceStore",
     "Interval",
     "Page",
     "PostQuery",

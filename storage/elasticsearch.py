@@ -32,6 +32,7 @@ from storage.es_documents import (
     post_query,
     post_source,
 )
+from storage.es_emergences import EmergenceIndex
 from storage.es_entities import EntityIndices
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ _FIELDS: dict[str, str] = {
 }
 
 
-class ElasticsearchStore(EntityIndices):
+class ElasticsearchStore(EntityIndices, EmergenceIndex):
     """Store on an Elasticsearch 8 cluster (client built at the edge and passed in)."""
 
     def __init__(
@@ -77,6 +78,7 @@ class ElasticsearchStore(EntityIndices):
                 "api-keys",
                 "audit",
                 "alert-rules",
+                "emergences",
             )
         }
 

@@ -22,6 +22,7 @@ import numpy as np
 from domain.errors import StoreError
 from domain.models import Post
 from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
+from storage.embedded_emergences import EmbeddedEmergences
 from storage.embedded_entities import EmbeddedEntities
 
 BANGKOK_OFFSET = 7 * 3600  # Asia/Bangkok has no daylight saving time.
@@ -46,7 +47,7 @@ def content_hash(post: Post) -> str:
 _DELETE_FTS = "DELETE FROM posts_fts WHERE rowid = (SELECT rowid FROM posts WHERE id=?)"
 
 
-class EmbeddedStore(EmbeddedEntities):
+class EmbeddedStore(EmbeddedEntities, EmbeddedEmergences):
     """SQLite implementation of :class:`storage.base.Store`."""
 
     def __init__(self, path: Path | str) -> None:

@@ -56,3 +56,9 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_resource ON audit(resource, at);
 CREATE TABLE IF NOT EXISTS alert_rules (name TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS emergences (
+  id TEXT PRIMARY KEY, doc TEXT NOT NULL, detected_at INTEGER NOT NULL, score REAL NOT NULL,
+  kind TEXT NOT NULL, category TEXT, province TEXT, topic_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS emergences_detected ON emergences(detected_at);
+CREATE TABLE IF NOT EXISTS detector_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);

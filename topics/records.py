@@ -7,6 +7,7 @@ phrase. Identity (id, events, merges) comes from ``topics.identity``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,16 +20,18 @@ from domain.models import (
     Category,
     Keyword,
     Post,
-    SpikeEpisode,
     Topic,
     TopicEvent,
     TopicStatus,
 )
-from domain.settings import Settings
-from topics.bursts import Detection, HourlySeries, detect
+from enrich.thai_text import content_tokens
 
 _REPRESENTATIVES = 5
 _PHRASE_CHARS = 80
+_LABEL_CHARS = 36
+_BREAK = re.compile(r"[\s,;:!?()\"'“”…/|-]")
+_LETTER = re.compile(r"[\u0E01-\u0E2Ea-zA-Z]")
+_LAUGH = re.compile(r"^(5{3,}|ฮ+่?า+|อิอิ)")
 _HOURLY_DAYS = 7
 _BANGKOK = ZoneInfo(BANGKOK)
 
@@ -113,9 +116,9 @@ class PostFrame:
             ),
         )
 
-    def series(self, rows: np.ndarray) -> HourlySeries:
-        counts = np.bincount(self.hour[rows], minlength=self.hours)[: self.hours]
-        return HourlySeries(self.start, counts.astype(np.int64))
+    def series(self, rows: np.ndarray) -> np.ndarray:
+        """Posts of ``rows`` per hour from ``start``."""
+        return np.bincount(self.hour[rows], minlength=self.hours)[: self.hours].astype(np.int64)
 
     def in_time_order(self, rows: np.ndarray, limit: int) -> list[Post]:
         """The first ``limit`` posts of ``rows`` by (created_at, id), sorting only the head."""
@@ -123,25 +126,6 @@ class PostFrame:
         if len(rows) > limit:  # keep every post tied with the last one kept
             rows = rows[self.stamp[rows] <= self.stamp[rows[limit - 1]]]
         return sorted((self.posts[i] for i in rows), key=lambda p: (p.created_at, p.id))[:limit]
-
-    def episodes(self, rows: np.ndarray, detections: list[Detection]) -> list[SpikeEpisode]:
-        """Spike episodes with their evidence: observed vs expected and the first posts."""
-        found = []
-        hours = self.hour[rows]
-        for d in detections:
-            inside = rows[(hours >= d.start_index) & (hours <= d.end_index)]
-            found.append(
-                SpikeEpisode(
-                    start=self.start + timedelta(hours=d.start_index),
-                    peak=self.start + timedelta(hours=d.peak_index),
-                    end=self.start + timedelta(hours=d.end_index + 1),
-                    score=round(d.score, 3),
-                    observed=d.observed,
-                    expected=round(d.expected, 4),
-                    post_ids=[p.id for p in self.in_time_order(inside, 20)],
-                )
-            )
-        return found
 
 
 def phrase(posts: Sequence[Post], keywords: Sequence[str]) -> str:
@@ -157,6 +141,60 @@ def phrase(posts: Sequence[Post], keywords: Sequence[str]) -> str:
     cut = best[:_PHRASE_CHARS]
     space = cut.rfind(" ")
     return (cut[:space] if space > _PHRASE_CHARS // 2 else cut).rstrip() + "…"
+
+
+def keyphrase(posts: Sequence[Post], keywords: Sequence[str]) -> str:
+    """A short readable Thai label: the clause of a representative post that names most top
+    keywords, without @mentions, hashtag marks, emoji or laughter, cut at a word."""
+    top = {k.lower() for k in keywords[:5]}
+    best: tuple[int, int, int] | None = None
+    label = ""
+    for rank, post in enumerate(posts):
+        if post.enrichment is None:
+            continue
+        for clause in _clauses(post.enrichment.normalized_text, post.enrichment.tokens):
+            words = [w for w in clause if _readable(w, post.enrichment.mentions)]
+            words = _cut(words, _LABEL_CHARS)
+            content = {w.lower() for w in content_tokens(words)}
+            if len(content) < 2:
+                continue
+            key = (len(content & top), min(len(content), 4), -rank)
+            if best is None or key > best:
+                best, label = key, "".join(words)
+    return label
+
+
+def _clauses(text: str, tokens: Sequence[str]) -> list[list[str]]:
+    """Tokens grouped by the space-separated clause of ``text`` they sit in."""
+    clauses: list[list[str]] = [[]]
+    cursor = 0
+    for token in tokens:
+        found = text.find(token, cursor)
+        if found < 0:
+            continue
+        if clauses[-1] and (_BREAK.search(text[cursor:found])):
+            clauses.append([])
+        clauses[-1].append(token)
+        cursor = found + len(token)
+    return [c for c in clauses if c]
+
+
+def _readable(word: str, mentions: Sequence[str]) -> bool:
+    return (
+        bool(_LETTER.search(word))
+        and word.lstrip("@#") not in mentions
+        and not word.startswith(("@", "http"))
+        and not _LAUGH.match(word)
+    )
+
+
+def _cut(words: list[str], limit: int) -> list[str]:
+    kept: list[str] = []
+    for word in words:
+        if sum(map(len, kept)) + len(word) > limit and kept:
+            break
+        kept.append(word)
+    return kept
 
 
 def status(size: int, last_day: int, *, first_seen: datetime, as_of: datetime) -> TopicStatus:
@@ -181,16 +219,11 @@ def topic_record(
     vectors: np.ndarray,
     keywords: list[tuple[str, float]],
     *,
-    profile: np.ndarray,
-    settings: Settings,
     as_of: datetime,
     events: Sequence[TopicEvent] = (),
 ) -> Topic:
     """The record of one live topic from its posts (``rows`` of ``frame``; ``vectors``
-    row-aligned with ``rows``)."""
-    series = frame.series(rows)
-    detections, scores = detect(series, profile, settings.trends)
-    current = float(scores[-settings.trends.current_hours :].max()) if len(scores) else 0.0
+    row-aligned with ``rows``). Spikes come later, from ``topics.detector``."""
     if len(vectors):
         order = np.argsort(-(vectors @ vectors.mean(axis=0)), kind="stable")
     else:
@@ -208,7 +241,7 @@ def topic_record(
     hourly_counts = np.bincount(recent, minlength=len(frame.hour_labels))
     return Topic(
         topic_id=topic_id,
-        label=" · ".join(words[:4]) if words else f"topic {topic_id}",
+        label=keyphrase(representatives, words) or (" · ".join(words[:3]) or f"topic {topic_id}"),
         phrase=phrase(representatives, words),
         keywords=[Keyword(word=w, weight=round(s, 5)) for w, s in keywords],
         size=len(rows),
@@ -219,8 +252,6 @@ def topic_record(
         first_seen=first_seen,
         last_seen=last_seen,
         status=status(len(rows), last_day, first_seen=first_seen, as_of=as_of),
-        spike_score=round(current, 3),
-        spikes=frame.episodes(rows, detections),
         counts_daily={frame.days[d]: int(n) for d, n in enumerate(daily) if n},
         counts_hourly={frame.hour_labels[h]: int(n) for h, n in enumerate(hourly_counts) if n},
         events=list(events),
@@ -241,4 +272,12 @@ def merged_record(previous: Topic, *, into: int, events: Sequence[TopicEvent]) -
     )
 
 
-__all__ = ["Column", "PostFrame", "merged_record", "phrase", "status", "topic_record"]
+__all__ = [
+    "Column",
+    "PostFrame",
+    "keyphrase",
+    "merged_record",
+    "phrase",
+    "status",
+    "topic_record",
+]

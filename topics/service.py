@@ -7,8 +7,10 @@ are matched to the known topics (``topics.identity``) so a topic keeps its id, a
 and splits are recorded. History is never refitted. Posts a run saw but could not place get
 ``topic_id = -1``, so a run with nothing new changes nothing.
 
-Every run then rebuilds the topic records (``topics.records``) and scores spikes on every
-topic series and every (category, province) series of grievances, the alert candidates.
+Every run then rebuilds the topic records (``topics.records``) and looks for emerging
+grievances (``topics.detector``) on every topic, category and place series, judging only the
+hours after the previous run's; the emergences are kept in the store with the time they
+were detected, and each topic's spikes are the emergences on its posts.
 """
 
 from __future__ import annotations
@@ -22,33 +24,25 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from domain.models import BANGKOK, Post, SpikeEpisode, Topic, TopicEvent
+from domain.models import BANGKOK, Emergence, Post, SpikeEpisode, Topic, TopicEvent
 from domain.settings import Settings
 from enrich.thai_text import content_tokens
-from storage.base import Store
-from topics.bursts import detect, hour_floor, total_hours, week_profile
+from storage.base import EmergenceQuery, Store
+from topics.detector import detect_emergences
 from topics.identity import Matching, TopicSignature, match_clusters, unit_centroid
 from topics.modeling import OUTLIER, cluster_documents, min_documents, topic_keywords
 from topics.records import PostFrame, merged_record, topic_record
 
 log = logging.getLogger(__name__)
 _UNSEEN = -2  # internal: a post no topic run has looked at yet
+SPIKE_HISTORY = timedelta(days=30)  # a topic record lists the spikes of its last 30 days
 _BANGKOK = ZoneInfo(BANGKOK)
-
-
-@dataclass
-class SeriesSpike:
-    """A spike on a (category, province) series, an alert candidate."""
-
-    category: str
-    province: str
-    episode: SpikeEpisode
 
 
 @dataclass
 class TrendsReport:
     topics: list[Topic]
-    series_spikes: list[SeriesSpike] = field(default_factory=list)
+    emergences: list[Emergence] = field(default_factory=list)
     outliers: int = 0
     mode: str = "none"  # full | update | none
     windows: int = 0
@@ -76,13 +70,28 @@ class TopicStage:
         before = [p.topic_id for p in posts]
         if progress:
             progress(f"topics over {len(posts)} posts ({len(known)} known topics)")
-        report = build_trends(posts, vectors, self.settings, known=known, refit=refit)
+        judged = None if refit else self.store.emergences_judged_until()
+        earlier: list[Emergence] = []
+        if judged is not None:
+            _, earlier = self.store.list_emergences(
+                EmergenceQuery(detected_from=judged - SPIKE_HISTORY), limit=10_000
+            )
+        report = build_trends(
+            posts,
+            vectors,
+            self.settings,
+            known=known,
+            refit=refit,
+            judge_from=judged,
+            earlier=earlier,
+        )
         changed = {
             p.id: p.topic_id for p, old in zip(posts, before, strict=True) if p.topic_id != old
         }
         if changed:
             self.store.assign_topics(changed)
         self.store.replace_topics(report.topics)
+        self.store.upsert_emergences(report.emergences, judged_until=posts[-1].created_at)
         return report
 
 
@@ -98,10 +107,15 @@ def build_trends(
     *,
     known: dict[int, Topic] | None = None,
     refit: bool = False,
+    judge_from: datetime | None = None,
+    earlier: Sequence[Emergence] = (),
 ) -> TrendsReport:
-    """Assign topics to ``posts`` (setting their ``topic_id``) and build every record.
+    """Assign topics to ``posts`` (setting their ``topic_id``), build every record and
+    detect emergences in the hours from ``judge_from`` (all hours when None).
 
-    ``posts`` must be sorted by time; ``known`` holds the stored topic records.
+    ``posts`` must be sorted by time; ``known`` holds the stored topic records and
+    ``earlier`` the stored emergences. A run judges again the ``max(windows_hours)`` before
+    ``judge_from``, so an episode that was still growing keeps its id and grows.
     """
     known = known or {}
     documents = documents_of(posts)
@@ -120,13 +134,21 @@ def build_trends(
     for post, topic_id in zip(posts, ids.tolist(), strict=True):
         if post.topic_id != topic_id:
             post.topic_id = topic_id
-    profile = week_profile(frame.series(np.arange(len(posts))))
-    topics = _records(
-        frame, documents, vectors, ids, known, events, settings, profile=profile, as_of=as_of
+    topics = _records(frame, documents, vectors, ids, known, events, settings, as_of=as_of)
+    if judge_from is not None:
+        judge_from -= timedelta(hours=max(settings.trends.windows_hours))
+    found = detect_emergences(
+        posts,
+        vectors,
+        settings.trends,
+        judge_from=judge_from,
+        topic_labels={t.topic_id: t.label for t in topics},
     )
+    every = list({e.episode_id: e for e in [*earlier, *found]}.values())
+    topics = [_with_spikes(t, every, settings, as_of=as_of) for t in topics]
     return TrendsReport(
         topics,
-        _series_spikes(frame, profile, settings),
+        found,
         outliers=int((ids == OUTLIER).sum()),
         mode=mode,
         windows=windows,
@@ -280,7 +302,6 @@ def _records(
     events: list[TopicEvent],
     settings: Settings,
     *,
-    profile: np.ndarray,
     as_of: datetime,
 ) -> list[Topic]:
     config = settings.models.topics
@@ -304,8 +325,6 @@ def _records(
             frame,
             vectors[rows],
             keywords.get(topic_id, []),
-            profile=profile,
-            settings=settings,
             as_of=as_of,
             events=history[topic_id],
         )
@@ -337,25 +356,39 @@ def _survivors(events: Sequence[TopicEvent], known: dict[int, Topic]) -> dict[in
     return into
 
 
-def _series_spikes(frame: PostFrame, profile: np.ndarray, settings: Settings) -> list[SeriesSpike]:
-    """Spikes per (category, province) series of grievances with a place."""
-    category, province = frame.category, frame.province
-    eligible = np.flatnonzero(frame.grievance & (province.codes >= 0) & (category.codes >= 0))
-    width = max(len(province.values), 1)
-    keys = category.codes[eligible] * width + province.codes[eligible]
-    order = np.argsort(keys, kind="stable")
-    present, starts, sizes = np.unique(keys[order], return_index=True, return_counts=True)
-    groups = []  # (category, province, rows); a Category is a StrEnum, str() is its value
-    for key, first, size in zip(present.tolist(), starts.tolist(), sizes.tolist(), strict=True):
-        if size >= settings.trends.min_count:
-            code, place = divmod(key, width)
-            rows = eligible[order[first : first + size]]
-            groups.append((str(category.values[code]), str(province.values[place]), rows))
-    found = []
-    for name, place, rows in sorted(groups, key=lambda g: g[:2]):
-        detections, _ = detect(frame.series(rows), profile, settings.trends)
-        found += [SeriesSpike(name, place, ep) for ep in frame.episodes(rows, detections)]
-    return found
+def _with_spikes(
+    topic: Topic, found: Sequence[Emergence], settings: Settings, *, as_of: datetime
+) -> Topic:
+    """The topic's spikes: emergences on its posts detected in the last ``SPIKE_HISTORY``;
+    its spike score: the strongest detected in the last ``trends.current_hours``."""
+    if topic.merged_into is not None:
+        return topic
+    mine = [
+        e for e in found if e.topic_id == topic.topic_id and e.detected_at > as_of - SPIKE_HISTORY
+    ]
+    recent = as_of - timedelta(hours=settings.trends.current_hours)
+    spikes = [
+        SpikeEpisode(
+            start=e.start,
+            peak=e.peak,
+            end=e.end,
+            score=e.score,
+            observed=e.observed,
+            expected=e.expected,
+            post_ids=e.post_ids[:20],
+        )
+        for e in sorted(mine, key=lambda e: e.start)
+    ]
+    current = max((e.score for e in mine if e.detected_at > recent), default=0.0)
+    return topic.model_copy(update={"spikes": spikes, "spike_score": round(current, 3)})
 
 
-__all__ = ["SeriesSpike", "TopicStage", "TrendsReport", "build_trends", "documents_of"]
+def hour_floor(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def total_hours(start: datetime, end: datetime) -> int:
+    return int((hour_floor(end) - hour_floor(start)).total_seconds() // 3600) + 1
+
+
+__all__ = ["TopicStage", "TrendsReport", "build_trends", "documents_of"]

@@ -176,19 +176,21 @@ def test_link_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.integration
 def test_trends_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SIANG_STORE__PATH", str(tmp_path / "unused.db"))
-    posts, _ = _sample_slice(tmp_path, "2026-11-10", "2026-11-15")
+    posts, _ = _sample_slice(tmp_path, "2026-11-01", "2026-11-15")
     output = tmp_path / "spikes.jsonl"
     result = runner.invoke(app, ["trends", "--posts", str(posts), "--output", str(output)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert rows
-    assert {"topic_id", "label", "start", "peak", "score", "post_ids"} <= set(rows[0])
+    keys = {"start", "peak", "detected_at", "score", "series", "window_hours", "observed"}
+    assert keys | {"expected", "post_ids", "topic_id", "label", "reason"} <= set(rows[0])
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
-    # The Hat Yai blackout (13 Nov 19:00 Bangkok) is among the spikes.
-    assert any(
-        r["start"].startswith("2026-11-13T19") or r["start"].startswith("2026-11-13T2")
-        for r in rows
-    )
+    # The Hat Yai blackout (13 Nov 19:00 Bangkok) is seen within 6 hours, in Songkhla,
+    # and nothing is judged in the first week (the baseline's warm-up).
+    blackout = [r for r in rows if "2026-11-13T19" <= r["detected_at"] <= "2026-11-14T01"]
+    assert any(r["province"] == "สงขลา" for r in blackout), rows[:3]
+    assert all(r["detected_at"] >= "2026-11-08" for r in rows)
+    assert all(r["detected_at"].endswith("+07:00") for r in rows)
 
 
 @pytest.mark.integration

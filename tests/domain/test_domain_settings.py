@@ -35,6 +35,7 @@ def test_bundled_config_loads() -> None:
     assert set(settings.keywords) == {c for c in Category if c is not Category.none}
     assert settings.place_aliases["โคราช"] == "นครราชสีมา"
     assert [rule.name for rule in settings.alerts.rules] == [
+        "emerging-grievances",
         "any-topic-spike",
         "flood-keyword",
         "water-nonthaburi",

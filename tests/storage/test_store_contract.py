@@ -17,6 +17,7 @@ from domain.models import (
     Category,
     Complaint,
     ComplaintStatusChange,
+    Emergence,
     LinkDecision,
     PostComplaintLink,
     QuarantinedRecord,
@@ -25,7 +26,7 @@ from domain.models import (
 )
 from domain.settings import LinkSettings
 from linking.service import complaints_for_topic, link_store
-from storage.base import ComplaintQuery, Page, PostQuery, Store
+from storage.base import ComplaintQuery, EmergenceQuery, Page, PostQuery, Store
 from storage.embedded import EmbeddedStore
 from tests.conftest import T0, make_post
 
@@ -461,3 +462,53 @@ def test_embedded_store_migrates_full_text_rows_to_post_rowids(tmp_path: Path) -
     found = store.search_posts(PostQuery(terms=("ไฟดับ",)))
     assert {p.id for p in found.posts} == {"x:3", "pantip:5"}
     store.close()
+
+
+def _emergence(n: int, *, score: float, hours: int, province: str = "สงขลา") -> Emergence:
+    at = T0 + timedelta(hours=hours)
+    return Emergence(
+        episode_id=f"ep{n}",
+        kind="category_district",
+        series=f"category_district:electricity|{province}|หาดใหญ่",
+        category=Category.electricity,
+        province=province,
+        district="หาดใหญ่",
+        label=f"ไฟฟ้า · {province} อ.หาดใหญ่",
+        reason=f"5 โพสต์ใน 6 ชม. จากปกติ 0.2 — ไฟฟ้า · {province} อ.หาดใหญ่",
+        window_hours=6,
+        start=at - timedelta(hours=3),
+        peak=at - timedelta(hours=1),
+        end=at,
+        detected_at=at,
+        score=score,
+        observed=5,
+        posts=6,
+        expected=0.2,
+        post_ids=["x:1", "x:2"],
+    )
+
+
+def test_emergences_upsert_list_and_watermark(store: Store) -> None:
+    assert store.emergences_judged_until() is None
+    first = [
+        _emergence(1, score=9.0, hours=2),
+        _emergence(2, score=12.0, hours=30, province="ตราด"),
+    ]
+    counts = store.upsert_emergences(first, judged_until=T0 + timedelta(hours=40))
+    assert (counts.created, counts.updated, counts.unchanged) == (2, 0, 0)
+    grown = first[0].model_copy(update={"score": 11.0, "observed": 7})
+    counts = store.upsert_emergences([grown, first[1]], judged_until=T0 + timedelta(hours=20))
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 1, 1)
+    assert store.emergences_judged_until() == T0 + timedelta(hours=40)  # never moves back
+    total, found = store.list_emergences()
+    assert total == 2 and [e.episode_id for e in found] == ["ep2", "ep1"]  # strongest first
+    assert found[1] == grown
+    total, found = store.list_emergences(
+        EmergenceQuery(detected_from=T0, detected_to=T0 + timedelta(hours=24))
+    )
+    assert total == 1 and found[0].episode_id == "ep1"
+    total, found = store.list_emergences(EmergenceQuery(province="ตราด", min_score=10))
+    assert [e.episode_id for e in found] == ["ep2"]
+    assert store.list_emergences(EmergenceQuery(category="water_supply")) == (0, [])
+    total, page = store.list_emergences(limit=1, offset=1)
+    assert total == 2 and [e.episode_id for e in page] == ["ep1"]

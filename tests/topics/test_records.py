@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from domain.settings import load_settings
 from tests.conftest import make_post
-from topics.bursts import Detection
 from topics.records import Column, PostFrame, phrase, topic_record
 
 START = datetime(2026, 11, 8, 0, 0, tzinfo=UTC)  # 07:00 in Bangkok
@@ -30,19 +28,8 @@ def test_frame_indexes_hours_and_bangkok_days() -> None:
     assert days == ["2026-11-08", "2026-11-08", "2026-11-08", "2026-11-09", "2026-11-09"]
     assert frame.hour_labels[frame.hour[3]] == "2026-11-09T00:00+07:00"
     series = frame.series(np.array([0, 1, 4]))
-    assert len(series.counts) == 48
-    assert series.counts[0] == 2 and series.counts[40] == 1 and series.counts.sum() == 3
-
-
-def test_episodes_carry_evidence_and_first_posts() -> None:
-    posts = _posts()
-    frame = PostFrame.build(posts, START, 48)
-    detection = Detection(start_index=0, peak_index=0, end_index=16, score=7.5, observed=2,
-                          expected=0.1)  # fmt: skip
-    [episode] = frame.episodes(np.array([4, 2, 0, 1]), [detection])
-    assert episode.start == START and episode.end == START + timedelta(hours=17)
-    assert episode.post_ids == ["x:0", "x:1", "x:2"]  # in time order, only those inside
-    assert (episode.score, episode.observed, episode.expected) == (7.5, 2, 0.1)
+    assert len(series) == 48
+    assert series[0] == 2 and series[40] == 1 and series.sum() == 3
 
 
 def test_phrase_prefers_keywords_and_cuts_at_a_word() -> None:
@@ -59,8 +46,7 @@ def test_record_counts_add_up() -> None:
     rows = np.arange(5)
     vectors = np.eye(5, 4, dtype=np.float32)
     topic = topic_record(
-        7, rows, frame, vectors, [("ข้อความ", 0.5)], profile=np.ones(168),
-        settings=load_settings(), as_of=posts[-1].created_at,
+        7, rows, frame, vectors, [("ข้อความ", 0.5)], as_of=posts[-1].created_at,
     )  # fmt: skip
     assert topic.size == 5
     assert topic.counts_daily == {"2026-11-08": 3, "2026-11-09": 2}

@@ -1,4 +1,4 @@
-"""Spike detection on hourly series."""
+"""The first wave's hourly spike detector, kept as the benchmark's baseline."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from domain.settings import TrendSettings
+from bench.trends.hourly import (
+    HourlySeries,
+    HourlySettings,
+    detect,
+    expected_counts,
+    surprise,
+    week_profile,
+)
 from tests.conftest import T0
-from topics.bursts import HourlySeries, detect, expected_counts, surprise, week_profile
 
 START = T0.replace(hour=0)
 
@@ -29,7 +35,7 @@ def test_quiet_topic_jumping_within_hours_is_flagged_at_its_start() -> None:
     counts = list(rng.poisson(0.2, size=24 * 10))
     burst_at = len(counts)
     counts += [12, 30, 25, 10, 4, *rng.poisson(0.2, size=24)]
-    settings = TrendSettings()
+    settings = HourlySettings()
     flat = np.ones(168)
     episodes, scores = detect(_series(counts), flat, settings)
     assert len(episodes) == 1
@@ -43,7 +49,7 @@ def test_quiet_topic_jumping_within_hours_is_flagged_at_its_start() -> None:
 def test_steady_busy_series_raises_no_alarm() -> None:
     rng = np.random.default_rng(1)
     counts = list(rng.poisson(8.0, size=24 * 21))
-    episodes, _ = detect(_series(counts), np.ones(168), TrendSettings())
+    episodes, _ = detect(_series(counts), np.ones(168), HourlySettings())
     assert episodes == []
 
 
@@ -53,21 +59,21 @@ def test_baseline_knows_time_of_day() -> None:
     counts = day * 14
     total = _series(counts)
     profile = week_profile(total)
-    expected = expected_counts(total, profile, TrendSettings())
+    expected = expected_counts(total, profile, HourlySettings())
     evening = START + timedelta(days=13, hours=19)
     night = START + timedelta(days=13, hours=3)
     idx = {t: int((t - START).total_seconds() // 3600) for t in (evening, night)}
     assert expected[idx[evening]] == pytest.approx(10, rel=0.2)
     assert expected[idx[night]] == pytest.approx(1, rel=0.3)
-    episodes, _ = detect(total, profile, TrendSettings())
+    episodes, _ = detect(total, profile, HourlySettings())
     assert episodes == []  # the evening peak is routine, not a spike
 
 
 def test_minimum_volume_is_respected() -> None:
     counts = [0] * 24 * 8 + [4] + [0] * 5
-    settings = TrendSettings(min_count=5)
+    settings = HourlySettings(min_count=5)
     assert detect(_series(counts), np.ones(168), settings)[0] == []
-    assert len(detect(_series(counts), np.ones(168), TrendSettings(min_count=3))[0]) == 1
+    assert len(detect(_series(counts), np.ones(168), HourlySettings(min_count=3))[0]) == 1
 
 
 def test_expected_counts_follow_the_formula_hour_by_hour() -> None:
@@ -75,7 +81,7 @@ def test_expected_counts_follow_the_formula_hour_by_hour() -> None:
     rng = np.random.default_rng(2)
     series = _series(list(rng.poisson(3.0, size=24 * 12)))
     profile = week_profile(series)
-    settings = TrendSettings(baseline_days=3)
+    settings = HourlySettings(baseline_days=3)
     got = expected_counts(series, profile, settings)
     window = settings.baseline_days * 24
     for t in range(len(series.counts)):

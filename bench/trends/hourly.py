@@ -1,4 +1,5 @@
-"""Spike detection: Poisson surprise against a time-of-day aware baseline.
+"""The first wave's spike detector, kept as the baseline ``bench.trends.evaluate`` compares
+against: hourly Poisson surprise on topic and (category, province) series.
 
 For an hourly series c_t the expected count is
 
@@ -22,9 +23,17 @@ from datetime import datetime, timedelta
 import numpy as np
 from scipy.stats import poisson
 
-from domain.settings import TrendSettings
-
 HOURS_PER_WEEK = 168
+
+
+@dataclass(frozen=True)
+class HourlySettings:
+    """Its settings as they shipped (``trends:`` before the multi-scale detector)."""
+
+    baseline_days: int = 7
+    min_count: int = 5
+    min_score: float = 6.0
+    floor_rate: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ def hour_of_week_slots(series: HourlySeries) -> np.ndarray:
 
 
 def expected_counts(
-    series: HourlySeries, profile: np.ndarray, settings: TrendSettings
+    series: HourlySeries, profile: np.ndarray, settings: HourlySettings
 ) -> np.ndarray:
     """λ_t for every hour; NaN while less than a day of history is in the window."""
     counts = series.counts.astype(float)
@@ -103,7 +112,7 @@ def surprise(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 
 def detect(
-    series: HourlySeries, profile: np.ndarray, settings: TrendSettings
+    series: HourlySeries, profile: np.ndarray, settings: HourlySettings
 ) -> tuple[list[Detection], np.ndarray]:
     """Spike episodes in ``series`` and the per-hour scores."""
     expected = expected_counts(series, profile, settings)
@@ -152,6 +161,7 @@ def rank_episodes(episodes: Sequence[Detection]) -> list[Detection]:
 __all__ = [
     "Detection",
     "HourlySeries",
+    "HourlySettings",
     "detect",
     "expected_counts",
     "hour_floor",
