@@ -19,7 +19,12 @@ from domain.settings import Settings
 from storage.base import EmergenceQuery, Store
 
 router = APIRouter(prefix="/v1")
-_PERIODS = {"now": None, "day": timedelta(days=1), "week": timedelta(days=7)}
+_PERIODS = {
+    "now": None,
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+    "month": timedelta(days=30),
+}
 
 
 def now_for(store: Store, settings: Settings) -> tuple[datetime, Literal["real", "data"]]:
@@ -40,10 +45,10 @@ def list_emergences(
     settings: SettingsDep,
     caller: Viewer,
     period: Annotated[
-        Literal["now", "day", "week"],
+        Literal["now", "day", "week", "month"],
         Query(
-            description="now: detected in the last `trends.current_hours`; day, week: the "
-            "last 24 hours or 7 days. `detected_from`/`detected_to` override it."
+            description="now: detected in the last `trends.current_hours`; day, week, month: "
+            "the last 24 hours, 7 or 30 days. `detected_from`/`detected_to` override it."
         ),
     ] = "now",
     detected_from: datetime | None = None,

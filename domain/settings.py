@@ -220,11 +220,11 @@ class TrendSettings(_Section):
         [1, 6, 24], min_length=1, description="Windows summed at the end of every hour."
     )
     min_voices: dict[int, int] = Field(
-        {1: 3, 6: 4, 24: 5},
+        {1: 3, 6: 3, 24: 4},
         description="Distinct voices a window needs before it may fire (per window, hours).",
     )
     false_alarms_per_1000_series_month: float = Field(
-        2.0,
+        10.0,
         gt=0,
         description="The score threshold: at most this many alarms per 1,000 quiet series per "
         "30 days if counts followed the baseline (threshold = log10(1000 · tests / this)).",

@@ -139,7 +139,7 @@ def _record(
     if national:
         province = district = None
     first_key = keys[first.series] if first.kind != "new_cluster" else None
-    label = _label(first.kind, topic, category, province, district, labels)
+    label = _label(topic, category, province, district, labels)
     name = _series_name(first, keys, columns)
     start_at = grid.time(first.first - first.window + 1)
     window_rows = first.rows[columns.stamp[first.rows] >= start_at.timestamp()]
@@ -195,7 +195,6 @@ def place_label(province: str | None, district: str | None) -> str:
 
 
 def _label(
-    kind: str,
     topic: int | None,
     category: str | None,
     province: str | None,
@@ -203,12 +202,10 @@ def _label(
     labels: Mapping[int, str],
 ) -> str:
     place = place_label(province, district)
-    if kind in ("topic", "new_cluster") and isinstance(topic, int) and labels.get(topic):
-        what = labels[topic]
+    if topic is not None and labels.get(topic):
+        what = labels[topic]  # the topic's readable phrase says more than a category
     elif category is not None:
         what = CATEGORY_TH.get(str(category), str(category))
-    elif isinstance(topic, int) and labels.get(topic):
-        what = labels[topic]
     else:
         what = "เรื่องใหม่"
     return f"{what} · {place}" if place else what

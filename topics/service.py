@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from domain.models import BANGKOK, Emergence, Post, SpikeEpisode, Topic, TopicEvent
-from domain.settings import Settings
+from domain.settings import Settings, TrendSettings
 from enrich.thai_text import content_tokens
 from storage.base import EmergenceQuery, Store
 from topics.detector import detect_emergences
@@ -135,11 +135,16 @@ def build_trends(
         if post.topic_id != topic_id:
             post.topic_id = topic_id
     topics = _records(frame, documents, vectors, ids, known, events, settings, as_of=as_of)
+    recent = np.arange(len(posts))
     if judge_from is not None:
         judge_from -= timedelta(hours=max(settings.trends.windows_hours))
+        # only the history the judged hours read: baseline, guard, windows and copies
+        reach = history_needed(settings.trends)
+        first = int(np.searchsorted(frame.stamp, (judge_from - reach).timestamp()))
+        recent = recent[first:]
     found = detect_emergences(
-        posts,
-        vectors,
+        [posts[i] for i in recent] if len(recent) < len(posts) else posts,
+        vectors[recent] if len(recent) < len(posts) else vectors,
         settings.trends,
         judge_from=judge_from,
         topic_labels={t.topic_id: t.label for t in topics},
@@ -383,6 +388,15 @@ def _with_spikes(
     return topic.model_copy(update={"spikes": spikes, "spike_score": round(current, 3)})
 
 
+def history_needed(trends: TrendSettings) -> timedelta:
+    """How far before the first judged hour the detector reads."""
+    return (
+        timedelta(days=trends.baseline_days)
+        + timedelta(hours=trends.guard_hours + max(trends.windows_hours))
+        + timedelta(hours=max(trends.copy_hours, trends.repeat_hours))
+    )
+
+
 def hour_floor(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
@@ -391,4 +405,4 @@ def total_hours(start: datetime, end: datetime) -> int:
     return int((hour_floor(end) - hour_floor(start)).total_seconds() // 3600) + 1
 
 
-__all__ = ["TopicStage", "TrendsReport", "build_trends", "documents_of"]
+__all__ = ["TopicStage", "TrendsReport", "build_trends", "documents_of", "history_needed"]

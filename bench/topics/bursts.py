@@ -2,9 +2,9 @@
 
 Two ways of running the topic stage over ``sample_data``: one full fit over every post, and
 the way production runs, a fit over the first 17 days followed by one update per day.
-For each planted burst it reports the first flagged spike (topic series, and the burst's
-(category, province) series) and its delay from the burst's start; every other spike
-episode is a false alarm. Writes ``bench/results/topic_bursts.json``::
+For each planted burst it reports the first emergence on its posts (``topics.detector``, as
+stored) and its delay from the burst's start to when it was seen; every other emergence is
+a false alarm. Writes ``bench/results/topic_bursts.json``::
 
     python -m bench.topics.bursts
 """
@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from domain.models import SpikeEpisode
+from domain.models import Emergence
 from domain.settings import load_settings
 from enrich.embeddings import build_embedder
 from pipeline.jobs import Pipeline
@@ -46,10 +46,12 @@ def _split(tmp: Path) -> tuple[Path, Path]:
     return tmp / "early.jsonl", tmp / "late.jsonl"
 
 
-def _score(report: TrendsReport, bursts: list[dict[str, Any]]) -> dict[str, Any]:
-    episodes: list[tuple[str, SpikeEpisode]] = [
-        (f"topic {t.topic_id}", s) for t in report.topics for s in t.spikes
-    ] + [(f"{s.category}/{s.province}", s.episode) for s in report.series_spikes]
+def _score(
+    report: TrendsReport, emergences: list[Emergence], bursts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Each burst's first emergence on its posts (delay from the burst's start to when it was
+    seen); every other emergence is a false alarm."""
+    episodes = [(e.series, e) for e in emergences]
     claimed: set[int] = set()
     found = []
     for burst in bursts:
@@ -59,11 +61,12 @@ def _score(report: TrendsReport, bursts: list[dict[str, Any]]) -> dict[str, Any]
         hits = [
             (i, series, ep)
             for i, (series, ep) in enumerate(episodes)
-            if start - timedelta(hours=1) <= ep.start <= end and members & set(ep.post_ids)
+            if start - timedelta(hours=1) <= ep.detected_at <= end + timedelta(hours=24)
+            and len(members & set(ep.post_ids)) >= 3
         ]
         claimed |= {i for i, _, _ in hits}
-        first = min(hits, key=lambda h: h[2].start, default=None)
-        delay = (first[2].start - start) / timedelta(hours=1) if first else None
+        first = min(hits, key=lambda h: h[2].detected_at, default=None)
+        delay = (first[2].detected_at - start) / timedelta(hours=1) if first else None
         found.append(
             {
                 "burst": burst["name"],
@@ -74,7 +77,7 @@ def _score(report: TrendsReport, bursts: list[dict[str, Any]]) -> dict[str, Any]
             }
         )
     false_alarms = [
-        {"series": series, "start": ep.start.isoformat(), "score": ep.score}
+        {"series": series, "detected_at": ep.detected_at.isoformat(), "reason": ep.reason}
         for i, (series, ep) in enumerate(episodes)
         if i not in claimed
     ]
@@ -116,8 +119,9 @@ def run() -> dict[str, Any]:
                 pipeline.ingest(late)
                 pipeline.enrich()
                 report = TopicStage(store, settings).run()
+            _, emergences = store.list_emergences(limit=10_000)
             out[mode] = {
-                **_score(report, bursts),
+                **_score(report, emergences, bursts),
                 "seconds": round(time.perf_counter() - started, 1),
             }
             store.close()

@@ -87,7 +87,7 @@ def install_timers(timer: StageTimer) -> None:
     import topics.records
     import topics.service
 
-    for name in ("documents_of", "_full_fit", "_update", "_records", "_series_spikes"):
+    for name in ("documents_of", "_full_fit", "_update", "_records", "detect_emergences"):
         timer.wrap(topics.service, name)
     for name in ("cluster_documents", "topic_keywords", "match_clusters"):
         timer.wrap(topics.service, name)

@@ -101,7 +101,7 @@ def _summary(report: Any) -> dict[str, Any]:
         "n_topic_records": len(report.topics),
         "outliers": report.outliers,
         "events": dict(Counter(e.kind for e in report.events)),
-        "series_spikes": len(report.series_spikes),
+        "emergences": len(report.emergences),
     }
 
 

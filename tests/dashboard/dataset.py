@@ -17,6 +17,7 @@ from domain.models import (
     Complaint,
     ComplaintStatus,
     ComplaintStatusChange,
+    Emergence,
     Keyword,
     LinkEvidence,
     Post,
@@ -229,6 +230,31 @@ def fill(store: Store) -> None:
     store.replace_topics(TOPICS)
     store.upsert_complaints(COMPLAINTS, np.eye(len(COMPLAINTS), 4, dtype=np.float32))
     store.replace_links(LINKS)
+    store.upsert_emergences([EMERGENCE], judged_until=T0 + timedelta(hours=20))
+
+
+# The salty water as the detector would have seen it, 5 hours after the first post.
+EMERGENCE = Emergence(
+    episode_id="e-water",
+    kind="category_district",
+    series="category_district:water_supply|นนทบุรี|บางบัวทอง",
+    topic_id=WATER,
+    category=Category.water_supply,
+    province="นนทบุรี",
+    district="บางบัวทอง",
+    label="น้ำประปา · นนทบุรี อ.บางบัวทอง",
+    reason="4 โพสต์ใน 6 ชม. จากปกติ 0.02 — น้ำประปา · นนทบุรี อ.บางบัวทอง",
+    window_hours=6,
+    start=T0 + timedelta(hours=2),
+    peak=T0 + timedelta(hours=5),
+    end=T0 + timedelta(hours=6),
+    detected_at=T0 + timedelta(hours=6),
+    score=9.4,
+    observed=4,
+    posts=4,
+    expected=0.02,
+    post_ids=["x:w1", "facebook:w2"],
+)
 
 
 def posts_of(topic_id: int) -> list[str]:
@@ -244,4 +270,4 @@ def count_by_province() -> dict[str, int]:
     return counts
 
 
-__all__ = ["COMPLAINTS", "LINKS", "TOPICS", "count_by_province", "fill", "posts_of"]
+__all__ = ["COMPLAINTS", "EMERGENCE", "LINKS", "TOPICS", "count_by_province", "fill", "posts_of"]

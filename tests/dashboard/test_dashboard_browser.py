@@ -51,10 +51,15 @@ def test_trends_drill_down_and_language_switch(session: BrowserSession) -> None:
     page = session.page
     assert page.evaluate("sessionStorage.getItem('siang.apiKey')") == session.app.keys["officer"]
 
-    # Trending: every topic, strongest spike first; emerging: only the salty-water topic.
+    # Trending: every topic, strongest spike first; emerging: the salty water as detected,
+    # with its Thai reason, on the data's clock (a demo store), leading to its topic.
     page.wait_for_selector("#trending-list .topic-row")
     assert _texts(session, "#trending-list .topic-label") == [t.label for t in dataset.TOPICS]
-    assert _texts(session, "#emerging-list .topic-label") == ["น้ำประปาเค็ม · บางบัวทอง"]
+    page.wait_for_selector("#emerging-list .emergence-row")
+    assert _texts(session, "#emerging-list .topic-label") == [dataset.EMERGENCE.reason]
+    assert page.get_attribute("#emerging-list .emergence-row", "href") == f"#/topic/{dataset.WATER}"
+    assert page.inner_text("#emerging-clock").startswith("นับจากเวลาล่าสุดของข้อมูล")
+    assert "2569" in page.inner_text("#emerging-clock")  # Buddhist-era year, Bangkok time
     assert _texts(session, "#trending-list .badge") == ["เกิดใหม่", "กำลังเติบโต", "คงที่", "ซาลง"]
     for chart in ("#timeline-chart", "#map-chart", "#sentiment-chart", "#category-chart"):
         session.wait_painted(chart)

@@ -91,7 +91,7 @@ def _detect(posts: list[Post], **kwargs: object):  # type: ignore[no-untyped-def
 
 
 def test_threshold_means_false_alarms_per_1000_series_month() -> None:
-    settings = TrendSettings()
+    settings = TrendSettings(false_alarms_per_1000_series_month=2.0)
     tests = 30 * 24 * len(settings.windows_hours)
     assert score_threshold(settings) == pytest.approx(math.log10(1000 * tests / 2.0))
     looser = TrendSettings(false_alarms_per_1000_series_month=20.0)

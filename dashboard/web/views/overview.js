@@ -9,6 +9,7 @@ import {
   PROVINCES_TH,
   SENTIMENTS,
   formatNumber,
+  formatTime,
   provinceName,
   t,
   term,
@@ -53,6 +54,10 @@ export function translateFilters() {
 
 export function setupOverview(rerender) {
   translateFilters();
+  byId("emerging-period").addEventListener("change", () => {
+    periodChosen = true;
+    emergingList();
+  });
   byId("filters").addEventListener("submit", (event) => {
     event.preventDefault();
     rerender();
@@ -91,6 +96,55 @@ function topicRow(topic) {
   );
 }
 
+/** One emerging grievance: the Thai reason line, when it was seen, and where it leads. */
+function emergenceRow(emergence) {
+  const href =
+    emergence.topic_id !== null && emergence.topic_id !== undefined
+      ? `#/topic/${emergence.topic_id}`
+      : null;
+  const meta = [
+    t("emerging.detected", { time: formatTime(emergence.detected_at) }),
+    `${t("topic.spike")} ${formatNumber(emergence.score, 1)}`,
+    emergence.scope === "national" ? t("emerging.national") : null,
+  ].filter(Boolean);
+  return h(
+    "li",
+    {},
+    h(
+      href ? "a" : "div",
+      {
+        class: "topic-row emergence-row",
+        href,
+        dataset: { episodeId: emergence.episode_id, kind: emergence.kind },
+      },
+      h("span", { class: "topic-label" }, emergence.reason),
+      h("span", { class: "topic-meta" }, meta.join(" · ")),
+    ),
+  );
+}
+
+let periodChosen = false; // until the user picks a period, a historical store shows 30 days
+
+async function emergingList() {
+  const panel = byId("emerging-panel");
+  await withPanel(panel, async () => {
+    const select = byId("emerging-period");
+    const where = filters();
+    const ask = (period) =>
+      api(`/emergences${query({ period, province: where.province, category: where.category })}`);
+    let body = await ask(select.value);
+    if (!periodChosen && body.clock === "data" && select.value === "now") {
+      select.value = "month";
+      body = await ask("month");
+    }
+    byId("emerging-clock").textContent = t(`emerging.clock.${body.clock}`, {
+      time: formatTime(body.as_of),
+    });
+    fill(byId("emerging-list"), body.emergences.map(emergenceRow));
+    return body.emergences.length > 0;
+  });
+}
+
 async function topicList(panelId, listId, params) {
   const panel = byId(panelId);
   await withPanel(panel, async () => {
@@ -110,7 +164,7 @@ export async function renderOverview() {
   const interval = byId("filter-interval").value;
   await Promise.all([
     topicList("trending-panel", "trending-list", { limit: 10 }),
-    topicList("emerging-panel", "emerging-list", { status: "emerging", limit: 10 }),
+    emergingList(),
     withPanel(byId("timeline-panel"), async () => {
       const { points } = await api(`/stats/timeline${query({ ...where, interval })}`);
       drawTimeline(byId("timeline-chart"), points, { interval });
