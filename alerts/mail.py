@@ -53,8 +53,9 @@ def subject_line(contents: Sequence[AlertContent], *, digest: str | None) -> str
     first = contents[0]
     label = _shorten(first.headline, _SUBJECT_LABEL)
     if len(contents) == 1 and digest is None:
+        per = "" if first.alert.kind == "emerging" else "/ชม."  # an emergence's window varies
         return (
-            f"[เสียง] {first.kind}: {label} — {first.observed} โพสต์/ชม. "
+            f"[เสียง] {first.kind}: {label} — {first.observed} โพสต์{per} "
             f"({first.reference} {first.expected})"
         )
     kind = DIGESTS.get(digest or "", "")  # "mixed" (hourly and daily together): no adjective

@@ -70,7 +70,10 @@ def chart_tick(moment: datetime, *, thai: bool) -> str:
 
 
 def number(value: float) -> str:
-    """``1,234`` for whole numbers, ``12.5`` above one, ``0.05`` below (small baselines)."""
+    """``1,234`` for whole numbers, ``12.5`` above one, ``0.05`` below (small baselines),
+    ``<0.01`` for a baseline that small but not zero."""
+    if 0 < value < 0.005:
+        return "<0.01"
     if float(value).is_integer():
         return f"{int(value):,}"
     if abs(value) < 1:

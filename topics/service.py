@@ -16,7 +16,7 @@ were detected, and each topic's spikes are the emergences on its posts.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -149,6 +149,7 @@ def build_trends(
         judge_from=judge_from,
         topic_labels={t.topic_id: t.label for t in topics},
     )
+    found += carry_into_topics(earlier, posts)
     every = list({e.episode_id: e for e in [*earlier, *found]}.values())
     topics = [_with_spikes(t, every, settings, as_of=as_of) for t in topics]
     return TrendsReport(
@@ -361,6 +362,23 @@ def _survivors(events: Sequence[TopicEvent], known: dict[int, Topic]) -> dict[in
     return into
 
 
+def carry_into_topics(earlier: Sequence[Emergence], posts: Sequence[Post]) -> list[Emergence]:
+    """Earlier emergences no topic held (new clusters) whose posts a topic now holds: they
+    are carried into that topic, and become its spikes."""
+    topic_of = {p.id: p.topic_id for p in posts}
+    carried = []
+    for e in earlier:
+        if e.topic_id is not None:
+            continue
+        ids = [topic_of.get(i) for i in e.post_ids]
+        held = [t for t in ids if t is not None and t != OUTLIER]
+        if held:
+            topic, n = Counter(held).most_common(1)[0]
+            if n * 2 >= len(e.post_ids):
+                carried.append(e.model_copy(update={"topic_id": topic}))
+    return carried
+
+
 def _with_spikes(
     topic: Topic, found: Sequence[Emergence], settings: Settings, *, as_of: datetime
 ) -> Topic:
@@ -405,4 +423,11 @@ def total_hours(start: datetime, end: datetime) -> int:
     return int((hour_floor(end) - hour_floor(start)).total_seconds() // 3600) + 1
 
 
-__all__ = ["TopicStage", "TrendsReport", "build_trends", "documents_of", "history_needed"]
+__all__ = [
+    "TopicStage",
+    "TrendsReport",
+    "build_trends",
+    "carry_into_topics",
+    "documents_of",
+    "history_needed",
+]

@@ -262,3 +262,17 @@ def test_a_new_cluster_emerges_without_category_or_place() -> None:
     quiet = TrendSettings(windows_hours=[24], min_voices={24: 50})
     [only] = detect_emergences(chosen, stacked, quiet)
     assert only.kind == "new_cluster" and only.series == "new_cluster:x:p40000"
+
+
+def test_a_new_cluster_is_carried_into_the_topic_its_posts_join() -> None:
+    from topics.service import carry_into_topics
+
+    posts = _incident(START + timedelta(days=20))
+    found = _detect(_background() + posts)
+    assert found
+    unheld = found[0].model_copy(update={"topic_id": None})
+    for post in posts:
+        post.topic_id = 17  # what the next BERTopic update decided
+    [carried] = carry_into_topics([unheld], posts)
+    assert carried.topic_id == 17 and carried.episode_id == unheld.episode_id
+    assert carry_into_topics([carried], posts) == []  # already held: nothing to carry
