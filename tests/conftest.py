@@ -10,7 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from domain.models import Category, CategoryPrediction, Enrichment, Location, Post, Sentiment
+from domain.models import (
+    Category,
+    CategoryPrediction,
+    Emergence,
+    Enrichment,
+    Location,
+    Post,
+    Sentiment,
+)
 from domain.settings import Settings, load_settings
 
 BANGKOK = timezone(timedelta(hours=7))
@@ -84,6 +92,38 @@ def make_post(
         created_at=created_at,
         collected_at=created_at + timedelta(minutes=5),
         enrichment=enrichment,
+    )
+
+
+def make_emergence(
+    n: int,
+    *,
+    detected_at: datetime,
+    province: str = "สงขลา",
+    score: float = 9.0,
+    observed: int = 5,
+    expected: float = 0.2,
+) -> Emergence:
+    """An emergence of power cuts in ``province``, seen at ``detected_at`` after 3 hours."""
+    label = f"ไฟฟ้า · {province}"
+    return Emergence(
+        episode_id=f"ep{n}",
+        kind="category_province",
+        series=f"category_province:electricity|{province}",
+        category=Category.electricity,
+        province=province,
+        label=label,
+        reason=f"{observed} โพสต์ใน 6 ชม. จากปกติ {expected} — {label}",
+        window_hours=6,
+        start=detected_at - timedelta(hours=3),
+        peak=detected_at - timedelta(hours=1),
+        end=detected_at,
+        detected_at=detected_at,
+        score=score,
+        observed=observed,
+        posts=observed,
+        expected=expected,
+        post_ids=[f"x:{n}", f"x:{n}0"],
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from alerts.service import AlertEvaluator
-from domain.models import AlertRule, Category, Emergence, SpikeEpisode, Topic
-from tests.conftest import T0, make_post
+from domain.models import AlertRule, Category, SpikeEpisode, Topic
+from tests.conftest import T0, make_emergence, make_post
 
 
 def _topic(score: float, start_offset_h: int = 0) -> Topic:
@@ -72,45 +72,21 @@ def test_category_province_and_keyword_volume() -> None:
     assert by_rule["salty"].observed == 10
 
 
-def _emergence(n: int, *, province: str, score: float, hours: int = 0) -> Emergence:
-    at = T0 + timedelta(hours=hours)
-    label = f"ไฟดับทั้งซอย · {province}"
-    return Emergence(
-        episode_id=f"ep{n}",
-        kind="category_province",
-        series=f"category_province:electricity|{province}",
-        category=Category.electricity,
-        province=province,
-        label=label,
-        reason=f"4 โพสต์ใน 6 ชม. จากปกติ 0.1 — {label}",
-        window_hours=6,
-        start=at - timedelta(hours=3),
-        peak=at - timedelta(hours=1),
-        end=at,
-        detected_at=at,
-        score=score,
-        observed=4,
-        posts=4,
-        expected=0.1,
-        post_ids=[f"x:{n}", f"x:{n}0"],
-    )
-
-
 def test_emerging_rule_fires_on_the_detector_episodes() -> None:
     rule = AlertRule(
         name="south", kind="emerging", min_score=6, province="สงขลา", recipients=["s@example.org"]
     )
     evaluator = AlertEvaluator([rule])
     found = [
-        _emergence(1, province="สงขลา", score=9.0),
-        _emergence(2, province="สงขลา", score=5.0),  # under min_score
-        _emergence(3, province="ตราด", score=12.0),  # another province
+        make_emergence(1, detected_at=T0, observed=4, expected=0.1),
+        make_emergence(2, detected_at=T0, score=5.0),  # under min_score
+        make_emergence(3, detected_at=T0, province="ตราด", score=12.0),  # another province
     ]
     [alert] = evaluator.evaluate(topics=[], posts=[], emergences=found)
-    assert alert.kind == "emerging" and alert.subject == "ไฟดับทั้งซอย · สงขลา"
+    assert alert.kind == "emerging" and alert.subject == "ไฟฟ้า · สงขลา"
     assert alert.triggered_at == found[0].detected_at and alert.window_start == found[0].start
     assert (alert.observed, alert.expected, alert.score) == (4, 0.1, 9.0)
     assert alert.post_ids == ["x:1", "x:10"] and alert.province == "สงขลา"
     assert evaluator.evaluate(topics=[], posts=[], emergences=found) == [alert]  # stable id
-    later = _emergence(4, province="สงขลา", score=9.5, hours=2)  # same place, in the cooldown
+    later = make_emergence(4, detected_at=T0 + timedelta(hours=2))  # same place, in the cooldown
     assert evaluator.evaluate(topics=[], posts=[], emergences=[found[0], later]) == [alert]

@@ -11,34 +11,9 @@ from fastapi.testclient import TestClient
 
 from api.access import issue_key
 from api.app import create_app
-from domain.models import Category, Emergence
 from domain.settings import Settings
 from storage.embedded import EmbeddedStore
-from tests.conftest import T0
-
-
-def _emergence(n: int, *, hours_before: int, province: str, score: float) -> Emergence:
-    at = T0 - timedelta(hours=hours_before)
-    label = f"ไฟฟ้า · {province}"
-    return Emergence(
-        episode_id=f"ep{n}",
-        kind="category_province",
-        series=f"category_province:electricity|{province}",
-        category=Category.electricity,
-        province=province,
-        label=label,
-        reason=f"5 โพสต์ใน 6 ชม. จากปกติ 0.2 — {label}",
-        window_hours=6,
-        start=at - timedelta(hours=4),
-        peak=at - timedelta(hours=1),
-        end=at,
-        detected_at=at,
-        score=score,
-        observed=5,
-        posts=5,
-        expected=0.2,
-        post_ids=[f"x:{n}"],
-    )
+from tests.conftest import T0, make_emergence
 
 
 @pytest.fixture
@@ -46,9 +21,9 @@ def client(settings: Settings) -> Iterator[TestClient]:
     store = EmbeddedStore(settings.store.path)
     store.upsert_emergences(
         [
-            _emergence(1, hours_before=2, province="สงขลา", score=9.0),
-            _emergence(2, hours_before=30, province="นครราชสีมา", score=14.0),
-            _emergence(3, hours_before=24 * 10, province="ตราด", score=20.0),
+            make_emergence(1, detected_at=T0 - timedelta(hours=2)),
+            make_emergence(2, detected_at=T0 - timedelta(hours=30), province="นครราชสีมา", score=14),
+            make_emergence(3, detected_at=T0 - timedelta(days=10), province="ตราด", score=20.0),
         ],
         judged_until=T0,
     )
@@ -83,7 +58,7 @@ def test_production_uses_the_real_clock(settings: Settings, tmp_path) -> None:  
     )
     store = EmbeddedStore(tmp_path / "real.db")
     store.upsert_emergences(
-        [_emergence(1, hours_before=2, province="สงขลา", score=9.0)], judged_until=T0
+        [make_emergence(1, detected_at=T0 - timedelta(hours=2))], judged_until=T0
     )
     key = issue_key(store, role="viewer", name="v")
     with TestClient(create_app(production, store), headers={"X-API-Key": key}) as client:

@@ -17,7 +17,6 @@ from domain.models import (
     Category,
     Complaint,
     ComplaintStatusChange,
-    Emergence,
     LinkDecision,
     PostComplaintLink,
     QuarantinedRecord,
@@ -28,7 +27,7 @@ from domain.settings import LinkSettings
 from linking.service import complaints_for_topic, link_store
 from storage.base import ComplaintQuery, EmergenceQuery, Page, PostQuery, Store
 from storage.embedded import EmbeddedStore
-from tests.conftest import T0, make_post
+from tests.conftest import T0, make_emergence, make_post
 
 
 @pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.integration)])
@@ -464,35 +463,11 @@ def test_embedded_store_migrates_full_text_rows_to_post_rowids(tmp_path: Path) -
     store.close()
 
 
-def _emergence(n: int, *, score: float, hours: int, province: str = "สงขลา") -> Emergence:
-    at = T0 + timedelta(hours=hours)
-    return Emergence(
-        episode_id=f"ep{n}",
-        kind="category_district",
-        series=f"category_district:electricity|{province}|หาดใหญ่",
-        category=Category.electricity,
-        province=province,
-        district="หาดใหญ่",
-        label=f"ไฟฟ้า · {province} อ.หาดใหญ่",
-        reason=f"5 โพสต์ใน 6 ชม. จากปกติ 0.2 — ไฟฟ้า · {province} อ.หาดใหญ่",
-        window_hours=6,
-        start=at - timedelta(hours=3),
-        peak=at - timedelta(hours=1),
-        end=at,
-        detected_at=at,
-        score=score,
-        observed=5,
-        posts=6,
-        expected=0.2,
-        post_ids=["x:1", "x:2"],
-    )
-
-
 def test_emergences_upsert_list_and_watermark(store: Store) -> None:
     assert store.emergences_judged_until() is None
     first = [
-        _emergence(1, score=9.0, hours=2),
-        _emergence(2, score=12.0, hours=30, province="ตราด"),
+        make_emergence(1, detected_at=T0 + timedelta(hours=2)),
+        make_emergence(2, detected_at=T0 + timedelta(hours=30), province="ตราด", score=12.0),
     ]
     counts = store.upsert_emergences(first, judged_until=T0 + timedelta(hours=40))
     assert (counts.created, counts.updated, counts.unchanged) == (2, 0, 0)
