@@ -117,7 +117,7 @@ def echo_summary(summary: object) -> None:
     )
     typer.echo(f"  enriched:    {s.enriched} posts this run")
     typer.echo(f"  topics:      {len(s.topics)}")
-    typer.echo(f"  emerging:    {len(s.emergences)} grievances (strongest first; Bangkok time)")
+    typer.echo("  emerging:    strongest in the store, seen at (Bangkok time)")
     for e in s.emergences[:5]:
         typer.echo(f"    {e.detected_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}  {e.reason}")
     typer.echo("  most spiking topics:")

@@ -249,7 +249,8 @@ class Emergence(_Model):
     """An emerging grievance: a spike episode on one series, as it was detected at the time.
 
     ``observed`` counts distinct voices (copies of one text and one author's repeats count
-    once) in the window that fired; ``expected`` is the baseline's count for that window.
+    once) in the window that fired, when it fired; ``expected`` is the baseline's count for
+    that window then; ``score`` is the episode's strongest hour.
     """
 
     episode_id: str = Field(description="Stable over reruns: series, window and start hour.")
@@ -272,7 +273,7 @@ class Emergence(_Model):
         description="When it could first be seen: the end of the first hour that fired."
     )
     score: float = Field(ge=0, description="Peak surprise, -log10 P(X >= observed).")
-    observed: int = Field(ge=0, description="Distinct voices in the window at the peak.")
+    observed: int = Field(ge=0, description="Distinct voices in the window when it fired.")
     posts: int = Field(0, ge=0, description="Posts in the episode, copies included.")
     expected: float = Field(ge=0)
     scope: Literal["local", "national"] = Field(

@@ -43,7 +43,7 @@ class PipelineSummary:
     links: int
     alerts_new: int
     alerts: list[Alert] = field(default_factory=list)
-    emergences: list[Emergence] = field(default_factory=list)
+    emergences: list[Emergence] = field(default_factory=list)  # the store's 50 strongest
 
     def top_spiking(self, n: int = 5) -> list[Topic]:
         def strongest(t: Topic) -> float:
@@ -184,7 +184,7 @@ class Pipeline:
             links,
             new_alerts,
             alerts,
-            trends.emergences,
+            self.store.list_emergences(limit=50)[1],
         )
 
 

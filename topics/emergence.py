@@ -77,7 +77,8 @@ class Grid:
 
 @dataclass
 class Episode:
-    """A run of firing hours on one series and window (grid hours, inclusive)."""
+    """A run of firing hours on one series and window (grid hours, inclusive): the peak's
+    score, and the observed and expected voices of the first hour, when it was seen."""
 
     series: int
     window: int
@@ -223,7 +224,6 @@ def _runs(
             current.last = h
             if score[i] > current.score:
                 current.peak, current.score = h, float(score[i])
-                current.observed, current.expected = round(float(observed[i])), float(expected[i])
             continue
         current = Episode(
             s, window, h, h, h, float(score[i]), round(float(observed[i])), float(expected[i])

@@ -119,7 +119,7 @@ def _record(
     settings: TrendSettings,
     labels: Mapping[int, str],
 ) -> Emergence:
-    first = min(group, key=lambda e: (e.first, _SPECIFIC.index(e.kind), -e.score))
+    first = min(group, key=lambda e: (e.first, _SPECIFIC.index(e.kind), e.window, -e.score))
     best = max(group, key=lambda e: e.score)
     rows = np.unique(np.concatenate([e.rows for e in group]))
     rows = rows[np.argsort(columns.stamp[rows], kind="stable")]
@@ -212,6 +212,8 @@ def _label(
 
 
 def _expected(value: float) -> str:
+    if 0 < value < 0.005:
+        return "<0.01"
     if value >= 10:
         return f"{value:.0f}"
     if value >= 0.1:

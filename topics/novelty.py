@@ -132,7 +132,7 @@ def _clusters(
         episode.last = hour
         episode.rows = np.union1d(episode.rows, members)
         if score > episode.score:
-            episode.peak, episode.score, episode.observed = hour, score, voices
+            episode.peak, episode.score = hour, score
 
 
 __all__ = ["new_clusters"]
