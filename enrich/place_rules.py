@@ -17,9 +17,8 @@
    candidates share exactly one (province, district) with it (ต.บ้านหลวง อ.จอมทอง). อ.เมือง
    with a named province is its capital district. Repeated until nothing changes.
 3. Subdistricts. A subdistrict name in an accepted district or anchored province adds the
-   detail; a name only one subdistrict has is accepted when cued (ต., ตำบล, แขวง), and,
-   unless it is an everyday word (ถนน, วัดใหม่), after แถว or ย่าน ("around") or with a
-   ThaiNER tag. Shared names with nothing to
+   detail; a name only one subdistrict has is accepted when cued (ต., ตำบล, แขวง) or, unless
+   it is an everyday word (ถนน, วัดใหม่), with a ThaiNER tag. Shared names with nothing to
    settle them are dropped: precision first.
 
 The second return value says whether a ThaiNER tag could still add a province; the caller
@@ -52,10 +51,7 @@ _MUANG = "เมือง"
 # Confidence by evidence.
 PROVINCE_CUED, PROVINCE, LANDMARK, ALIAS = 0.95, 0.9, 0.85, 0.8
 IN_ANCHOR, DISTRICT_CUED, DISTRICT_BARE = 0.9, 0.75, 0.6
-SUBDISTRICT_CUED, SUBDISTRICT_NEAR, BY_NER = 0.7, 0.6, 0.55
-# "Around" (แถวคลองแห, ย่านคลองแห): a place follows, as surely as after ต. for a name only one
-# subdistrict in the country has; a shared name still needs more.
-_LOCATIVE_CUES = frozenset({"แถว", "ย่าน"})
+SUBDISTRICT_CUED, BY_NER = 0.7, 0.55
 
 
 @dataclass(frozen=True)
@@ -243,8 +239,6 @@ def _subdistricts(state: _State, mentions: list[Mention]) -> None:
         (only,) = candidates
         if m.cue in SUBDISTRICT_CUES:
             state.add(only, SUBDISTRICT_CUED, m, detail=True)
-        elif m.cue in _LOCATIVE_CUES and m.key not in state.everyday:
-            state.add(only, SUBDISTRICT_NEAR, m, detail=True)
         elif (m.cue in ROAD_CUES and only.province != BANGKOK) or m.key in state.everyday:
             continue
         elif state.uncertain(m, only.province):
