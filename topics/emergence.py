@@ -121,7 +121,8 @@ def count_voices(
 
 def _rhythm(voices: np.ndarray, grid: Grid, strength: float) -> np.ndarray:
     """Exposure per series and hour from earlier days only: the series' hour-of-day shares
-    (pulled toward everyone's by ``strength`` pseudo-posts) times everyone's weekday factor."""
+    times its weekday factor, each pulled toward everyone's by ``strength`` pseudo-posts, so
+    a series with few posts follows the overall rhythm and a busy one its own."""
     n_series, days = voices.shape[0], grid.days
     by_day = voices.reshape(n_series, days, 24)
     hod_before = np.cumsum(by_day, axis=1) - by_day  # series × days × 24, days before each day
@@ -129,18 +130,41 @@ def _rhythm(voices: np.ndarray, grid: Grid, strength: float) -> np.ndarray:
     overall_hod = (total + 1.0) / (total.sum(axis=1, keepdims=True) + 24.0)
     n_before = hod_before.sum(axis=2, keepdims=True)
     hod_share = (hod_before + strength * overall_hod[None]) / (n_before + strength)
+    return (
+        hod_share * 24.0 * _weekday_factor(by_day.sum(axis=2), grid, strength)[:, :, None]
+    ).reshape(n_series, days * 24)
 
+
+def _weekday_factor(daily: np.ndarray, grid: Grid, strength: float) -> np.ndarray:
+    """Series × days: how busy each day's weekday is for the series, from earlier days.
+
+    Everyone's factor is the weekday's mean volume over the mean (one pseudo-day at the mean);
+    a series' own is its voices on that weekday against an even spread over the days seen,
+    with ``strength`` pseudo-posts at everyone's factor.
+    """
+    days = daily.shape[1]
     weekday = np.array([(grid.start + timedelta(days=d)).weekday() for d in range(days)])
     one_hot = np.eye(7)[weekday]  # days × 7
-    daily = by_day.sum(axis=(0, 2))  # all voices per day
     seen = np.cumsum(one_hot, axis=0) - one_hot  # weekdays of each kind before each day
-    volume = np.cumsum(daily[:, None] * one_hot, axis=0) - daily[:, None] * one_hot
+    everyone = daily.sum(axis=0)
+    volume = np.cumsum(everyone[:, None] * one_hot, axis=0) - everyone[:, None] * one_hot
     mean = volume.sum(axis=1, keepdims=True) / np.maximum(seen.sum(axis=1, keepdims=True), 1)
-    rate = (volume + mean) / (seen + 1.0)  # one pseudo-day at the mean per weekday
-    factor = rate / np.maximum(rate.mean(axis=1, keepdims=True), 1e-12)
-    today = factor[np.arange(days), weekday]  # days
-    exposure = hod_share * 24.0 * today[None, :, None]
-    return exposure.reshape(n_series, days * 24)
+    rate = (volume + mean) / (seen + 1.0)
+    overall = (rate / np.maximum(rate.mean(axis=1, keepdims=True), 1e-12))[np.arange(days), weekday]
+    same_day = np.zeros_like(daily)  # a series' voices on earlier days of the same weekday
+    for k in range(7):
+        mask = weekday == k
+        running = np.cumsum(daily * mask[None], axis=1)
+        same_day[:, mask] = (running - daily * mask[None])[:, mask]
+    before = np.cumsum(daily, axis=1) - daily
+    share = seen[np.arange(days), weekday] / np.maximum(np.arange(days), 1)  # of days seen
+    even = before * share[None]
+    prior = strength * share[None]
+    return np.where(
+        even + prior > 0,
+        (same_day + prior * overall[None]) / np.maximum(even + prior, 1e-12),
+        overall[None],
+    )
 
 
 def score_windows(
