@@ -8,9 +8,11 @@ reason, to ``<output>.quarantine.jsonl`` and counted; they never stop the run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from domain.errors import TopicError
 from domain.models import BANGKOK_TZ, QuarantinedRecord
 from domain.settings import Settings
 from enrich.embeddings import Embedder
@@ -139,6 +141,14 @@ def trends_file(
     series do not depend on it).
     """
     pipeline, read = _load(settings, embedder, posts, show_progress)
+    stamps = [p.created_at for p in pipeline.store.iter_posts()]
+    span = (max(stamps) - min(stamps)) / timedelta(days=1) if stamps else 0.0
+    if span < settings.trends.warmup_days:
+        raise TopicError(
+            f"{posts} covers {span:.1f} days; emerging grievances are judged only after "
+            f"trends.warmup_days ({settings.trends.warmup_days:g}) of history, which the "
+            "baseline needs"
+        )
     report = pipeline.topics()
     rows: list[dict[str, Any]] = [
         {

@@ -194,6 +194,18 @@ def test_trends_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.integration
+def test_trends_on_a_history_shorter_than_the_warm_up_fails_clearly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIANG_STORE__PATH", str(tmp_path / "unused.db"))
+    posts, _ = _sample_slice(tmp_path, "2026-11-10", "2026-11-13")
+    output = tmp_path / "spikes.jsonl"
+    result = runner.invoke(app, ["trends", "--posts", str(posts), "--output", str(output)])
+    assert result.exit_code == 1
+    assert "trends.warmup_days (7)" in result.output and not output.exists()
+
+
+@pytest.mark.integration
 def test_es_setup_reports_changes(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import elasticsearch_settings
 
