@@ -257,33 +257,42 @@ def collect_command(
         bool, typer.Option(help="Keep running every `collect.every_minutes` minutes.")
     ] = False,
 ) -> None:
-    """Collect from the configured sources into the store (once, or on a schedule)."""
+    """Collect from the configured sources into the store (once, or on a schedule).
+
+    Exits 1 when any source failed, and 143 (SIGTERM) or 130 (SIGINT) when stopped: what
+    was fetched before the stop is stored first, and the next run resumes from there.
+    """
     settings = _settings(config)
     import time
 
     from crawlers.jobs import Collection
+    from crawlers.shutdown import Shutdown, stop_on_signals
     from storage import open_store
 
     store = open_store(settings)
     try:
-        collection = Collection(settings, store)
-        while True:
-            try:
-                runs = collection.run(source or ())
-            except SiangError as exc:
-                raise _fail(exc) from exc
-            for run in runs:
-                state = f"FAILED ({run.error})" if run.error else "ok"
-                typer.echo(
-                    f"{run.source:<24} fetched {run.fetched:>6}  new {run.new:>6}  "
-                    f"duplicate {run.duplicate:>6}  quarantined {run.quarantined:>4}  "
-                    f"failed {run.failed:>3}  {state}"
-                )
-            if not schedule:
-                if runs and all(r.error for r in runs):
-                    raise typer.Exit(1)
-                return
-            time.sleep(settings.collect.every_minutes * 60)
+        with stop_on_signals():
+            collection = Collection(settings, store)
+            while True:
+                try:
+                    runs = collection.run(source or ())
+                except SiangError as exc:
+                    raise _fail(exc) from exc
+                for run in runs:
+                    state = f"FAILED ({run.error})" if run.error else "ok"
+                    typer.echo(
+                        f"{run.source:<24} fetched {run.fetched:>6}  new {run.new:>6}  "
+                        f"duplicate {run.duplicate:>6}  quarantined {run.quarantined:>4}  "
+                        f"failed {run.failed:>3}  {state}"
+                    )
+                if not schedule:
+                    if any(r.error for r in runs):
+                        raise typer.Exit(1)
+                    return
+                time.sleep(settings.collect.every_minutes * 60)
+    except Shutdown as stop:
+        typer.secho(f"collect: {stop}; what was fetched is stored", err=True)
+        raise typer.Exit(stop.exit_code) from None
     finally:
         store.close()
 

@@ -130,12 +130,15 @@ def crawl(
             elif kind == "done":
                 finished = True
                 break
-    finally:
+    finally:  # also on Shutdown: the child never outlives the crawl
         if finished:
             child.join(timeout=30)
         if child.is_alive():
             child.terminate()
-            child.join(timeout=10)
+            child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join(timeout=5)
     return counts
 
 
@@ -157,6 +160,9 @@ def _run_child(
     messages: Any,
 ) -> None:
     """The child process: every source's spider in one CrawlerProcess, results to ``messages``."""
+    from crawlers.shutdown import die_with_parent
+
+    die_with_parent()
     try:
         from itemadapter import ItemAdapter
         from scrapy import signals

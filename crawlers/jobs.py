@@ -8,8 +8,9 @@ while Elasticsearch is down); refused ones are quarantined with the reason. Each
 counts are added to the source's totals in the store, which ``GET /metrics`` reports.
 
 Spider items are ingested as they arrive, before the spider records their ids as seen, so
-a crash never loses an accepted item; API collectors checkpoint a page only after ingest
-took all of it, so a restart resumes where the last one stopped.
+a crash never loses an accepted item; API collectors checkpoint a page only after the
+records before it are stored or spooled (``commit``), so a restart resumes where the last
+one stopped and ``kill -9`` at any instant loses nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from crawlers.collectors import COLLECTORS, collector_for
 from crawlers.collectors.base import Rejected
 from crawlers.crawl import SPIDER_KINDS, crawl
+from crawlers.shutdown import Shutdown
 from domain.errors import SiangError
 from domain.models import QuarantinedRecord, SourceRun
 from domain.settings import Settings, SourceSettings
@@ -91,6 +93,10 @@ class Collection:
                 asyncio.run(self._api(source, tally))
             else:  # pragma: no cover - settings validate the kind
                 raise SiangError(f"source {source.name}: no collector for kind {source.kind}")
+        except Shutdown as stop:  # recorded, then the whole collection stops
+            error = str(stop)
+            self._record(source, started, tally, error)
+            raise
         except Exception as exc:  # one broken source must never stop the others
             error = f"{type(exc).__name__}: {exc}"
             tally.failed += 1
@@ -98,6 +104,11 @@ class Collection:
                 log.error("collect: source %s failed: %s", source.name, error)
             else:
                 log.exception("collect: source %s failed unexpectedly", source.name)
+        return self._record(source, started, tally, error)
+
+    def _record(
+        self, source: SourceSettings, started: datetime, tally: _Tally, error: str | None
+    ) -> SourceRun:
         run = SourceRun(
             source=source.name,
             kind=source.kind,
@@ -142,26 +153,38 @@ class Collection:
     async def _api(self, source: SourceSettings, tally: _Tally) -> None:
         rejected: list[Rejected] = []
         batch: list[dict[str, Any]] = []
+
+        def commit() -> None:
+            """Store (or spool) what was taken and quarantine what was refused; the
+            collector checkpoints only after this returns."""
+            if batch:
+                tally.add_ingest(self._ingest(batch, source=source.name))
+                batch.clear()
+            if rejected:
+                tally.quarantined += self._quarantine(
+                    source.name, ((r.reason, without_authors(r.payload)) for r in rejected)
+                )
+                rejected.clear()
+
         collector = collector_for(
-            source, self.settings, quarantine=rejected.append, **self.collector_options
+            source,
+            self.settings,
+            quarantine=rejected.append,
+            commit=commit,
+            **self.collector_options,
         )
         try:
             async with collector:
                 async for record in collector.collect():
                     batch.append(record)
                     if len(batch) >= _BATCH:
-                        tally.add_ingest(self._ingest(batch, source=source.name))
-                        batch = []
+                        commit()
         finally:
-            # What was fetched before a failure is still ingested, then the error goes on.
-            if batch:
-                tally.add_ingest(self._ingest(batch, source=source.name))
+            # What was fetched before a failure or a stop is still stored, then it goes on.
+            commit()
             stats = collector.stats
             tally.fetched += stats.records + stats.duplicates + stats.rejected
             tally.duplicate += stats.duplicates
-            tally.quarantined += self._quarantine(
-                source.name, ((r.reason, without_authors(r.payload)) for r in rejected)
-            )
 
     # shared ----------------------------------------------------------------------------
     def _ingest(self, records: list[dict[str, Any]], *, source: str) -> IngestReport:

@@ -55,6 +55,7 @@ def collector_for(
     random: Random = _random.random,
     clock: Clock = time.time,
     quarantine: Callable[[Rejected], None] | None = None,
+    commit: Callable[[], None] | None = None,
 ) -> Collector:
     """The collector for ``source.kind``; ``ConfigError`` if the kind is a Scrapy spider."""
     try:
@@ -72,6 +73,7 @@ def collector_for(
         random=random,
         clock=clock,
         quarantine=quarantine,
+        commit=commit,
     )
 
 

@@ -104,6 +104,7 @@ class Collector(ABC):
         random: Random = _random.random,
         clock: Clock = time.time,
         quarantine: Callable[[Rejected], None] | None = None,
+        commit: Callable[[], None] | None = None,
     ) -> None:
         self.source = source
         self.settings = settings
@@ -122,6 +123,7 @@ class Collector(ABC):
         self.stats = CollectStats()
         self.rejected: list[Rejected] = []
         self._quarantine = quarantine or self.rejected.append
+        self._commit = commit or (lambda: None)
         self._seen: set[str] = set()
 
     async def __aenter__(self) -> Collector:
@@ -220,9 +222,11 @@ class Collector(ABC):
     ) -> AsyncIterator[dict[str, Any]]:
         """Follow one stream's cursor, yielding new records and checkpointing after each page.
 
-        ``fetch(cursor, since)`` gets one page. The checkpoint is written once the consumer
-        has taken every record of a page, so a crash re-reads at most the page in hand
-        (ingest's upsert absorbs that) and never skips one.
+        ``fetch(cursor, since)`` gets one page. Once the consumer has taken every record of a
+        page, ``commit`` (the consumer's) makes everything it took so far durable (stored or
+        spooled, and refused items quarantined), and only then is the checkpoint written:
+        a crash at any instant re-reads at most the pages not yet committed (ingest's upsert
+        absorbs that) and never skips one.
         """
         state = self.checkpoint.stream(key)
         known = set(state.recent_ids)
@@ -251,6 +255,7 @@ class Collector(ABC):
             if finished:
                 state.since = later(state.since, state.sweep_newest)
                 state.sweep_newest = None
+            self._commit()
             self.checkpoint.save()
             if finished:
                 break

@@ -144,7 +144,7 @@ def crawl_settings(tmp_path: Path) -> Settings:
     )
 
 
-def _pantip_routes() -> dict[str, Route]:
+def pantip_routes() -> dict[str, Route]:
     routes = {
         "/forum/siang": Route("room_page1.html"),
         "/forum/siang?page=2": Route("room_page2.html"),
@@ -171,7 +171,7 @@ def _pantip_routes() -> dict[str, Route]:
 
 @pytest.fixture
 def pantip_site() -> Iterator[FixtureSite]:
-    with FixtureSite("pantip", _pantip_routes()) as site:
+    with FixtureSite("pantip", pantip_routes()) as site:
         yield site
 
 

@@ -53,6 +53,7 @@ class ApiServer:
         self.cursor_params: dict[str, str] = {}
         self.faults: dict[tuple[str, str | None], list[Reply]] = {}
         self.requests: list[Seen] = []
+        self.latency = 0.0  # seconds before every answer (a slower platform)
         self._lock = threading.Lock()
         server = self
 
@@ -75,8 +76,8 @@ class ApiServer:
                     self.rfile.read(length),
                 )
                 reply = server.reply_for(seen)
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay or server.latency:
+                    time.sleep(reply.delay or server.latency)
                 data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
                 try:
                     self.send_response(reply.status)
