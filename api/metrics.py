@@ -6,6 +6,7 @@ workers report the same totals.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Response
@@ -44,6 +45,12 @@ class StoreCollector(Collector):
         healthy = GaugeMetricFamily(
             "siang_source_up", "1 if the source's last run succeeded.", labels=["source", "kind"]
         )
+        errors = CounterMetricFamily(
+            "siang_source_errors",
+            "Failed attempts per source, retried or not, by kind (rate_limited, server_error, "
+            "timeout, transport, malformed).",
+            labels=["source", "kind"],
+        )
         for stats in self.store.list_source_stats():
             labels = [stats.source, stats.kind]
             for outcome in _OUTCOMES:
@@ -52,7 +59,20 @@ class StoreCollector(Collector):
             if stats.last_success_at is not None:
                 last_success.add_metric(labels, stats.last_success_at.timestamp())
             healthy.add_metric(labels, 0.0 if stats.last_error else 1.0)
-        yield from (items, runs, last_success, healthy)
+            for kind, count in sorted(stats.errors.items()):
+                errors.add_metric([stats.source, kind], count)
+        yield from (items, runs, last_success, healthy, errors)
+        status = getattr(self.store, "spool_status", None)  # only a store that spools has it
+        if status is not None:
+            batches, age = status(now=time.time())
+            yield GaugeMetricFamily(
+                "siang_spool_batches", "Batches of accepted posts waiting on disk.", value=batches
+            )
+            yield GaugeMetricFamily(
+                "siang_spool_oldest_batch_age_seconds",
+                "How long the oldest waiting batch has waited (0 when none waits).",
+                value=age or 0.0,
+            )
         yield GaugeMetricFamily(
             "siang_posts", "Posts in the store.", value=self.store.count_posts()
         )

@@ -50,6 +50,7 @@ class SourceCounts:
     failed: int = 0  # requests given up after retries, unparsable responses, spider errors
     pages: int = 0  # pages and comment endpoints parsed
     robots_forbidden: int = 0  # requests robots.txt forbade (not fetched, by design)
+    errors: dict[str, int] = field(default_factory=dict)  # failed attempts by kind
     refused: list[Refused] = field(default_factory=list)
 
 
@@ -142,8 +143,29 @@ def crawl(
     return counts
 
 
-def _stats_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+def _errors(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Failed attempts by kind, from Scrapy's downloader stats (retried ones included)."""
+    errors: dict[str, int] = {}
+
+    def add(kind: str, n: int) -> None:
+        if n:
+            errors[kind] = errors.get(kind, 0) + n
+
+    for key, value in stats.items():
+        if key.startswith("downloader/response_status_count/"):
+            status = int(key.rsplit("/", 1)[1])
+            if status == 429:
+                add("rate_limited", int(value))
+            elif status >= 500:
+                add("server_error", int(value))
+        elif key.startswith("downloader/exception_type_count/"):
+            add("timeout" if "Timeout" in key else "transport", int(value))
+    return errors
+
+
+def _stats_counts(stats: Mapping[str, Any]) -> dict[str, Any]:
     return {
+        "errors": _errors(stats),
         "fetched": int(stats.get("siang/items", 0)),
         "duplicate": int(stats.get("siang/duplicate", 0)),
         "quarantined": int(stats.get("siang/quarantined", 0)),

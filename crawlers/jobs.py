@@ -18,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ from crawlers.collectors import COLLECTORS, collector_for
 from crawlers.collectors.base import Rejected
 from crawlers.crawl import SPIDER_KINDS, crawl
 from crawlers.shutdown import Shutdown
-from domain.errors import SiangError
+from domain.errors import CollectorError, SiangError
 from domain.models import QuarantinedRecord, SourceRun
 from domain.settings import Settings, SourceSettings
 from enrich.privacy import Pseudonymizer, redact, without_authors
@@ -46,6 +47,7 @@ class _Tally:
     duplicate: int = 0
     quarantined: int = 0
     failed: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
 
     def add_ingest(self, report: IngestReport) -> None:
         self.new += report.counts.created + report.counts.spooled
@@ -119,6 +121,7 @@ class Collection:
             duplicate=tally.duplicate,
             quarantined=tally.quarantined,
             failed=tally.failed,
+            errors=dict(sorted(tally.errors.items())),
             error=error,
         )
         self.store.record_source_run(run)
@@ -145,9 +148,20 @@ class Collection:
         tally.fetched += mine.fetched
         tally.duplicate += mine.duplicate
         tally.failed += mine.failed
+        tally.errors.update(mine.errors)
         tally.quarantined += self._quarantine(
             source.name, ((r.reason, r.record) for r in mine.refused)
         )
+        if mine.pages == 0 and mine.failed:
+            raise CollectorError(
+                f"{source.name}: every request failed ({mine.failed})", source=source.name
+            )
+        if mine.pages and not mine.fetched:
+            raise CollectorError(
+                f"{source.name}: {mine.pages} pages read but nothing found on them: the "
+                "selectors match nothing (check the source's selectors)",
+                source=source.name,
+            )
 
     # platform APIs ---------------------------------------------------------------------
     async def _api(self, source: SourceSettings, tally: _Tally) -> None:
@@ -185,6 +199,7 @@ class Collection:
             stats = collector.stats
             tally.fetched += stats.records + stats.duplicates + stats.rejected
             tally.duplicate += stats.duplicates
+            tally.errors.update(collector.client.errors)
 
     # shared ----------------------------------------------------------------------------
     def _ingest(self, records: list[dict[str, Any]], *, source: str) -> IngestReport:

@@ -483,6 +483,11 @@ class SourceRun(_Model):
     duplicate: int = Field(0, ge=0, description="Items already seen or already stored.")
     quarantined: int = Field(0, ge=0, description="Items refused, kept with the reason.")
     failed: int = Field(0, ge=0, description="Requests or runs that failed after retries.")
+    errors: dict[str, int] = Field(
+        default_factory=dict,
+        description="Failed attempts survived or not, by kind: rate_limited, server_error, "
+        "timeout, transport, malformed.",
+    )
     error: str | None = Field(None, description="Why the run failed, if it did.")
 
 
@@ -497,6 +502,7 @@ class SourceStats(_Model):
     duplicate: int = 0
     quarantined: int = 0
     failed: int = 0
+    errors: dict[str, int] = Field(default_factory=dict)
     last_run_at: AwareDatetime | None = None
     last_success_at: AwareDatetime | None = None
     last_error: str | None = None
@@ -512,6 +518,10 @@ class SourceStats(_Model):
                 "duplicate": self.duplicate + run.duplicate,
                 "quarantined": self.quarantined + run.quarantined,
                 "failed": self.failed + run.failed,
+                "errors": {
+                    kind: self.errors.get(kind, 0) + run.errors.get(kind, 0)
+                    for kind in sorted({*self.errors, *run.errors})
+                },
                 "last_run_at": run.finished_at,
                 "last_success_at": run.finished_at if succeeded else self.last_success_at,
                 "last_error": None if succeeded else run.error,

@@ -177,7 +177,10 @@ class CollectSettings(_Section):
     timeout_s: float = Field(20.0, gt=0)
     max_retries: int = Field(5, ge=0, le=20)
     backoff_base_s: float = Field(1.0, ge=0)
-    backoff_max_s: float = Field(300.0, ge=0)
+    backoff_max_s: float = Field(300.0, ge=0, description="Longest single wait between tries.")
+    max_wait_s: float = Field(
+        900.0, ge=0, description="Longest a source may spend waiting in all in one run."
+    )
     checkpoint_dir: Path = Field(
         Path("var/checkpoints"), description="Cursors and seen-item state per source."
     )

@@ -42,6 +42,14 @@ class SpoolingStore:
         """Posts waiting in the spool."""
         return sum(sum(1 for _ in p.open(encoding="utf-8")) for p in self._files())
 
+    def spool_status(self, *, now: float) -> tuple[int, float | None]:
+        """(batches waiting, seconds since the oldest was written) for /metrics."""
+        files = self._files()
+        if not files:
+            return 0, None
+        oldest = min(p.stat().st_mtime for p in files)
+        return len(files), max(0.0, now - oldest)
+
     def upsert_posts(self, posts: Sequence[Post]) -> UpsertCounts:
         try:
             self.replay()

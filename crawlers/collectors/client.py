@@ -1,5 +1,11 @@
 """A retrying HTTP client for platform APIs, and the errors collectors raise.
 
+Waits: a 429 honours ``Retry-After`` or the platform's reset header, a 503 its
+``Retry-After``; other 5xx, timeouts, transport errors and malformed bodies back off
+exponentially with full jitter up to ``collect.backoff_max_s``; all the waits of one run
+together stay under ``collect.max_wait_s``. Every failed attempt is counted by kind in
+``ApiClient.errors``.
+
 Error hierarchy (the only exceptions a collector raises on purpose)::
 
     SiangError
@@ -23,6 +29,7 @@ import json
 import logging
 import random as _random
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC
 from enum import Enum
@@ -157,6 +164,8 @@ class ApiClient:
         self._random = random
         self._clock = clock
         self._not_before = 0.0
+        self.waited = 0.0  # seconds slept between tries in this run
+        self.errors: Counter[str] = Counter()  # failed attempts by kind (for /metrics)
         self._http = httpx.AsyncClient(
             base_url=base_url,
             headers={"User-Agent": settings.user_agent, **(headers or {})},
@@ -199,9 +208,11 @@ class ApiClient:
                 response = await self._http.send(request)
             except httpx.TimeoutException as exc:
                 failure, reason, status, cause = CollectorUnavailable, "timed out", None, exc
+                self.errors["timeout"] += 1
             except httpx.TransportError as exc:
                 failure, reason, status = CollectorUnavailable, f"{type(exc).__name__}", None
                 cause = exc
+                self.errors["transport"] += 1
             else:
                 now = self._clock()
                 self._note_window(response.headers, now=now)
@@ -214,7 +225,9 @@ class ApiClient:
                     if cause is None:
                         return body
                     failure, reason = CollectorResponseError, "malformed JSON"
+                    self.errors["malformed"] += 1
                 elif verdict is Verdict.QUOTA:
+                    self.errors["rate_limited"] += 1
                     raise CollectorRateLimited(
                         f"{self.source}: {where}: quota exhausted (HTTP {status})",
                         source=self.source,
@@ -237,7 +250,14 @@ class ApiClient:
                     limited = verdict is Verdict.RATE_LIMITED
                     failure = CollectorRateLimited if limited else CollectorUnavailable
                     reason = f"HTTP {status}"
-                    hint = rate_limit_wait(response.headers, now=now)
+                    self.errors["rate_limited" if limited else "server_error"] += 1
+                    # Only a refusal for rate says how long to wait: a 429 (Retry-After or the
+                    # platform's reset header) or a 503's Retry-After. Any other 5xx backs
+                    # off, whatever rate-limit headers ride along.
+                    if limited:
+                        hint = rate_limit_wait(response.headers, now=now)
+                    elif status == 503:
+                        hint = parse_retry_after(response.headers.get("retry-after"), now=now)
                     if hint is not None and hint > cap:
                         raise CollectorRateLimited(
                             f"{self.source}: {where}: asked to wait {hint:.0f}s (> {cap:.0f}s)",
@@ -254,6 +274,17 @@ class ApiClient:
                     attempt, base=self._settings.backoff_base_s, cap=cap, random=self._random
                 )
             )
+            if self.waited + delay > self._settings.max_wait_s:
+                message = (
+                    f"{self.source}: {where}: {reason}; waiting {delay:.0f}s more would pass "
+                    f"collect.max_wait_s ({self._settings.max_wait_s:.0f}s)"
+                )
+                if failure is CollectorRateLimited:
+                    raise CollectorRateLimited(
+                        message, source=self.source, status=status, retry_after=delay
+                    ) from cause
+                raise failure(message, source=self.source, status=status) from cause
+            self.waited += delay
             log.warning(
                 "%s: %s: %s; retry %d/%d in %.2fs",
                 self.source,
@@ -288,6 +319,7 @@ class ApiClient:
                 retry_after=wait,
             )
         log.info("%s: rate window exhausted; waiting %.2fs", self.source, wait)
+        self.waited += wait
         await self._sleep(wait)
 
 

@@ -256,3 +256,29 @@ def test_keys_create_list_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "revoked" in runner.invoke(app, ["keys", "list"]).output
     bad = runner.invoke(app, ["keys", "create", "--role", "root", "--name", "x"])
     assert bad.exit_code == 2
+
+
+def test_collect_exits_non_zero_when_a_source_failed(tmp_path: Path) -> None:
+    import yaml
+
+    config = yaml.safe_load((REPO / "config" / "siang.yaml").read_text(encoding="utf-8"))
+    config["store"] = {"backend": "embedded", "path": str(tmp_path / "siang.db")}
+    config["collect"] = {
+        **config["collect"],
+        "checkpoint_dir": str(tmp_path / "ck"),
+        "max_retries": 0,
+        "timeout_s": 1.0,
+    }
+    config["sources"] = [
+        {
+            "name": "unreachable",
+            "kind": "bluesky",
+            "endpoint": "http://127.0.0.1:9",
+            "queries": ["ไฟดับ"],
+        }
+    ]
+    path = tmp_path / "siang.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["collect", "--config", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "unreachable" in result.output and "FAILED (CollectorUnavailable" in result.output

@@ -80,6 +80,7 @@ def test_sources_feed_ingest_and_a_broken_one_stops_nothing(
     # The broken source failed on its own, with the reason kept.
     assert broken.failed == 1 and broken.new == 0
     assert broken.error is not None and "CollectorUnavailable" in broken.error
+    assert broken.errors.get("transport", 0) >= 1  # connection refused, counted
     # Refused records are quarantined with their reasons, without raw handles.
     refused = store.list_quarantine(stage="collect", limit=100)
     assert sorted(r.reason for r in refused) == [
@@ -106,4 +107,42 @@ def test_an_unknown_source_name_is_refused(tmp_path: Path) -> None:
     store = EmbeddedStore(settings.store.path)
     with pytest.raises(Exception, match="no source named nope"):
         Collection(settings, store).run(["nope"])
+    store.close()
+
+
+def test_a_site_that_yields_nothing_is_a_failing_source(
+    tmp_path: Path, generic_site: FixtureSite
+) -> None:
+    """Every request failing, or pages whose selectors match nothing, is not "ok"."""
+    from tests.crawlers.test_spiders import GENERIC_SELECTORS
+
+    settings = Settings(
+        store={"backend": "embedded", "path": str(tmp_path / "siang.db")},
+        collect=CollectSettings(
+            download_delay_s=0, timeout_s=1.0, max_retries=1, checkpoint_dir=tmp_path / "ck"
+        ),
+        sources=[
+            SourceSettings(
+                name="down",
+                kind="generic",
+                selectors=GENERIC_SELECTORS,
+                start_urls=[generic_site.url("/broken")],
+            ),
+            SourceSettings(
+                name="moved",
+                kind="generic",
+                selectors={**GENERIC_SELECTORS, "item": "article.entry"},  # the site changed
+                start_urls=[generic_site.url("/board?p=1")],
+                max_pages=1,
+            ),
+        ],
+    )
+    store = EmbeddedStore(settings.store.path)
+    down, moved = Collection(settings, store, scrapy_overrides=FAST).run()
+    assert down.error is not None and "every request failed" in down.error
+    assert down.errors.get("server_error", 0) >= 2  # the first try and its retry
+    assert moved.error is not None and "selectors match nothing" in moved.error
+    stats = {s.source: s for s in store.list_source_stats()}
+    assert stats["down"].last_error and stats["moved"].last_error  # siang_source_up 0
+    assert stats["down"].errors == down.errors
     store.close()

@@ -197,3 +197,68 @@ def test_collector_for_maps_kinds_and_refuses_spiders(tmp_path: Path) -> None:
         asyncio.run(collector.aclose())
     with pytest.raises(ConfigError):
         collector_for(SourceSettings(name="s", kind="pantip"), settings)
+
+
+def test_a_500_backs_off_whatever_rate_limit_headers_ride_along() -> None:
+    sleep = FakeSleep()
+    reset = {"x-rate-limit-reset": str(int(NOW + 895)), "x-rate-limit-remaining": "12"}
+    client = _client(
+        _script(
+            httpx.Response(500, headers=reset, json={}),
+            httpx.Response(502, headers={"ratelimit-reset": str(int(NOW + 255))}, json={}),
+            httpx.Response(200, json={"ok": True}),
+        ),
+        sleep,
+    )
+    assert _run(client) == {"ok": True}
+    assert sleep.calls == [0.5, 1.0]  # full jitter (random 0.5) of 1 s, 2 s: never 895 or 255
+    assert client.errors == {"server_error": 2}
+
+
+def test_a_503_honours_its_retry_after_and_a_429_its_reset() -> None:
+    sleep = FakeSleep()
+    client = _client(
+        _script(
+            httpx.Response(503, headers={"retry-after": "7"}, json={}),
+            httpx.Response(429, headers={"x-rate-limit-reset": str(int(NOW + 30))}, json={}),
+            httpx.Response(200, json={"ok": True}),
+        ),
+        sleep,
+    )
+    assert _run(client) == {"ok": True}
+    assert sleep.calls == [7.0, 30.0]
+    assert client.errors == {"rate_limited": 1, "server_error": 1}
+
+
+def test_the_waits_of_a_run_stay_within_max_wait() -> None:
+    sleep = FakeSleep()
+    client = ApiClient(
+        source="t",
+        base_url="https://api.test",
+        settings=CollectSettings(
+            max_retries=10, backoff_base_s=1.0, backoff_max_s=60.0, max_wait_s=20.0
+        ),
+        transport=httpx.MockTransport(lambda request: httpx.Response(503, json={})),
+        sleep=sleep,
+        random=lambda: 1.0,
+        clock=lambda: NOW,
+    )
+    with pytest.raises(CollectorUnavailable, match=r"collect.max_wait_s \(20s\)"):
+        _run(client)
+    assert sleep.calls == [1.0, 2.0, 4.0, 8.0]  # the next, 16 s, would pass 20 s in all
+    assert client.waited == 15.0 and client.errors == {"server_error": 5}
+
+
+def test_timeouts_and_malformed_bodies_are_counted_by_kind() -> None:
+    sleep = FakeSleep()
+    client = _client(
+        _script(
+            httpx.ReadTimeout("slow"),
+            httpx.Response(200, content=b'{"truncated": '),
+            httpx.ConnectError("refused"),
+            httpx.Response(200, json={"ok": True}),
+        ),
+        sleep,
+    )
+    assert _run(client) == {"ok": True}
+    assert client.errors == {"timeout": 1, "malformed": 1, "transport": 1}
