@@ -35,6 +35,7 @@ PLATFORMS = {
     "youtube": "YouTube",
     "bluesky": "Bluesky",
     "pantip": "Pantip",
+    "news": "ข่าว",
     "news_comment": "ความเห็นใต้ข่าว",
     "web": "เว็บไซต์",
 }

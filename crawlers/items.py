@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SpiderPlatform = Literal["pantip", "news_comment", "web"]
+SpiderPlatform = Literal["pantip", "news", "news_comment", "web"]
 
 
 @dataclass

@@ -23,13 +23,14 @@ from pydantic import (
 BANGKOK = "Asia/Bangkok"
 BANGKOK_TZ = ZoneInfo(BANGKOK)
 
-Platform = Literal["x", "facebook", "youtube", "bluesky", "pantip", "news_comment", "web"]
+Platform = Literal["x", "facebook", "youtube", "bluesky", "pantip", "news", "news_comment", "web"]
 PLATFORMS: tuple[str, ...] = (
     "x",
     "facebook",
     "youtube",
     "bluesky",
     "pantip",
+    "news",
     "news_comment",
     "web",
 )

@@ -150,7 +150,8 @@ class SourceSettings(_Section):
     selectors: dict[str, str] = Field(
         default_factory=dict,
         description="Generic spider: CSS (or xpath:...) for item, text, author, created_at, "
-        "url, next_page.",
+        "url, next_page. News and forum (pantip) spiders: overrides of their defaults "
+        "(a forum's topic links, post parts, and comments from a JSON endpoint or the page).",
     )
     max_pages: int = Field(10, ge=1, description="Pagination pages per run and query.")
 

@@ -1,12 +1,15 @@
 """News site: RSS 2.0 feed or sitemap → article pages → reader comments.
 
-Only reader comments are public opinion: the spider emits comments (platform
-``news_comment``) and keeps the article's headline, URL and publication time in ``raw``.
-Article markup is read with CSS selectors; the defaults below match common Thai news
-templates and any of them can be overridden in ``SourceSettings.selectors``.
+The article itself is a post (platform ``news``: headline and body, the outlet and title in
+``raw``), and so is each reader comment (platform ``news_comment``, with the article's
+headline, URL and publication time in ``raw``): what the press reports and what readers
+say about it. Article markup is read with CSS selectors; the defaults below match common
+Thai news templates and any of them can be overridden in ``SourceSettings.selectors``
+(``outlet`` names the outlet; the site's host by default).
 
-Native ids: ``<article key>-<comment id>``, the article key being a hash of the article's
-URL without query or fragment (stable across comment pages and feed tracking parameters).
+Native ids: the article key for the article, ``<article key>-<comment id>`` for comments,
+the article key being a hash of the article's URL without query or fragment (stable across
+comment pages and feed tracking parameters).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from crawlers.spiders import SiangSpider, element_text, thai_datetime, thai_int
 
 DEFAULT_SELECTORS = {
     "headline": "h1.headline",
+    "body": "article .article-body, article .entry-content, .article-body",
     "published": "time.published::attr(datetime)",
     "comment": ".comments .comment",
     "comment_id": "::attr(data-comment-id)",
@@ -87,6 +91,7 @@ class NewsSpider(SiangSpider):
                 "headline": element_text(response.css(css["headline"]).get()),
                 "published": thai_datetime(response.css(css["published"]).get()) or "",
             }
+            yield self._article(response, article)
         for comment in response.css(css["comment"]):
             text = element_text(comment.css(css["comment_text"]).get())
             author = (comment.css(css["comment_author"]).get() or "").strip()
@@ -119,6 +124,21 @@ class NewsSpider(SiangSpider):
                 errback=self.failed,
                 cb_kwargs={"article": article, "page_no": page_no + 1},
             )
+
+    def _article(self, response: Response, article: dict[str, str]) -> PostItem:
+        body = element_text("\n".join(response.css(self.selectors["body"]).getall()))
+        outlet = self.source.selectors.get("outlet") or urlsplit(article["url"]).netloc
+        return PostItem(
+            platform="news",
+            native_id=article["key"],
+            text="\n\n".join(part for part in (article["headline"], body) if part),
+            url=article["url"],
+            source=self.source.name,
+            created_at=article["published"] or None,
+            author=None,
+            engagement={},
+            raw={"kind": "article", "outlet": outlet, "title": article["headline"]},
+        )
 
 
 __all__ = ["DEFAULT_SELECTORS", "NewsSpider", "article_key"]

@@ -10,7 +10,7 @@ import pytest
 
 from crawlers.crawl import SourceCounts, crawl
 from domain.settings import Settings, SourceSettings
-from tests.crawlers.conftest import FAST, FixtureSite
+from tests.crawlers.conftest import FAST, FixtureSite, Route
 
 pytestmark = pytest.mark.integration
 
@@ -114,16 +114,26 @@ def test_news_feed_articles_and_comments(news_site: FixtureSite, crawl_settings:
 
     a1, a2, a3 = (_key(news_site.url(f"/news/{n}.html")) for n in (2001, 2002, 2003))
     assert {item["native_id"] for item in items} == {
-        f"{a1}-c1", f"{a1}-c2", f"{a1}-c3", f"{a2}-d1", f"{a2}-d2", f"{a3}-e1",
+        a1, f"{a1}-c1", f"{a1}-c2", f"{a1}-c3", a2, f"{a2}-d1", f"{a2}-d2", a3, f"{a3}-e1",
     }  # fmt: skip
     _assert_accounted(items, counts)
-    # The article linked again with a tracking query repeats c1 and c2; c4 is empty.
-    assert (counts.duplicate, counts.quarantined, counts.failed) == (2, 1, 0)
+    # The article linked again with a tracking query repeats itself, c1 and c2; c4 is empty.
+    assert (counts.duplicate, counts.quarantined, counts.failed) == (3, 1, 0)
     assert counts.robots_forbidden == 1
     assert news_site.hits["/private/2004.html"] == 0
     assert news_site.hits["/news/2001.html?cpage=2"] == 2  # 500 once, then retried
 
     by_id = {item["native_id"]: item for item in items}
+    article = by_id[a1]  # the article itself is a post too
+    assert article["platform"] == "news" and article["author"] is None
+    assert article["text"] == "กทม. เร่งซ่อมถนนหลังฝนตกหนัก\n\nสำนักการโยธาเร่งซ่อมผิวจราจร"
+    assert article["created_at"] == "2026-11-08T07:00:00+07:00"
+    assert article["url"].split("?")[0] == news_site.url("/news/2001.html")  # as linked
+    assert article["raw"] == {
+        "kind": "article",
+        "outlet": news_site.base.split("//")[1],
+        "title": "กทม. เร่งซ่อมถนนหลังฝนตกหนัก",
+    }
     c1 = by_id[f"{a1}-c1"]
     assert c1["platform"] == "news_comment"
     assert c1["text"] == "ซ่อมแล้วก็พังอีก"
@@ -147,13 +157,13 @@ def test_news_sitemap_then_feed_shares_seen_state(
     )
     items, counts = _run(sitemap, crawl_settings)
     a2, a3 = (_key(news_site.url(f"/news/{n}.html")) for n in (2002, 2003))
-    assert {item["native_id"] for item in items} == {f"{a2}-d1", f"{a2}-d2", f"{a3}-e1"}
+    assert {item["native_id"] for item in items} == {a2, f"{a2}-d1", f"{a2}-d2", a3, f"{a3}-e1"}
     _assert_accounted(items, counts)
 
     feed = SourceSettings(name="news-siam", kind="news", start_urls=[news_site.url("/feed.xml")])
     items, counts = _run(feed, crawl_settings)
-    assert len(items) == 3  # only article 2001's comments are new
-    assert counts.duplicate == 3 + 2
+    assert len(items) == 4  # only article 2001 and its comments are new
+    assert counts.duplicate == 5 + 3
     _assert_accounted(items, counts)
 
 
@@ -201,3 +211,56 @@ def test_generic_selectors(generic_site: FixtureSite, crawl_settings: Settings) 
     assert again == []
     assert counts.duplicate == 6 + 1
     _assert_accounted(again, counts)
+
+
+FORUM_SELECTORS = {  # a forum on another host, comments in the page: configuration only
+    "topic_link": "a.topic::attr(href)",
+    "topic_id": r"/t/(\d+)\.html",
+    "post": "article.op",
+    "title": "h1",
+    "story": ".content",
+    "author": ".by::text",
+    "time": "time::attr(datetime)",
+    "comments": "page",
+    "comment": "li.reply",
+    "comment_id": "::attr(id)",
+    "comment_author": ".by::text",
+    "comment_time": "time::attr(datetime)",
+    "comment_text": ".content",
+    "comments_next": "a.more::attr(href)",
+}
+
+
+def test_a_forum_with_comments_in_the_page_works_by_configuration(
+    crawl_settings: Settings,
+) -> None:
+    routes = {
+        "/board": Route("room.html"),
+        "/board/t/501.html": Route("topic_501.html"),
+        "/board/t/501.html?page=2": Route("topic_501_p2.html"),
+        "/board/t/502.html?ref=home": Route("topic_502.html"),
+        "/private/t/503.html": Route("topic_503.html"),
+    }
+    with FixtureSite("forum", routes) as site:
+        source = SourceSettings(
+            name="forum-elsewhere",
+            kind="pantip",
+            start_urls=[site.url("/board")],
+            selectors=FORUM_SELECTORS,
+        )
+        items, counts = _run(source, crawl_settings)
+        hits = dict(site.hits)
+    assert {item["native_id"] for item in items} == {
+        "501", "501-r1", "501-r2", "501-r3", "502", "502-r1",
+    }  # fmt: skip
+    _assert_accounted(items, counts)
+    by_id = {item["native_id"]: item for item in items}
+    assert by_id["501"]["text"] == ("น้ำประปาไม่ไหลทั้งซอย\n\nตั้งแต่เมื่อคืนน้ำไม่ไหลเลย ใครแจ้งการประปาแล้วบ้าง")
+    assert by_id["501"]["created_at"] == "2026-11-08T06:30:00+07:00"
+    assert by_id["501-r3"]["text"] == "ร้านต้องปิดครึ่งวันเพราะไม่มีน้ำ"  # the second page
+    assert by_id["502-r1"]["author"] == "วินมอไซค์"
+    # The link as found was requested (no /topic/<id> rewriting), once per topic; robots.txt
+    # judged the very URL: the private topic was never fetched.
+    assert hits.get("/board/t/502.html?ref=home") == 1 and hits.get("/board/t/501.html") == 1
+    assert "/board/t/501.html?utm_source=feed" not in hits
+    assert "/private/t/503.html" not in hits and counts.robots_forbidden == 1
