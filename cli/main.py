@@ -153,7 +153,11 @@ def ingest(
     ],
     config: ConfigOption = None,
 ) -> None:
-    """Validate, redact and store raw posts (malformed lines are quarantined)."""
+    """Validate, redact and store raw posts (malformed lines are quarantined).
+
+    Exits 1 when nothing could be accepted (every line quarantined, or none read) or when
+    the store refused a post; posts spooled during an outage count as accepted.
+    """
     settings = _settings(config)
     from pipeline.jobs import Pipeline
     from storage import open_store
@@ -163,10 +167,16 @@ def ingest(
         report = Pipeline(settings, store, None).ingest(input)
     finally:
         store.close()
+    counts = report.counts
+    written = counts.created + counts.updated + counts.unchanged
     typer.echo(
-        f"read {report.read}: {report.counts.created} new, {report.counts.updated} updated, "
-        f"{report.counts.unchanged} unchanged, {report.quarantined} quarantined"
+        f"read {report.read}: written {written} ({counts.created} new, {counts.updated} "
+        f"updated, {counts.unchanged} unchanged), quarantined {report.quarantined}, "
+        f"spooled {counts.spooled}"
+        + (f", refused by the store {counts.refused}" if counts.refused else "")
     )
+    if counts.refused or not report.accepted:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -622,6 +632,40 @@ def es_setup(config: ConfigOption = None) -> None:
         typer.echo(f"{label:>9}: {', '.join(names) if names else '-'}")
 
 
+store_app = typer.Typer(help="The store: replay what an outage spooled.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("replay")
+def store_replay(config: ConfigOption = None) -> None:
+    """Write the posts and quarantine records spooled while the store was down.
+
+    Every command replays when it opens the store; this one only replays, and exits 1 while
+    the store is still unavailable (nothing is lost: the spool stays).
+    """
+    settings = _settings(config)
+    from domain.errors import StoreUnavailable
+    from storage import open_store
+    from storage.spool import SpoolingStore
+
+    store = open_store(settings)  # opening replays
+    try:
+        if not isinstance(store, SpoolingStore):
+            typer.echo(f"the {settings.store.backend} store writes directly: nothing to replay")
+            return
+        try:
+            counts = store.replay()
+        except StoreUnavailable as exc:
+            typer.secho(f"error: the store is still unavailable: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(
+            f"replayed: {counts.created} new, {counts.updated} updated, {counts.unchanged} "
+            f"unchanged, {counts.refused} refused (quarantined); waiting: {store.pending()} posts"
+        )
+    finally:
+        store.close()
+
+
 @app.command("config")
 def show_config(config: ConfigOption = None) -> None:
     """Validate the configuration and print it (secrets masked)."""
@@ -637,6 +681,8 @@ def _batch_echo(report: object) -> None:
         f"read {report.read} lines, wrote {report.written}, quarantined {report.quarantined}"
         + (f" (see {report.quarantine_path})" if report.quarantine_path else "")
     )
+    if report.read == report.quarantined:  # nothing (or nothing usable) was read
+        raise typer.Exit(1)
 
 
 def _serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

@@ -13,97 +13,37 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
 from domain.errors import RecordError
-from domain.models import BANGKOK, Category, Complaint
+from domain.models import BANGKOK_TZ, Category, Complaint
 from domain.settings import ComplaintExportSettings
+from domain.thai_dates import NotADate, parse_thai_time
 from enrich.gazetteer import Gazetteer
-from enrich.thai_text import be_to_ce, parse_thai_datetime
 from ingest.jsonl import Line, parse_lines
 
-_BANGKOK = ZoneInfo(BANGKOK)
-_THAI_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("มกราคม", "ม.ค.", "มค"),
-            ("กุมภาพันธ์", "ก.พ.", "กพ"),
-            ("มีนาคม", "มี.ค.", "มีค"),
-            ("เมษายน", "เม.ย.", "เมย"),
-            ("พฤษภาคม", "พ.ค.", "พค"),
-            ("มิถุนายน", "มิ.ย.", "มิย"),
-            ("กรกฎาคม", "ก.ค.", "กค"),
-            ("สิงหาคม", "ส.ค.", "สค"),
-            ("กันยายน", "ก.ย.", "กย"),
-            ("ตุลาคม", "ต.ค.", "ตค"),
-            ("พฤศจิกายน", "พ.ย.", "พย"),
-            ("ธันวาคม", "ธ.ค.", "ธค"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_SLASHED = re.compile(
-    r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
-    r"\s*(?:น\.?)?$"
-)
-_WORDED = re.compile(
-    r"^(\d{1,2})\s*([^\d\s]+)\s*(\d{4})(?:\s+(?:เวลา\s*)?(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
-    r"\s*(?:น\.?)?$"
-)
 _ENCODINGS = ("utf-8-sig", "cp874")  # cp874 is TIS-620 plus the Windows additions
 
 
 def parse_filed_at(value: object) -> datetime:
     """An aware datetime from the ways exports write a filing time; naive means Bangkok."""
     if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        moment = _parse_text_time(thai_digit_to_arabic_digit(value.strip()))
-    else:
+        return value if value.tzinfo else value.replace(tzinfo=BANGKOK_TZ)
+    if not isinstance(value, str) or not value.strip():
         raise RecordError("filed_at is missing", field="filed_at")
-    return moment if moment.tzinfo else moment.replace(tzinfo=_BANGKOK)
-
-
-def _parse_text_time(text: str) -> datetime:
-    for pattern, month_of in ((_SLASHED, _month_number), (_WORDED, _THAI_MONTHS.get)):
-        match = pattern.match(text)
-        if match:
-            day, month_text, year, hour, minute, second = match.groups()
-            month = month_of(month_text)
-            if month is None:
-                break
-            year_ce = be_to_ce(int(year)) if int(year) > 2400 else int(year)
-            try:
-                return datetime(
-                    year_ce, month, int(day), int(hour or 0), int(minute or 0), int(second or 0)
-                )
-            except ValueError as exc:
-                raise RecordError(
-                    f"filed_at is not a real date: {text!r}", field="filed_at"
-                ) from exc
     try:
-        return parse_thai_datetime(text.replace(" ", "T", 1) if _looks_iso(text) else text)
+        return parse_thai_time(value)
+    except NotADate as exc:
+        raise RecordError(f"filed_at is not a real date: {value!r}", field="filed_at") from exc
     except ValueError as exc:
         raise RecordError(
-            f"filed_at is not a date this importer reads: {text!r}", field="filed_at"
+            f"filed_at is not a date this importer reads: {value!r}", field="filed_at"
         ) from exc
-
-
-def _month_number(text: str) -> int | None:
-    return int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
-
-
-def _looks_iso(text: str) -> bool:
-    return bool(re.match(r"^\d{4}-\d{2}-\d{2} \d", text))
 
 
 def read_export(path: Path) -> Iterator[Line]:

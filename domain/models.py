@@ -23,7 +23,22 @@ from pydantic import (
 BANGKOK = "Asia/Bangkok"
 BANGKOK_TZ = ZoneInfo(BANGKOK)
 
-Platform = Literal["x", "facebook", "youtube", "bluesky", "pantip", "news", "news_comment", "web"]
+Platform = Literal[
+    "x",
+    "facebook",
+    "youtube",
+    "bluesky",
+    "pantip",
+    "news",
+    "news_comment",
+    "web",
+    "tiktok",
+    "line",
+    "instagram",
+    "threads",
+    "reddit",
+    "other",
+]
 PLATFORMS: tuple[str, ...] = (
     "x",
     "facebook",
@@ -33,7 +48,28 @@ PLATFORMS: tuple[str, ...] = (
     "news",
     "news_comment",
     "web",
+    "tiktok",
+    "line",
+    "instagram",
+    "threads",
+    "reddit",
+    "other",
 )
+# The longest post id (``platform:native_id``) in UTF-8 bytes any store accepts
+# (Elasticsearch's _id limit; a Thai letter takes 3 bytes).
+MAX_ID_BYTES = 512
+# What people call platforms, lower-cased, → Siang's name.
+PLATFORM_ALIASES: dict[str, str] = {
+    "twitter": "x",
+    "tweet": "x",
+    "fb": "facebook",
+    "yt": "youtube",
+    "bsky": "bluesky",
+    "ig": "instagram",
+    "line_oa": "line",
+    "line openchat": "line",
+    "openchat": "line",
+}
 
 
 class Category(StrEnum):
@@ -544,7 +580,9 @@ __all__ = [
     "BANGKOK",
     "BANGKOK_TZ",
     "CATEGORY_TH",
+    "MAX_ID_BYTES",
     "PLATFORMS",
+    "PLATFORM_ALIASES",
     "ROLES",
     "Alert",
     "AlertKind",

@@ -23,7 +23,7 @@ from pythainlp.tokenize import Trie, word_tokenize
 from pythainlp.util import normalize as pythainlp_normalize
 from pythainlp.util import thai_digit_to_arabic_digit
 
-BE_OFFSET = 543  # พ.ศ. = ค.ศ. + 543
+from domain.thai_dates import BE_OFFSET, be_to_ce
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{2,30})")
@@ -140,11 +140,6 @@ def _is_word_seam(text: str, start: int) -> bool:
 @lru_cache(maxsize=1)
 def _dictionary() -> frozenset[str]:
     return frozenset(thai_words())
-
-
-def be_to_ce(year: int) -> int:
-    """Buddhist-era year to common-era year; years already in CE pass through."""
-    return year - BE_OFFSET if year > 2400 else year
 
 
 def parse_thai_datetime(value: str) -> datetime:

@@ -3,6 +3,16 @@
 A raw record is validated into a ``Post``: the author is pseudonymised with a keyed hash,
 PII is redacted from the text and the raw payload, and the record is upserted by its
 stable id ``platform:native_id``. Records that fail are quarantined with the reason.
+
+What users hand over is accepted as they have it:
+
+* the id as ``native_id``, or as ``post_id``: ``platform:id`` or a plain id with
+  ``platform`` given;
+* platforms by their common names (``twitter`` → ``x``, ``fb``, ``ig``...), the ones Thai
+  users live on (``tiktok``, ``line``, ``instagram``, ``threads``, ``reddit``), and any
+  other as ``other`` with its name kept in front of the id (``other:mastodon:123``);
+* times in ISO-8601 with or without a zone (without: Asia/Bangkok), Buddhist-era years,
+  day/month/year and Thai month names (``domain.thai_dates``).
 """
 
 from __future__ import annotations
@@ -16,9 +26,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.errors import RecordError
-from domain.models import PLATFORMS, Post, QuarantinedRecord
+from domain.models import (
+    BANGKOK_TZ,
+    MAX_ID_BYTES,
+    PLATFORM_ALIASES,
+    PLATFORMS,
+    Post,
+    QuarantinedRecord,
+)
+from domain.thai_dates import NotADate, parse_thai_time
 from enrich.privacy import AUTHOR_KEYS, Pseudonymizer, redact, redact_payload, without_authors
-from enrich.thai_text import parse_thai_datetime
 from ingest.jsonl import Line
 from storage.base import Store, UpsertCounts
 
@@ -37,38 +54,64 @@ class IngestReport:
 
 def _timestamp(value: Any, name: str) -> datetime:
     if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        try:
-            moment = parse_thai_datetime(value)
-        except ValueError as exc:
-            raise RecordError(
-                f"{name} is not an ISO-8601 timestamp: {value!r}", field=name
-            ) from exc
-    else:
+        return value if value.tzinfo else value.replace(tzinfo=BANGKOK_TZ)
+    if not isinstance(value, str) or not value.strip():
         raise RecordError(f"{name} is missing", field=name)
-    if moment.tzinfo is None:
-        raise RecordError(f"{name} has no timezone: {value!r}", field=name)
-    return moment
+    try:
+        return parse_thai_time(value)
+    except NotADate as exc:
+        raise RecordError(f"{name} is not a real date: {value!r}", field=name) from exc
+    except ValueError as exc:
+        raise RecordError(
+            f"{name} is not a date or an ISO-8601 timestamp: {value!r}", field=name
+        ) from exc
+
+
+def platform_name(value: str) -> str | None:
+    """Siang's name for a platform as users write it; None when it is none of them."""
+    key = value.strip().lower()
+    key = PLATFORM_ALIASES.get(key, key)
+    return key if key in PLATFORMS else None
+
+
+def _identity(record: dict[str, Any]) -> tuple[str, str]:
+    """(platform, native id) from ``platform`` with ``native_id`` or ``post_id``."""
+    platform = record.get("platform")
+    native_id = record.get("native_id")
+    post_id = record.get("post_id")
+    if native_id is None and isinstance(post_id, str | int):
+        native_id = str(post_id).strip()
+        head, sep, tail = native_id.partition(":")
+        if sep and tail and platform_name(head) is not None:
+            native_id = tail  # "x:185..." names its platform
+            platform = platform if isinstance(platform, str) and platform.strip() else head
+    if platform is None:
+        raise RecordError("platform is missing", field="platform")
+    if not isinstance(platform, str) or not platform.strip():
+        raise RecordError(
+            f"platform must be a string, got {type(platform).__name__}", field="platform"
+        )
+    if not isinstance(native_id, str | int) or not str(native_id).strip():
+        raise RecordError("native_id (or post_id) is missing", field="native_id")
+    native = str(native_id).strip()
+    known = platform_name(platform)
+    if known is None:  # kept, under other, with its name in front of the id
+        return "other", f"{platform.strip().lower()}:{native}"
+    return known, native
+
+
+def post_identity(record: dict[str, Any]) -> str:
+    """The id ``parse_post`` gives ``record`` (``platform:native_id``); ``RecordError`` if
+    it has none."""
+    platform, native_id = _identity(record)
+    return f"{platform}:{native_id}"
 
 
 def parse_post(
     record: dict[str, Any], *, pseudonymizer: Pseudonymizer, collected_at: datetime
 ) -> Post:
     """Validate one raw record into a Post, or raise ``RecordError`` naming the problem."""
-    platform = record.get("platform")
-    native_id = record.get("native_id")
-    if native_id is None and isinstance(record.get("post_id"), str) and ":" in record["post_id"]:
-        platform_from_id, native_id = record["post_id"].split(":", 1)
-        platform = platform or platform_from_id
-    if not isinstance(platform, str):
-        raise RecordError(
-            f"platform must be a string, got {type(platform).__name__}", field="platform"
-        )
-    if platform not in PLATFORMS:
-        raise RecordError(f"unknown platform {platform!r}", field="platform")
-    if not isinstance(native_id, str | int) or not str(native_id).strip():
-        raise RecordError("native_id (or post_id) is missing", field="native_id")
+    platform, native_id = _identity(record)
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise RecordError("text is missing or empty", field="text")
@@ -76,9 +119,9 @@ def parse_post(
     author = record.get("author")
     raw = {k: v for k, v in record.items() if k not in AUTHOR_KEYS and k != "text"}
     try:
-        return Post(
+        post = Post(
             platform=platform,
-            native_id=str(native_id).strip(),
+            native_id=native_id,
             url=record.get("url"),
             author=pseudonymizer.pseudonym(platform, str(author)) if author else None,
             text=redacted_text,
@@ -98,6 +141,13 @@ def parse_post(
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first["loc"])
         raise RecordError(f"{name}: {first['msg']}", field=name) from exc
+    if len(post.id.encode("utf-8")) > MAX_ID_BYTES:
+        raise RecordError(
+            f"id is {len(post.id.encode('utf-8'))} bytes in UTF-8; stores accept at most "
+            f"{MAX_ID_BYTES} (a Thai letter takes 3)",
+            field="native_id",
+        )
+    return post
 
 
 class Ingestor:
@@ -178,4 +228,4 @@ class Ingestor:
         return counts
 
 
-__all__ = ["IngestReport", "Ingestor", "parse_post"]
+__all__ = ["IngestReport", "Ingestor", "parse_post", "platform_name", "post_identity"]

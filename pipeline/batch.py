@@ -12,11 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from domain.errors import TopicError
+from domain.errors import RecordError, TopicError
 from domain.models import BANGKOK_TZ, QuarantinedRecord
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from ingest.jsonl import read_jsonl, write_jsonl
+from ingest.service import post_identity
 from pipeline.jobs import Pipeline
 from storage.embedded import EmbeddedStore
 
@@ -63,11 +64,7 @@ def enrich_file(
 ) -> BatchReport:
     """One output line per accepted post: ``post_id`` plus its enrichment."""
     pipeline, read = _load(settings, None, input, show_progress)
-    order = [
-        line.value.get("post_id") or _post_id(line.value)
-        for line in read_jsonl(input)
-        if line.value is not None
-    ]
+    order = [_post_id(line.value) for line in read_jsonl(input) if line.value is not None]
     rows = []
     seen: set[str] = set()
     for post_id in order:
@@ -180,11 +177,12 @@ def trends_file(
     return BatchReport(read, len(rows), len(bad), _write_quarantine(output, bad))
 
 
-def _post_id(value: dict[str, object] | None) -> str | None:
-    if not value:
+def _post_id(value: dict[str, Any]) -> str | None:
+    """The stored id of an input line, as ingest reads it (None if ingest refused it)."""
+    try:
+        return post_identity(value)
+    except RecordError:
         return None
-    platform, native = value.get("platform"), value.get("native_id")
-    return f"{platform}:{native}" if isinstance(platform, str) and native is not None else None
 
 
 __all__ = ["BatchReport", "enrich_file", "link_file", "trends_file"]

@@ -421,13 +421,13 @@ MALFORMED = [
         ),
     ),
     (
-        "created_at has no timezone",
+        "created_at is not a real date",
         json.dumps(
             {
                 "platform": "x",
                 "native_id": "bad-4",
                 "text": "น้ำท่วม",
-                "created_at": "2026-11-01T10:00:00",
+                "created_at": "30/02/2569 10:00",
                 "synthetic": True,
             },
             ensure_ascii=False,

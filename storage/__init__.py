@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from domain.errors import ConfigError
+from domain.errors import ConfigError, StoreUnavailable
 from domain.settings import Settings
 from storage.base import Bucket, Page, PostQuery, SearchResult, Store, UpsertCounts
 from storage.embedded import EmbeddedStore
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
+
+log = logging.getLogger(__name__)
 
 
 def elasticsearch_client(settings: Settings) -> Elasticsearch:
@@ -34,12 +37,19 @@ def open_store(settings: Settings) -> Store:
         from storage.elasticsearch import ElasticsearchStore
         from storage.spool import SpoolingStore
 
-        return SpoolingStore(
+        store = SpoolingStore(
             ElasticsearchStore(
                 elasticsearch_client(settings), prefix=settings.elasticsearch.index_prefix
             ),
             settings.store.spool_dir,
         )
+        try:  # what an earlier outage left waiting goes first, whatever the command
+            replayed = store.replay()
+            if replayed.total or replayed.refused:
+                log.info("replayed %d spooled posts", replayed.total)
+        except StoreUnavailable as exc:
+            log.warning("the store is still unavailable; spooled posts wait (%s)", exc)
+        return store
     raise ConfigError(
         f"store.backend: unknown backend {settings.store.backend!r}", key="store.backend"
     )

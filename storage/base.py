@@ -94,6 +94,7 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     spooled: int = 0  # accepted, waiting on disk for the store to come back
+    refused: int = 0  # refused by the store for good, quarantined with the reason
 
     def __add__(self, other: UpsertCounts) -> UpsertCounts:
         return UpsertCounts(
@@ -101,6 +102,7 @@ class UpsertCounts:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
             self.spooled + other.spooled,
+            self.refused + other.refused,
         )
 
     @property

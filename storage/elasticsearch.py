@@ -23,7 +23,7 @@ from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch.helpers import streaming_bulk
 
 from domain.errors import StoreError, StoreUnavailable
-from domain.models import Post, QuarantinedRecord
+from domain.models import MAX_ID_BYTES, Post, QuarantinedRecord
 from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
 from storage.embedded import content_hash
 from storage.es_documents import (
@@ -182,17 +182,26 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex):
         return found
 
     def upsert_posts(self, posts: Sequence[Post]) -> UpsertCounts:
+        """Counts come from the bulk results: a document the cluster refuses is quarantined
+        with the reason and counted as ``refused``, never as written. An id longer than
+        Elasticsearch allows (512 bytes) would fail the whole request: it is refused first."""
         counts = UpsertCounts()
         unique = list({p.id: p for p in posts}.values())
         counts.unchanged += len(posts) - len(unique)
+        too_long = [p for p in unique if len(p.id.encode("utf-8")) > MAX_ID_BYTES]
+        if too_long:
+            counts.refused += self._refuse_ids(too_long)
+            unique = [p for p in unique if len(p.id.encode("utf-8")) <= MAX_ID_BYTES]
         existing = self._existing_posts([p.id for p in unique])
         actions: list[dict[str, Any]] = []
+        written: dict[str, bool] = {}  # id → whether it was stored before (an update)
         for post in unique:
             digest = content_hash(post)
             old = existing.get(post.id)
             if old and old.get("content_hash") == digest:
                 counts.unchanged += 1
                 continue
+            written[post.id] = old is not None
             index = self.posts_index(post.created_at)
             if old and old["_index"] != index:
                 actions.append({"_op_type": "delete", "_index": old["_index"], "_id": post.id})
@@ -205,12 +214,31 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex):
                     "_source": post_source(fresh, digest, None),
                 }
             )
-            if old:
+        failed = {f.get("_id") for f in self._bulk(actions, stage="ingest")}
+        for post_id, was_stored in written.items():
+            if post_id in failed:
+                counts.refused += 1
+            elif was_stored:
                 counts.updated += 1
             else:
                 counts.created += 1
-        self._bulk(actions, stage="ingest")
         return counts
+
+    def _refuse_ids(self, posts: Sequence[Post]) -> int:
+        now = datetime.now(UTC)
+        return self.quarantine(
+            [
+                QuarantinedRecord(
+                    stage="ingest",
+                    source="elasticsearch",
+                    reason=f"id is {len(p.id.encode('utf-8'))} bytes; Elasticsearch allows at "
+                    f"most {MAX_ID_BYTES}",
+                    payload=p.model_dump_json(),
+                    received_at=now,
+                )
+                for p in posts
+            ]
+        )
 
     def save_enrichment(self, posts: Sequence[Post], vectors: np.ndarray | None) -> int:
         existing = self._existing_posts([p.id for p in posts], vectors=True)

@@ -132,7 +132,7 @@ def test_enrich_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     ]
     reasons = sorted(q["reason"] for q in quarantine)
     assert reasons[0].startswith("line 3: not valid JSON")
-    assert reasons[1].startswith("line 4: created_at is not an ISO-8601 timestamp")
+    assert reasons[1].startswith("line 4: created_at is not a date or an ISO-8601 timestamp")
 
 
 def _sample_slice(tmp_path: Path, start: str, end: str) -> tuple[Path, Path]:
