@@ -59,9 +59,14 @@ def demo(
     sample_dir: Annotated[
         Path | None, typer.Option(help="Folder with posts.jsonl and complaints.jsonl.")
     ] = None,
+    host: Annotated[str | None, typer.Option(help="Bind address (default from config).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from config).")] = None,
 ) -> None:
     """Run the whole pipeline on the bundled synthetic sample, print a summary, serve the API."""
     settings = _settings(config)
+    bind, number = host or settings.api.host, port or settings.api.port
+    if serve:
+        _port_free(bind, number)  # before the pipeline's minute, not after it
     from enrich.embeddings import build_embedder
     from pipeline.jobs import Pipeline
     from storage import open_store
@@ -79,8 +84,8 @@ def demo(
     if serve:
         key = _demo_key(settings)
         typer.echo(f"\n  demo API key (admin, shown once): {key}")
-        typer.echo(f"  dashboard: http://{settings.api.host}:{settings.api.port}/dashboard")
-        _serve(settings)
+        typer.echo(f"  dashboard: http://{bind}:{number}/dashboard")
+        _serve(settings, host=bind, port=number)
 
 
 def _demo_key(settings: Settings) -> str:
@@ -393,6 +398,7 @@ def serve(
 ) -> None:
     """Serve the query API on the configured store."""
     settings = _settings(config)
+    _port_free(host or settings.api.host, port or settings.api.port)
     _serve(settings, host=host, port=port)
 
 
@@ -667,8 +673,18 @@ def store_replay(config: ConfigOption = None) -> None:
 
 
 @app.command("config")
-def show_config(config: ConfigOption = None) -> None:
+def show_config(
+    config: ConfigOption = None,
+    environment: Annotated[
+        bool, typer.Option(help="Print the environment variables a deployer sets, as a table.")
+    ] = False,
+) -> None:
     """Validate the configuration and print it (secrets masked)."""
+    if environment:
+        from domain.environment import environment_table
+
+        typer.echo(environment_table(), nl=False)
+        return
     settings = _settings(config)
     typer.echo(settings.model_dump_json(indent=2))
 
@@ -683,6 +699,24 @@ def _batch_echo(report: object) -> None:
     )
     if report.read == report.quarantined:  # nothing (or nothing usable) was read
         raise typer.Exit(1)
+
+
+def _port_free(host: str, port: int) -> None:
+    """Fail at once, naming the way out, when something already listens on host:port."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            typer.secho(
+                f"error: cannot serve on {host}:{port} ({exc.strerror}); choose another with "
+                "--port or SIANG_API__PORT",
+                fg=typer.colors.RED,
+                err=True,
+            )
+            raise typer.Exit(1) from exc
 
 
 def _serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

@@ -31,19 +31,23 @@ class _Section(BaseModel):
 
 
 class StoreSettings(_Section):
-    backend: Literal["embedded", "elasticsearch"] = "embedded"
-    path: Path = Path("var/siang.db")
+    backend: Literal["embedded", "elasticsearch"] = Field(
+        "embedded", description="embedded (SQLite, one machine) or elasticsearch."
+    )
+    path: Path = Field(Path("var/siang.db"), description="The embedded store's file.")
     spool_dir: Path = Field(
         Path("var/spool"), description="Posts wait here while the store is down."
     )
 
 
 class ElasticsearchSettings(_Section):
-    hosts: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:9200"])
+    hosts: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:9200"], description="JSON list of node URLs."
+    )
     username: str = "elastic"
-    password: SecretStr | None = None
-    index_prefix: str = "siang"
-    ca_certs: Path | None = None
+    password: SecretStr | None = Field(None, description="The user's password (security on).")
+    index_prefix: str = Field("siang", description="Every index and template starts with it.")
+    ca_certs: Path | None = Field(None, description="CA bundle for an https cluster.")
 
 
 class EmbedderSettings(_Section):
@@ -196,7 +200,11 @@ class Landmark(_Section):
 
 
 class PrivacySettings(_Section):
-    pseudonym_key: SecretStr = SecretStr(_DEV_PSEUDONYM_KEY)
+    pseudonym_key: SecretStr = Field(
+        SecretStr(_DEV_PSEUDONYM_KEY),
+        description="Key of the authors' keyed-hash pseudonyms (16+ characters; production "
+        "refuses the development one). Changing it changes every pseudonym.",
+    )
 
 
 class NoveltySettings(_Section):
@@ -423,9 +431,9 @@ class SmtpSettings(_Section):
 
 
 class ApiSettings(_Section):
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-    page_size: int = Field(20, ge=1, le=500)
+    host: str = Field("127.0.0.1", description="Bind address of `siang serve` (--host).")
+    port: int = Field(8000, ge=1, le=65535, description="Port of `siang serve` (--port).")
+    page_size: int = Field(20, ge=1, le=500, description="Results per page by default.")
     rate_per_minute: int = Field(
         600, ge=1, description="Requests per minute per API key unless the key sets its own."
     )

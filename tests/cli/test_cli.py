@@ -282,3 +282,22 @@ def test_collect_exits_non_zero_when_a_source_failed(tmp_path: Path) -> None:
     result = runner.invoke(app, ["collect", "--config", str(path)])
     assert result.exit_code == 1, result.output
     assert "unreachable" in result.output and "FAILED (CollectorUnavailable" in result.output
+
+
+@pytest.mark.parametrize("command", [["serve"], ["demo"]])
+def test_a_busy_port_fails_at_once(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+    import time
+
+    monkeypatch.setenv("SIANG_STORE__PATH", str(tmp_path / "siang.db"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = runner.invoke(app, [*command, "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert time.monotonic() - started < 5  # before the demo's pipeline, not after it
