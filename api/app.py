@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.access import RateLimiter
@@ -53,7 +54,20 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         "social posts related to a formal complaint. Times are ISO-8601 with offset; "
         "`*_bangkok` fields are for display in Asia/Bangkok.",
         lifespan=lifespan,
+        docs_url=None,  # served below from Siang's own copy of Swagger UI: works offline
+        redoc_url=None,
     )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Siang API",
+            swagger_js_url="/dashboard/assets/docs/swagger-ui-bundle.js",
+            swagger_css_url="/dashboard/assets/docs/swagger-ui.css",
+            swagger_favicon_url="/dashboard/assets/docs/favicon-32x32.png",
+        )
+
     app.include_router(router)
     app.include_router(metrics_router)
     app.include_router(manage_router)  # before v1: /v1/posts/export is not a post id

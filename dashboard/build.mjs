@@ -60,3 +60,21 @@ await writeFile(join(assets, "THIRD-PARTY-LICENSES.txt"), `${sections.join("\n")
 for (const [path, { bytes }] of Object.entries(result.metafile.outputs)) {
   console.log(`dashboard: ${path.replace(`${here}/`, "")} ${(bytes / 1024).toFixed(0)} KiB`);
 }
+
+// The API's interactive docs (/docs) load Swagger UI from here, never from a CDN.
+const docs = join(assets, "docs");
+await mkdir(docs, { recursive: true });
+const swagger = join(here, "node_modules", "swagger-ui-dist");
+for (const file of [
+  "swagger-ui-bundle.js",
+  "swagger-ui.css",
+  "favicon-32x32.png",
+  "LICENSE",
+  "NOTICE",
+]) {
+  await writeFile(join(docs, file), await readFile(join(swagger, file)));
+}
+const { version: swaggerVersion } = JSON.parse(
+  await readFile(join(swagger, "package.json"), "utf8"),
+);
+console.log(`dashboard: static/assets/docs (swagger-ui-dist ${swaggerVersion})`);

@@ -191,3 +191,16 @@ def test_a_viewer_key_sees_trends_but_not_complaints(session: BrowserSession) ->
     page.wait_for_selector("#topic-complaints-panel [data-status]:has-text('เฉพาะคีย์')")
     assert page.locator("#topic-complaints .row").count() == 0
     _assert_clean(session)
+
+
+def test_the_api_docs_render_offline(session: BrowserSession) -> None:
+    """/docs draws every operation with Siang's own Swagger UI, nothing from a CDN."""
+    page = session.page
+    page.goto(f"{session.app.url}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+    paths = set(_texts(session, ".opblock-summary-path"))
+    assert {"/v1/posts/search", "/v1/emergences", "/v1/topics/{topic_id}"} <= {
+        p.replace("\u200b", "") for p in paths
+    }
+    assert any("/dashboard/assets/docs/swagger-ui-bundle.js" in r for r in session.requests)
+    _assert_clean(session)
