@@ -4,13 +4,14 @@
 #   services/chromium.sh          # install what is missing, print nothing when all is there
 #
 # The dashboard tests drive /usr/bin/chromium through Playwright's executable_path; they never
-# download a browser build. chromium comes from Debian's archive, and fonts-noto-core brings
-# Noto Sans Thai (the dashboard's first font) so Thai renders in screenshots instead of boxes.
+# download a browser build. chromium comes from Debian's archive, fonts-noto-core brings
+# Noto Sans Thai (the dashboard's first font) so Thai renders in screenshots instead of boxes,
+# and fonts-noto-color-emoji the emoji people put in posts.
 # Installing needs root and apt-get; without them, or when apt-get fails, this exits non-zero.
 set -euo pipefail
 
 CHROMIUM="${SIANG_CHROMIUM:-/usr/bin/chromium}"
-PACKAGES=(chromium fonts-noto-core)
+PACKAGES=(chromium fonts-noto-core fonts-noto-color-emoji)
 
 log() { echo "[chromium] $*" >&2; }
 die() { echo "[chromium] ERROR: $*" >&2; exit 1; }

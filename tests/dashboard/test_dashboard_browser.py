@@ -204,3 +204,31 @@ def test_the_api_docs_render_offline(session: BrowserSession) -> None:
     }
     assert any("/dashboard/assets/docs/swagger-ui-bundle.js" in r for r in session.requests)
     _assert_clean(session)
+
+
+def test_thai_and_emoji_have_glyphs_not_boxes(session: BrowserSession) -> None:
+    """A character the fonts lack is drawn as the same empty box as a code point nobody
+    assigned; Thai and emoji must look different from that box, pixel for pixel."""
+    session.open()
+    boxes = session.page.evaluate(
+        """() => {
+          const font = getComputedStyle(document.body).fontFamily;
+          const draw = (text) => {
+            const canvas = document.createElement("canvas");
+            canvas.width = 400; canvas.height = 60;
+            const ctx = canvas.getContext("2d");
+            ctx.font = `32px ${font}`;
+            ctx.fillText(text, 4, 44);
+            return canvas.toDataURL();
+          };
+          const missing = draw("\\u{10FFFD}\\u{10FFFD}\\u{10FFFD}");
+          return {
+            thai: draw("กขค") === missing,
+            emoji: draw("😡💧🔥") === missing,
+            control: draw("\\u{10FFFC}\\u{10FFFC}\\u{10FFFC}") === missing,
+          };
+        }"""
+    )
+    assert boxes["control"], "two unassigned code points should both be boxes"
+    assert not boxes["thai"], "Thai renders as boxes: install fonts-noto-core"
+    assert not boxes["emoji"], "emoji render as boxes: install fonts-noto-color-emoji"
