@@ -4,7 +4,35 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
-export SIANG_ES_ENV_FILE="${SIANG_ES_ENV_FILE:-/tmp/siang-es-test.env}"
+
+# Two checkouts on one machine run side by side: this one's Elasticsearch test node gets a
+# free port (and a free transport port 100 above it), a run directory and a user of its own,
+# so starting or stopping it never touches another checkout's node. The SMTP server, the
+# API under test and the fake platforms already take free ports in the tests.
+checkout="$(pwd -P | sha1sum | cut -c1-10)"
+free_port() {
+  "$PYTHON" - <<'PY'
+import socket
+
+for _ in range(100):
+    with socket.socket() as http:
+        http.bind(("127.0.0.1", 0))
+        port = http.getsockname()[1]
+        if port + 100 > 65535:
+            continue
+        with socket.socket() as transport:
+            try:
+                transport.bind(("127.0.0.1", port + 100))
+            except OSError:
+                continue
+        print(port)
+        break
+PY
+}
+export SIANG_ES_PORT="${SIANG_ES_PORT:-$(free_port)}"
+export SIANG_ES_RUN_DIR="${SIANG_ES_RUN_DIR:-/tmp/siang-es-$checkout}"
+export SIANG_ES_USER="${SIANG_ES_USER:-siang-es-$checkout}"
+export SIANG_ES_ENV_FILE="${SIANG_ES_ENV_FILE:-/tmp/siang-es-$checkout.env}"
 
 cleanup() { services/elasticsearch.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM
