@@ -21,6 +21,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 import jinja2
@@ -31,7 +32,7 @@ from alerts.thai_format import DIGESTS, thai_datetime
 
 log = logging.getLogger(__name__)
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_TEMPLATES = Path(str(files("alerts").joinpath("templates")))
 _MAX_CHARTS = 12  # a digest's later alerts go without a chart; the mail stays small
 _SUBJECT_LABEL = 90
 

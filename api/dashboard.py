@@ -9,12 +9,13 @@ so browsers may keep them for good, while the page itself is always revalidated.
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "dashboard" / "static"
+STATIC_DIR = Path(str(files("dashboard").joinpath("static")))
 
 # The browser may load nothing but this origin's files and call nothing but this origin's
 # API. Inline styles stay allowed because ECharts positions its tooltips with them.

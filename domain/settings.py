@@ -7,6 +7,7 @@ This is the only module that reads the environment.
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +23,8 @@ from pydantic_settings import (
 from domain.errors import ConfigError
 from domain.models import AlertRule, Category, ComplaintStatus
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "siang.yaml"
+# The defaults shipped with the package (the checkout and an installed wheel alike).
+DEFAULT_CONFIG = Path(str(files("config").joinpath("siang.yaml")))
 _DEV_PSEUDONYM_KEY = "siang-development-key-not-for-production"
 
 
@@ -446,7 +448,10 @@ class ApiSettings(_Section):
 
 
 class DemoSettings(_Section):
-    sample_dir: Path = Path("sample_data")
+    sample_dir: Path = Field(
+        default_factory=lambda: Path(str(files("sample_data"))),
+        description="posts.jsonl and complaints.jsonl for `siang demo`; the bundled sample.",
+    )
 
 
 class Settings(BaseSettings):

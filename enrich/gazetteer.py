@@ -3,7 +3,7 @@
 Names and codes of all 77 provinces, 928 districts (อำเภอ/เขต) and 7,436 subdistricts
 (ตำบล/แขวง) come from ``geothai`` (Department of Provincial Administration data, CC BY 4.0);
 centroids from ``enrich/data/centroids.csv`` (built from ``thaiaddress``, Apache-2.0, see
-``gazetteer_build`` and ``enrich/data/PLACES.md``); nicknames and landmarks from the config.
+``tools.gazetteer_build`` and ``enrich/data/PLACES.md``); nicknames and landmarks from the config.
 
 Matching works on token runs (``place_names``), never raw substrings, and favours
 precision: a name that is also an everyday word (เลย, ตาก, สอง), a short district name, a
@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Protocol
 
@@ -31,7 +32,7 @@ from enrich.place_names import Entry, Mention, PlaceIndex, district_name, name_k
 from enrich.place_ner import LocationTagger, ThaiNerTagger
 from enrich.place_rules import Found, resolve
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(str(files("enrich").joinpath("data")))
 CENTROIDS = DATA / "centroids.csv"
 COMMON_WORDS = DATA / "place_common_words.txt"
 # Province names that are also common personal names: not a place after คุณ, นาย, น้อง...

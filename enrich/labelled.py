@@ -11,12 +11,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from domain.errors import EnrichError
 from domain.models import Category
 
-TRAINING_DIR = Path(__file__).resolve().parent / "data" / "train"
+TRAINING_DIR = Path(str(files("enrich").joinpath("data", "train")))
 SENTIMENTS = ("negative", "neutral", "positive")
 
 

@@ -22,6 +22,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,7 +37,7 @@ from enrich.thai_text import ThaiTokenizer, normalize
 from enrich.wisesight import WisesightNBSVM
 
 _LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
-LEXICON = Path(__file__).resolve().parent / "data" / "sentiment_lexicon.txt"
+LEXICON = Path(str(files("enrich").joinpath("data", "sentiment_lexicon.txt")))
 _NEGATORS = frozenset({"ไม่", "ไม่ได้", "ไม่ค่อย", "มิ", "ไร้", "ไม่มี", "ห้าม"})
 _INTENSIFIERS = frozenset({"มาก", "โคตร", "สุดๆ", "จริงๆ", "เกิน", "สุด", "หนัก", "มากๆ"})
 _EMOJI = {

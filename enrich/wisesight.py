@@ -1,7 +1,7 @@
 """The wisesight_sentiment NBSVM, read from plain arrays and fed the text it was trained on.
 
 The weights come from the ``thai-sentiment`` sdist (cstorm125/thai_sentiment, Apache-2.0),
-converted once by ``enrich.wisesight_convert``; no pickle is loaded at run time. The model
+converted once by ``tools.wisesight_convert``; no pickle is loaded at run time. The model
 was trained with scikit-learn's ``TfidfVectorizer(tokenizer=process_thai,
 strip_accents="unicode", ngram_range=(1, 2), sublinear_tf=True)``. To score text the way it
 was trained, ``WisesightFeatures`` reproduces that analyzer: accents stripped and lowercased
@@ -24,11 +24,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 
-WEIGHTS = Path(__file__).resolve().parent / "data" / "wisesight_nbsvm.npz"
+WEIGHTS = Path(str(files("enrich").joinpath("data", "wisesight_nbsvm.npz")))
 LABELS: tuple[str, ...] = ("pos", "neu", "neg", "q")
 _TK_REP = "xxrep"
 _TK_WREP = "xxwrep"
@@ -187,7 +188,7 @@ class WisesightNBSVM:
     def __init__(self, path: Path = WEIGHTS, *, engine: str = "newmm") -> None:
         if not path.is_file():
             raise FileNotFoundError(
-                f"{path} is missing: run `python -m enrich.wisesight_convert` to build it"
+                f"{path} is missing: run `python -m tools.wisesight_convert` to build it"
             )
         with np.load(path) as data:
             self.vocabulary = {str(term): i for i, term in enumerate(data["vocabulary"])}

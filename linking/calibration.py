@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from scipy.optimize import minimize
 
 from linking.signals import SIGNALS
 
-WEIGHTS = Path(__file__).resolve().parent / "data" / "weights.json"
+WEIGHTS = Path(str(files("linking").joinpath("data", "weights.json")))
 _FEATURES = ("bias", *SIGNALS)
 _STRENGTH = 0.5  # L2 pull towards 0 of a fresh fit, per weight
 _FOLDS = 5

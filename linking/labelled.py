@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from enrich.embeddings import Embedder
 from ingest.jsonl import read_jsonl
 from linking.service import Linker
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(str(files("linking").joinpath("data")))
 
 
 @dataclass

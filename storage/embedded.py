@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from storage.embedded_entities import EmbeddedEntities
 
 BANGKOK_OFFSET = 7 * 3600  # Asia/Bangkok has no daylight saving time.
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
-_SCHEMA = Path(__file__).with_name("embedded_schema.sql")
+_SCHEMA = Path(str(files("storage").joinpath("embedded_schema.sql")))
 _COLUMNS: dict[str, str] = {
     "topic": "topic_id",
     "province": "province",

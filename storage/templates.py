@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "index_templates"
+TEMPLATES = Path(str(files("index_templates")))
 
 
 @dataclass

@@ -90,5 +90,5 @@ def test_weights_hold_the_converted_vocabulary() -> None:
 
 
 def test_missing_weights_name_the_conversion_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(FileNotFoundError, match=r"enrich\.wisesight_convert"):
+    with pytest.raises(FileNotFoundError, match=r"tools\.wisesight_convert"):
         WisesightNBSVM(tmp_path / "absent.npz")

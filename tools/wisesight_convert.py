@@ -8,7 +8,7 @@ that only admits numpy, scipy and scikit-learn classes, and writes the numbers S
 to ``enrich/data/wisesight_nbsvm.npz``: the vocabulary in column order, the idf, and per
 class (pos, neu, neg, q) the NB-weighted logistic-regression weights and intercept.
 
-Run: ``python -m enrich.wisesight_convert [--sdist thai_sentiment-0.1.3.tar.gz]``.
+Run: ``python -m tools.wisesight_convert [--sdist thai_sentiment-0.1.3.tar.gz]``.
 """
 
 from __future__ import annotations

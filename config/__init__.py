@@ -1,0 +1,1 @@
+"""Siang's default configuration (``siang.yaml``), shipped as package data."""

@@ -1,0 +1,1 @@
+"""Elasticsearch index templates as JSON, shipped as package data (``storage.templates``)."""
