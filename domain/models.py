@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -39,22 +39,7 @@ Platform = Literal[
     "reddit",
     "other",
 ]
-PLATFORMS: tuple[str, ...] = (
-    "x",
-    "facebook",
-    "youtube",
-    "bluesky",
-    "pantip",
-    "news",
-    "news_comment",
-    "web",
-    "tiktok",
-    "line",
-    "instagram",
-    "threads",
-    "reddit",
-    "other",
-)
+PLATFORMS: tuple[str, ...] = get_args(Platform)
 # The longest post id (``platform:native_id``) in UTF-8 bytes any store accepts
 # (Elasticsearch's _id limit; a Thai letter takes 3 bytes).
 MAX_ID_BYTES = 512
