@@ -19,7 +19,7 @@ ENV PIP_NO_CACHE_DIR=1 PYTHONUNBUFFERED=1
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-core \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=wheel /dist /dist
-RUN pip install /dist/siang-*.whl && rm -rf /dist \
+RUN pip install /dist/siang-*.whl && pip install --no-deps "bertopic>=0.16,<0.18" && rm -rf /dist \
     && useradd --uid 1000 --create-home siang && mkdir -p /app/var && chown -R siang /app
 # Relative paths in the configuration (var/siang.db, var/spool) land under /app/var.
 WORKDIR /app

@@ -8,10 +8,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test check lint format install sample clean dashboard
 
+BERTOPIC := bertopic>=0.16,<0.18
+
+# A lean CPU install: BERTopic goes in with --no-deps (its documented light-weight install),
+# so neither torch nor CUDA comes with it; pyproject.toml lists what it needs instead.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@echo "make: installing Siang and its dependencies into $(VENV) (about a minute with pip's cache warm)"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]' 2>&1 | grep -v -i -e setuptools -e '^ *!!' -e '^\s*\*' -e WheelFile -e corresp -e '^\s*$$' || true
+	@$(PY) -m pip install --quiet --no-deps '$(BERTOPIC)'
+	@$(PY) -c "import bertopic, domain" && echo "make: installed ($$(du -sh $(VENV) | cut -f1))"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -264,8 +264,11 @@ class TransformersSentiment:
     def __init__(self, model: str) -> None:
         try:
             from transformers import pipeline
-        except ImportError as exc:  # pragma: no cover - comes with sentence-transformers
-            raise EnrichError("transformers is not installed") from exc
+        except ImportError as exc:  # the lean install has no transformers
+            raise EnrichError(
+                "transformers is not installed: install Siang with its transformers extra "
+                "(pip install 'siang[transformers]') to use models.sentiment.kind: transformers"
+            ) from exc
         try:
             self._pipeline = pipeline("text-classification", model=model, top_k=None, device=-1)
         except OSError as exc:

@@ -7,6 +7,7 @@ already removed) and split back with ``str.split``.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ def topic_keywords(
     documents: Sequence[str], assignments: Sequence[int], *, top_n: int, min_df: int = 1
 ) -> dict[int, list[tuple[str, float]]]:
     """c-TF-IDF keywords per topic (BERTopic's ClassTfidfTransformer) over all its posts."""
+    _require_bertopic()
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -139,11 +141,21 @@ def topic_keywords(
     return out
 
 
+def _require_bertopic() -> None:
+    """BERTopic is installed apart (``--no-deps``): say how when it is missing."""
+    if importlib.util.find_spec("bertopic") is None:
+        raise TopicError(
+            "BERTopic is not installed: `pip install --no-deps 'bertopic>=0.16,<0.18'` (the "
+            "lean install `make` does, see the README) or `pip install 'siang[full]'`"
+        )
+
+
 def _fit_bertopic(
     docs: list[str], embeddings: np.ndarray, settings: TopicModelSettings, *, reducer: str
 ) -> tuple[list[int], int]:
     """Fit BERTopic; outliers reduced by embedding similarity. Returns topics, outliers."""
     cluster_size, samples = cluster_sizes(len(docs), settings)
+    _require_bertopic()
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
     from hdbscan import HDBSCAN
