@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "make: installing Siang and its dependencies into $(VENV) (about a minute with pip's cache warm)"
 	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e '.[dev]' 2>&1 | grep -v -i -e setuptools -e '^ *!!' -e '^\s*\*' -e WheelFile -e corresp -e '^\s*$$' || true
+	@# setuptools' build warnings go to a log, shown only if the install fails
+	@$(PY) -m pip install --quiet -e '.[dev]' > $(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; echo "make: the install failed (log above)"; exit 1; }
 	@$(PY) -m pip install --quiet --no-deps '$(BERTOPIC)'
 	@$(PY) -c "import bertopic, domain" && echo "make: installed ($$(du -sh $(VENV) | cut -f1))"
 	touch $(STAMP)

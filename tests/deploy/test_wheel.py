@@ -33,7 +33,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     """(the new environment's ``siang``, a working directory outside the checkout)."""
     root = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps",
          "-q", "-w", str(root / "dist")],
         check=True, cwd=root, capture_output=True,
     )  # fmt: skip
