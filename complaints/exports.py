@@ -21,9 +21,9 @@ from typing import Any
 from pythainlp.util import thai_digit_to_arabic_digit
 
 from domain.errors import RecordError
-from domain.models import BANGKOK_TZ, Category, Complaint
+from domain.models import Category, Complaint
 from domain.settings import ComplaintExportSettings
-from domain.thai_dates import NotADate, parse_thai_time
+from domain.thai_dates import read_time
 from enrich.gazetteer import Gazetteer
 from ingest.jsonl import Line, parse_lines
 
@@ -32,18 +32,7 @@ _ENCODINGS = ("utf-8-sig", "cp874")  # cp874 is TIS-620 plus the Windows additio
 
 def parse_filed_at(value: object) -> datetime:
     """An aware datetime from the ways exports write a filing time; naive means Bangkok."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=BANGKOK_TZ)
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError("filed_at is missing", field="filed_at")
-    try:
-        return parse_thai_time(value)
-    except NotADate as exc:
-        raise RecordError(f"filed_at is not a real date: {value!r}", field="filed_at") from exc
-    except ValueError as exc:
-        raise RecordError(
-            f"filed_at is not a date this importer reads: {value!r}", field="filed_at"
-        ) from exc
+    return read_time(value, field="filed_at")
 
 
 def read_export(path: Path) -> Iterator[Line]:

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
+from domain.errors import RecordError
 from domain.models import BANGKOK_TZ
 
 BE_OFFSET = 543
@@ -94,8 +95,25 @@ def parse_thai_time(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=BANGKOK_TZ)
 
 
+def read_time(value: object, *, field: str) -> datetime:
+    """``value`` (a datetime, naive meaning Bangkok, or text ``parse_thai_time`` reads) as an
+    aware datetime; ``RecordError`` naming ``field`` otherwise."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=BANGKOK_TZ)
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(f"{field} is missing", field=field)
+    try:
+        return parse_thai_time(value)
+    except NotADate as exc:
+        raise RecordError(f"{field} is not a real date: {value!r}", field=field) from exc
+    except ValueError as exc:
+        raise RecordError(
+            f"{field} is not a date or an ISO-8601 timestamp: {value!r}", field=field
+        ) from exc
+
+
 def _month_number(text: str) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
 
 
-__all__ = ["BE_OFFSET", "NotADate", "be_to_ce", "parse_thai_time"]
+__all__ = ["BE_OFFSET", "NotADate", "be_to_ce", "parse_thai_time", "read_time"]

@@ -27,14 +27,13 @@ from pydantic import ValidationError
 
 from domain.errors import RecordError
 from domain.models import (
-    BANGKOK_TZ,
     MAX_ID_BYTES,
     PLATFORM_ALIASES,
     PLATFORMS,
     Post,
     QuarantinedRecord,
 )
-from domain.thai_dates import NotADate, parse_thai_time
+from domain.thai_dates import read_time
 from enrich.privacy import AUTHOR_KEYS, Pseudonymizer, redact, redact_payload, without_authors
 from ingest.jsonl import Line
 from storage.base import Store, UpsertCounts
@@ -50,21 +49,6 @@ class IngestReport:
     @property
     def accepted(self) -> int:
         return self.counts.total
-
-
-def _timestamp(value: Any, name: str) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=BANGKOK_TZ)
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"{name} is missing", field=name)
-    try:
-        return parse_thai_time(value)
-    except NotADate as exc:
-        raise RecordError(f"{name} is not a real date: {value!r}", field=name) from exc
-    except ValueError as exc:
-        raise RecordError(
-            f"{name} is not a date or an ISO-8601 timestamp: {value!r}", field=name
-        ) from exc
 
 
 def platform_name(value: str) -> str | None:
@@ -125,9 +109,9 @@ def parse_post(
             url=record.get("url"),
             author=pseudonymizer.pseudonym(platform, str(author)) if author else None,
             text=redacted_text,
-            created_at=_timestamp(record.get("created_at"), "created_at"),
+            created_at=read_time(record.get("created_at"), field="created_at"),
             collected_at=(
-                _timestamp(record["collected_at"], "collected_at")
+                read_time(record["collected_at"], field="collected_at")
                 if record.get("collected_at")
                 else collected_at
             ),
