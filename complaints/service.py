@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from domain.errors import RecordError
 from domain.models import Complaint, ComplaintStatusChange, QuarantinedRecord
-from enrich.privacy import redact, redact_payload
+from domain.privacy import redact, redact_payload
 from enrich.thai_text import normalize
 from ingest.jsonl import Line
 from storage.base import Store, UpsertCounts

@@ -30,8 +30,8 @@ from crawlers.crawl import SPIDER_KINDS, crawl
 from crawlers.shutdown import Shutdown
 from domain.errors import CollectorError, SiangError
 from domain.models import QuarantinedRecord, SourceRun
+from domain.privacy import Pseudonymizer, redact, without_authors
 from domain.settings import Settings, SourceSettings
-from enrich.privacy import Pseudonymizer, redact, without_authors
 from ingest.jsonl import Line
 from ingest.service import Ingestor, IngestReport
 from storage.base import Store

@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from domain.errors import RecordError
-from enrich.privacy import Pseudonymizer, redact_payload
+from domain.privacy import Pseudonymizer, redact_payload
 from ingest.service import parse_post
 
 #: Signal sent by ``ValidatePipeline`` for each refused record: ``refused=Refused``.

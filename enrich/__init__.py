@@ -1,9 +1,8 @@
-"""Enrich stage: Thai normalisation and tokens, sentiment, places, category, privacy, vectors."""
+"""Enrich stage: Thai normalisation and tokens, sentiment, places, category, vectors."""
 
 from enrich.embeddings import Embedder, build_embedder
 from enrich.gazetteer import Gazetteer
 from enrich.jobs import run_enrichment
-from enrich.privacy import Pseudonymizer, redact
 from enrich.service import EnrichedBatch, Enricher
 from enrich.thai_text import ThaiTokenizer, content_tokens, normalize
 
@@ -12,11 +11,9 @@ __all__ = [
     "EnrichedBatch",
     "Enricher",
     "Gazetteer",
-    "Pseudonymizer",
     "ThaiTokenizer",
     "build_embedder",
     "content_tokens",
     "normalize",
-    "redact",
     "run_enrichment",
 ]

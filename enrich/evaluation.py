@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.errors import EnrichError
 from domain.models import Category, Enrichment
-from enrich.privacy import redact
+from domain.privacy import redact
 from enrich.service import Enricher
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from domain.models import Category, Enrichment, Post
+from domain.privacy import redact
 from domain.settings import Settings
 from enrich.category import CategoryModel, agency_for, build_category, category_from
 from enrich.embeddings import Embedder
 from enrich.gazetteer import Gazetteer
 from enrich.grievance import GrievanceModel, build_grievance
-from enrich.privacy import redact
 from enrich.sentiment import SentimentModel, build_sentiment, sentiment_from
 from enrich.thai_text import ThaiTokenizer, ce_years_in, normalize
 

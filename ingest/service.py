@@ -33,8 +33,8 @@ from domain.models import (
     Post,
     QuarantinedRecord,
 )
+from domain.privacy import AUTHOR_KEYS, Pseudonymizer, redact, redact_payload, without_authors
 from domain.thai_dates import read_time
-from enrich.privacy import AUTHOR_KEYS, Pseudonymizer, redact, redact_payload, without_authors
 from ingest.jsonl import Line
 from storage.base import Store, UpsertCounts
 

@@ -18,10 +18,10 @@ from alerts.service import AlertEvaluator
 from complaints.exports import ExportMapping
 from complaints.service import ComplaintBook, ImportReport, quarantined
 from domain.models import Alert, Complaint, Emergence, Topic
+from domain.privacy import Pseudonymizer
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from enrich.jobs import no_embedder, run_enrichment
-from enrich.privacy import Pseudonymizer
 from enrich.service import Enricher
 from ingest.jsonl import Line, read_jsonl
 from ingest.service import Ingestor, IngestReport

@@ -37,10 +37,10 @@ from typing import Any
 
 from domain.errors import RecordError
 from domain.models import Post
+from domain.privacy import Pseudonymizer
 from domain.settings import Settings, load_settings
 from enrich.embeddings import build_embedder
 from enrich.jobs import run_enrichment
-from enrich.privacy import Pseudonymizer
 from enrich.service import Enricher
 from enrich.thai_text import normalize
 from ingest.service import parse_post

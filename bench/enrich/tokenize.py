@@ -15,9 +15,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from domain.privacy import redact
 from domain.settings import load_settings
 from enrich.gazetteer import Gazetteer
-from enrich.privacy import redact
 from enrich.service import custom_words
 from enrich.thai_text import ThaiTokenizer, normalize
 

@@ -28,8 +28,8 @@ from crawlers.collectors.client import (
     Verdict,
 )
 from domain.errors import RecordError
+from domain.privacy import without_authors
 from domain.settings import Settings, SourceSettings
-from enrich.privacy import without_authors
 
 log = logging.getLogger(__name__)
 

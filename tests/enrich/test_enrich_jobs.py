@@ -12,9 +12,9 @@ import pytest
 
 from domain.errors import EnrichError, RecordError
 from domain.models import Post
+from domain.privacy import Pseudonymizer
 from domain.settings import Settings, load_settings
 from enrich.jobs import run_enrichment
-from enrich.privacy import Pseudonymizer
 from enrich.service import Enricher
 from ingest.service import parse_post
 from tests.conftest import REPO, FixedEmbedder

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from enrich.privacy import Pseudonymizer, redact
+from domain.privacy import Pseudonymizer, redact
 from ingest.jsonl import parse_lines
 from ingest.service import Ingestor
 from storage.embedded import EmbeddedStore

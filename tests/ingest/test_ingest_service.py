@@ -11,7 +11,7 @@ import pytest
 
 from domain.errors import RecordError
 from domain.models import Post
-from enrich.privacy import Pseudonymizer
+from domain.privacy import Pseudonymizer
 from ingest.jsonl import parse_lines
 from ingest.service import Ingestor, parse_post
 from storage.embedded import EmbeddedStore

@@ -20,9 +20,9 @@ import pytest
 
 from complaints.exports import parse_filed_at
 from complaints.service import complaint_from_fields
+from domain.privacy import Pseudonymizer
 from domain.settings import load_settings
 from enrich.gazetteer import Gazetteer
-from enrich.privacy import Pseudonymizer
 from enrich.thai_text import ThaiTokenizer, normalize
 from ingest.service import parse_post
 

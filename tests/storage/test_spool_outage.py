@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from enrich.privacy import Pseudonymizer
+from domain.privacy import Pseudonymizer
 from ingest.jsonl import parse_lines
 from ingest.service import Ingestor
 from storage.base import PostQuery

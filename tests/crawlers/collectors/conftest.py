@@ -18,8 +18,8 @@ import pytest
 from pydantic import SecretStr
 
 from crawlers.collectors import Collector, Rejected, collector_for
+from domain.privacy import Pseudonymizer
 from domain.settings import CollectSettings, CredentialSettings, Settings, SourceSettings
-from enrich.privacy import Pseudonymizer
 from ingest.service import parse_post
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from enrich.privacy import Pseudonymizer, redact, redact_payload, valid_national_id
+from domain.privacy import Pseudonymizer, redact, redact_payload, valid_national_id
 
 
 def _national_id(first12: str) -> str:

@@ -1,4 +1,4 @@
-"""PDPA safeguards: redact personal identifiers and pseudonymise authors.
+"""PDPA safeguards: redact personal identifiers and pseudonymise authors, wherever text enters.
 
 Redaction runs at ingestion, before anything is stored or indexed, and again in the
 enrich stage (it is idempotent: placeholders never match the patterns).
