@@ -10,8 +10,10 @@ an officer reads is written to the audit log with who and when.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -20,11 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.models import ROLES, ApiKey, AuditEntry, Role
 from storage.base import Store
 
+log = logging.getLogger(__name__)
 _PREFIX = "siang"
 HEADER = "X-API-Key"
 
@@ -47,10 +51,12 @@ def issue_key(
     *,
     role: Role,
     name: str,
+    by: Caller | None = None,
     rate_per_minute: int | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Create a key and return it in clear: the only time it is ever shown."""
+    """Create a key and return it in clear: the only time it is ever shown. The audit log
+    records who created it (``by``; the command-line operator by default)."""
     key_id, secret = secrets.token_hex(4), secrets.token_urlsafe(32)
     store.put_api_key(
         ApiKey(
@@ -62,16 +68,29 @@ def issue_key(
             rate_per_minute=rate_per_minute,
         )
     )
+    audit(store, by or operator(), f"create_key:{role}", f"key:{key_id}")
     return f"{_PREFIX}_{key_id}_{secret}"
 
 
-def revoke_key(store: Store, key_id: str, *, now: datetime | None = None) -> ApiKey | None:
+def revoke_key(
+    store: Store, key_id: str, *, by: Caller | None = None, now: datetime | None = None
+) -> ApiKey | None:
     key = store.get_api_key(key_id)
     if key is None:
         return None
     revoked = key.model_copy(update={"revoked_at": key.revoked_at or now or datetime.now(UTC)})
     store.put_api_key(revoked)
+    audit(store, by or operator(), "revoke_key", f"key:{key_id}")
     return revoked
+
+
+def operator() -> Caller:
+    """The person at this machine's command line, for audit entries of CLI actions."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "unknown"
+    return Caller(key_id="cli", name=f"cli:{user}", role="admin")
 
 
 def verify(store: Store, presented: str) -> ApiKey | None:
@@ -107,21 +126,46 @@ class RateLimiter:
             return (1.0 - tokens) * 60.0 / per_minute
 
 
-def _presented(request: Request) -> str | None:
-    key = request.headers.get(HEADER)
-    if key:
-        return key
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+# Declared as security schemes, so the OpenAPI document shows both ways to send a key.
+_KEY_HEADER = APIKeyHeader(
+    name=HEADER, auto_error=False, description="A Siang API key (`siang keys create`)."
+)
+_BEARER = HTTPBearer(auto_error=False, description="The same key as `Authorization: Bearer <key>`.")
 
 
-def require(role: Role) -> Callable[[Request], Caller]:
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def note_auth_failure(request: Request) -> None:
+    """Count a failed authentication against the client's address; 429 past the limit.
+
+    Guessing keys or webhook secrets is slowed to ``api.auth_failures_per_minute`` tries.
+    """
+    state = request.app.state
+    wait = state.auth_failures.take(
+        client_address(request), state.settings.api.auth_failures_per_minute
+    )
+    if wait is not None:
+        log.warning("authentication failures from %s: rate limited", client_address(request))
+        raise HTTPException(
+            429,
+            f"too many failed authentications from this address; retry in {wait:.0f} s",
+            headers={"Retry-After": str(max(1, round(wait + 0.5)))},
+        )
+
+
+def require(role: Role) -> Callable[..., Caller]:
     """A dependency: the caller's key must be live, allowed ``role`` and within its rate."""
     needed = ROLES.index(role)
 
-    def check(request: Request) -> Caller:
-        presented = _presented(request)
-        if presented is None:
+    def check(
+        request: Request,
+        header_key: Annotated[str | None, Security(_KEY_HEADER)] = None,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)] = None,
+    ) -> Caller:
+        presented = header_key or (bearer.credentials if bearer else None)
+        if not presented:
             raise HTTPException(
                 401,
                 f"an API key is required: send it as {HEADER} (siang keys create)",
@@ -130,6 +174,7 @@ def require(role: Role) -> Callable[[Request], Caller]:
         state = request.app.state
         key = verify(state.store, presented)
         if key is None:
+            note_auth_failure(request)
             raise HTTPException(
                 401, "the API key is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
             )
@@ -148,6 +193,7 @@ def require(role: Role) -> Callable[[Request], Caller]:
         request.state.caller = caller
         return caller
 
+    check.siang_role = role  # type: ignore[attr-defined]  # read by api.openapi
     return check
 
 
@@ -185,8 +231,11 @@ __all__ = [
     "RateLimiter",
     "Viewer",
     "audit",
+    "client_address",
     "hash_secret",
     "issue_key",
+    "note_auth_failure",
+    "operator",
     "require",
     "revoke_key",
     "verify",

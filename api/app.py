@@ -5,43 +5,46 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
+from api import problems
 from api.access import RateLimiter
 from api.dashboard import router as dashboard_router
+from api.deps import LoadedModels
 from api.emergences import router as emergences_router
+from api.limits import RequestLimits
 from api.links import router as links_router
-from api.manage import RuleConflict
 from api.manage import router as manage_router
+from api.metrics import instrument
 from api.metrics import router as metrics_router
+from api.openapi import document
 from api.views import RecentTopicLists, router, v1
-from domain.errors import NotFoundError, SiangError
 from domain.settings import Settings
-from enrich.gazetteer import Gazetteer
-from enrich.service import custom_words
-from enrich.thai_text import ThaiTokenizer
+from enrich.embeddings import Embedder
 from storage import open_store
 from storage.base import Store
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app; with no ``store`` the configured one is opened in the lifespan."""
+def create_app(
+    settings: Settings, store: Store | None = None, *, embedder: Embedder | None = None
+) -> FastAPI:
+    """Build the app; with no ``store`` the configured one is opened in the lifespan, with
+    no ``embedder`` the configured one is loaded (``LoadedModels``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.settings = settings
-        app.state.store = store or open_store(settings)
+        app.state.store = store or await run_in_threadpool(open_store, settings)
         app.state.rate_limiter = RateLimiter()
+        app.state.auth_failures = RateLimiter()  # per client address
         app.state.topic_lists = RecentTopicLists(settings.api.topic_cache_seconds)
-        words = custom_words(
-            settings, Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
-        )
-        app.state.tokenizer = ThaiTokenizer(words, engine=settings.models.tokenizer)
+        app.state.models = await run_in_threadpool(LoadedModels, settings, embedder=embedder)
+        app.state.models.start()
         yield
         if owned:
             app.state.store.close()
@@ -76,36 +79,20 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(emergences_router)
     app.include_router(dashboard_router)  # /dashboard and its assets; no key needed
 
-    @app.exception_handler(SiangError)
-    async def _siang_error(request: Request, exc: SiangError) -> JSONResponse:
-        if isinstance(exc, NotFoundError):
-            return _problem(404, "Not Found", str(exc))
-        if isinstance(exc, RuleConflict):
-            return _problem(409, "Conflict", str(exc))
-        return _problem(400, "Bad Request", str(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}
-        response = _problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail))
-        response.headers.update(exc.headers or {})
-        return response
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        field = ".".join(str(p) for p in first["loc"] if p not in ("query", "path", "body"))
-        return _problem(422, "Unprocessable Content", f"{field}: {first['msg']}")
-
+    problems.install(app, settings)
+    # Added last = runs first: every request, refused or not, carries a request id.
+    app.add_middleware(RequestLimits, settings=settings.api)
+    app.add_middleware(
+        CorrelationIdMiddleware, header_name=problems.REQUEST_ID_HEADER, validator=_valid_id
+    )
+    app.openapi = lambda: document(app)  # type: ignore[method-assign]
+    instrument(app)  # last: outermost, so it also counts what the middleware above refuses
     return app
 
 
-def _problem(status: int, title: str, detail: str) -> JSONResponse:
-    return JSONResponse(
-        {"type": "about:blank", "title": title, "status": status, "detail": detail},
-        status_code=status,
-        media_type="application/problem+json",
-    )
+def _valid_id(value: str) -> bool:
+    """A caller's own request id is kept when it is short and plain (it reaches the log)."""
+    return 0 < len(value) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_.") for c in value)
 
 
 __all__ = ["create_app"]

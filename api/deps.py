@@ -3,18 +3,120 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
-from datetime import datetime
+import logging
+import threading
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import AfterValidator, BeforeValidator
 
-from domain.errors import SiangError
-from domain.models import Category, Platform
+from api.problems import CursorError
+from domain.errors import EnrichError
+from domain.models import BANGKOK_TZ, Category, Platform
 from domain.settings import Settings
+from enrich.embeddings import Embedder
+from enrich.gazetteer import Gazetteer
+from enrich.service import custom_words
 from enrich.thai_text import ThaiTokenizer, normalize
 from storage.base import PostQuery, Store
+
+log = logging.getLogger(__name__)
+
+
+def _iso_only(value: object) -> object:
+    """Refuse bare numbers: pydantic would read ``0.5`` as a Unix time, the document says
+    ISO-8601."""
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("must be an ISO-8601 date and time, such as 2026-11-08T09:00:00+07:00")
+    return value
+
+
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _aware_and_in_range(value: datetime) -> datetime:
+    """Without a zone: Asia/Bangkok. Clamped to 1970–2200, so date arithmetic on it (a
+    window before it, a day after it) can never overflow."""
+    aware = value.replace(tzinfo=BANGKOK_TZ) if value.tzinfo is None else value
+    return min(max(aware, _EARLIEST), _LATEST)
+
+
+# A date and time in a query: ISO-8601 only (with a zone; without one, Asia/Bangkok).
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_aware_and_in_range)]
+
+
+class LoadedModels:
+    """The API's models, each loaded once per process.
+
+    The tokenizer is built at once. The embedder (about a second and 100 MB) loads in a
+    background thread when the app starts (``api.load_models_at_startup``), so liveness
+    answers meanwhile and readiness waits for it; otherwise on first use. Either way one
+    lock guards the load, so concurrent first calls load it once.
+    """
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        words = custom_words(
+            settings, Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
+        )
+        self.tokenizer = ThaiTokenizer(words, engine=settings.models.tokenizer)
+        self._embedder = embedder
+        self._error: Exception | None = None
+        self._lock = threading.Lock()
+        self._loaded = threading.Event()
+        if embedder is not None:
+            self._loaded.set()
+
+    def start(self) -> None:
+        """Begin loading the embedder in the background (when configured to)."""
+        if self.settings.api.load_models_at_startup and not self._loaded.is_set():
+            threading.Thread(target=self._load, name="siang-model-load", daemon=True).start()
+
+    @property
+    def ready(self) -> bool:
+        """Loaded, or configured to load on first use (then nothing waits for it)."""
+        if self._error is not None:
+            return False
+        return self._loaded.is_set() or not self.settings.api.load_models_at_startup
+
+    @property
+    def status(self) -> str:
+        if self._error is not None:
+            return f"failed: {self._error}"
+        if self._loaded.is_set():
+            return "loaded"
+        return "loading" if self.settings.api.load_models_at_startup else "loads on first use"
+
+    def embedder(self, *, timeout: float = 120.0) -> Embedder:
+        """The embedder, loading it here if nobody has (blocking: call from a thread)."""
+        if not self._loaded.is_set():
+            self._load()
+        if not self._loaded.wait(timeout):
+            raise EnrichError("the embedding model is still loading; try again shortly")
+        if self._embedder is None:
+            raise EnrichError(f"the embedding model failed to load: {self._error}")
+        return self._embedder
+
+    def _load(self) -> None:
+        from enrich.embeddings import build_embedder
+
+        with self._lock:
+            if self._loaded.is_set():
+                return
+            try:
+                embedder = build_embedder(self.settings.models.embedder)
+                embedder.encode(["สวัสดี"])  # the first call builds the graph: pay it now
+                self._embedder = embedder
+            except Exception as exc:  # any failure is reported by readiness, not raised here
+                log.error("loading the embedding model failed: %s", exc)
+                self._error = exc
+            finally:
+                self._loaded.set()
 
 
 def get_store(request: Request) -> Store:
@@ -25,8 +127,12 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_models(request: Request) -> LoadedModels:
+    return request.app.state.models
+
+
 def get_tokenizer(request: Request) -> ThaiTokenizer:
-    return request.app.state.tokenizer
+    return request.app.state.models.tokenizer
 
 
 def post_filters(
@@ -40,9 +146,11 @@ def post_filters(
         ),
     ] = None,
     start: Annotated[
-        datetime | None, Query(description="Inclusive, ISO-8601 with timezone.")
+        IsoDatetime | None, Query(description="Inclusive, ISO-8601 with timezone.")
     ] = None,
-    end: Annotated[datetime | None, Query(description="Exclusive, ISO-8601 with timezone.")] = None,
+    end: Annotated[
+        IsoDatetime | None, Query(description="Exclusive, ISO-8601 with timezone.")
+    ] = None,
     platform: Annotated[list[Platform] | None, Query()] = None,
     province: Annotated[str | None, Query(max_length=100, examples=["นนทบุรี"])] = None,
     sentiment: Literal["positive", "neutral", "negative"] | None = None,
@@ -65,10 +173,6 @@ def post_filters(
     )
 
 
-class CursorError(SiangError):
-    """A cursor that is malformed or belongs to another query."""
-
-
 def _query_digest(query: PostQuery, sort: str) -> str:
     return hashlib.sha256(repr((query, sort)).encode()).hexdigest()[:16]
 
@@ -82,8 +186,10 @@ def read_cursor(cursor: str, query: PostQuery, sort: str) -> int:
     """The offset a cursor stands for; a cursor of another query or sort is refused."""
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        offset, digest = int(data["o"]), str(data["q"])
-    except (ValueError, KeyError, TypeError) as exc:
+        offset, digest = data["o"], str(data["q"])
+        if type(offset) is not int:  # 1e999, Infinity, NaN, "3", true: never issued
+            raise TypeError("offset is not an integer")
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise CursorError("cursor: not a cursor this API issued") from exc
     if digest != _query_digest(query, sort) or not 0 <= offset <= 100_000:
         raise CursorError("cursor: it belongs to another query or sort")
@@ -95,3 +201,4 @@ TopicId = Annotated[int, Path(ge=0, le=2**31 - 1, description="A topic id.")]
 PostFilters = Annotated[PostQuery, Depends(post_filters)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TokenizerDep = Annotated[ThaiTokenizer, Depends(get_tokenizer)]
+ModelsDep = Annotated[LoadedModels, Depends(get_models)]

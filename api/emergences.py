@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.access import Viewer
-from api.deps import SettingsDep, StoreDep
+from api.deps import IsoDatetime, SettingsDep, StoreDep
 from api.models import EmergenceList
 from domain.models import Category, EmergenceKind
 from domain.settings import Settings
@@ -51,8 +51,8 @@ def list_emergences(
             "the last 24 hours, 7 or 30 days. `detected_from`/`detected_to` override it."
         ),
     ] = "now",
-    detected_from: datetime | None = None,
-    detected_to: datetime | None = None,
+    detected_from: IsoDatetime | None = None,
+    detected_to: IsoDatetime | None = None,
     kind: EmergenceKind | None = None,
     category: Category | None = None,
     province: Annotated[

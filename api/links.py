@@ -13,9 +13,18 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
 
-from api.access import Officer, audit
-from api.deps import SettingsDep, StoreDep, TokenizerDep, TopicId
+from api.access import Officer, audit, note_auth_failure
+from api.deps import (
+    IsoDatetime,
+    LoadedModels,
+    ModelsDep,
+    SettingsDep,
+    StoreDep,
+    TokenizerDep,
+    TopicId,
+)
 from api.models import (
     CandidateComplaint,
     CandidateComplaints,
@@ -37,7 +46,7 @@ from domain.models import Category, Complaint, ComplaintStatus, LinkDecision, Po
 from domain.settings import Settings
 from enrich.thai_text import normalize
 from linking.service import complaints_for_topic, decision_rank
-from storage.base import ComplaintQuery, PostQuery
+from storage.base import ComplaintQuery, PostQuery, Store
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")
@@ -57,8 +66,8 @@ def search_complaints(
     tokenizer: TokenizerDep,
     caller: Officer,
     q: Annotated[str | None, Query(max_length=500, examples=["น้ำประปาไม่ไหล"])] = None,
-    start: Annotated[datetime | None, Query(description="Filed at or after.")] = None,
-    end: Annotated[datetime | None, Query(description="Filed before.")] = None,
+    start: Annotated[IsoDatetime | None, Query(description="Filed at or after.")] = None,
+    end: Annotated[IsoDatetime | None, Query(description="Filed before.")] = None,
     province: Annotated[str | None, Query(max_length=100, examples=["นนทบุรี"])] = None,
     category: Category | None = None,
     status: ComplaintStatus | None = None,
@@ -199,7 +208,14 @@ def decisions(
     post_id: str | None = None,
 ) -> list[LinkDecision]:
     """Every decision recorded, oldest first (who decided what, when and why)."""
-    return store.link_decisions(complaint_id=complaint_id, post_id=post_id)
+    found = store.link_decisions(complaint_id=complaint_id, post_id=post_id)
+    audit(
+        store,
+        caller,
+        "read_link_decisions",
+        *sorted({f"link:{d.complaint_id}/{d.post_id}" for d in found}),
+    )
+    return found
 
 
 _NEW_ISSUE: dict[str, object] = {
@@ -242,19 +258,38 @@ def _webhook_body(example: dict[str, object]) -> dict[str, object]:
     operation_id="traffy_webhook_patch",
     openapi_extra=_webhook_body(_STATUS_UPDATE),
 )
-async def traffy_webhook(request: Request, store: StoreDep, settings: SettingsDep) -> WebhookResult:
+async def traffy_webhook(
+    request: Request, store: StoreDep, settings: SettingsDep, models: ModelsDep
+) -> WebhookResult:
     """Traffy Fondue's webhook: a new issue becomes a complaint, a status update joins its
     history. Authenticated by the shared secret (``SIANG_CREDENTIALS__TRAFFY_WEBHOOK_SECRET``)
-    sent as ``X-Webhook-Secret`` or ``Authorization: Bearer``."""
-    body = await request.body()
+    sent as ``X-Webhook-Secret`` or ``Authorization: Bearer``; wrong secrets are rate-limited
+    per client address. The body is at most ``api.webhook_max_body_bytes``. Replaying a call
+    changes nothing; a time in the future is refused (422)."""
+    body = await request.body()  # bounded by api.limits before it gets here
     secret = settings.credentials.traffy_webhook_secret
     if not verify_webhook(request.headers, body, secret.get_secret_value() if secret else None):
+        note_auth_failure(request)
         raise HTTPException(status_code=401, detail="webhook secret missing or wrong")
+    # Parsing, embedding and the store write block: a worker thread, never the event loop.
+    return await run_in_threadpool(
+        _apply_webhook, body, method=request.method, store=store, settings=settings, models=models
+    )
+
+
+def _apply_webhook(
+    body: bytes, *, method: str, store: Store, settings: Settings, models: LoadedModels
+) -> WebhookResult:
     try:
-        event = parse_webhook(json.loads(body), settings.complaints.traffy, method=request.method)
-    except ValueError as exc:  # json errors and malformed payloads alike
+        event = parse_webhook(json.loads(body), settings.complaints.traffy, method=method)
+    except (ValueError, RecursionError) as exc:  # json errors and malformed payloads alike
         raise HTTPException(status_code=422, detail=f"unusable webhook payload: {exc}") from exc
-    book = _book(request, store, settings)
+    book = ComplaintBook(
+        store,
+        tokenize=models.tokenizer.tokenize,
+        embed=lambda texts: models.embedder().encode(texts),
+        max_text_chars=settings.models.max_text_chars,
+    )
     if event.complaint is not None:
         report = book.add([event.complaint])
         applied = report.counts.created + report.counts.updated > 0
@@ -269,16 +304,6 @@ async def traffy_webhook(request: Request, store: StoreDep, settings: SettingsDe
         applied = False
     log.info("traffy webhook %s %s applied=%s", event.kind, event.complaint_id, applied)
     return WebhookResult(kind=event.kind, complaint_id=event.complaint_id, applied=applied)
-
-
-def _book(request: Request, store: StoreDep, settings: Settings) -> ComplaintBook:
-    """A complaint writer with the app's tokenizer and, built on first use, its embedder."""
-    state = request.app.state
-    if getattr(state, "embedder", None) is None:
-        from enrich.embeddings import build_embedder
-
-        state.embedder = build_embedder(settings.models.embedder)
-    return ComplaintBook(store, tokenize=state.tokenizer.tokenize, embed=state.embedder.encode)
 
 
 __all__ = ["router"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Annotated, Literal
@@ -16,10 +17,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import StreamingResponse
 
-from api.access import Admin, Analyst
+from api.access import Admin, Analyst, audit
 from api.deps import PostFilters, SettingsDep, StoreDep
 from api.models import AlertRuleList, PostPublic
-from domain.errors import NotFoundError, SiangError
+from api.problems import RuleConflict
+from domain.errors import NotFoundError
 from domain.models import Alert, AlertRule
 
 router = APIRouter(prefix="/v1")
@@ -49,10 +51,6 @@ _RULE_EXAMPLES = {
 }  # fmt: skip
 
 
-class RuleConflict(SiangError):
-    """The rule's name in the path and in the body differ."""
-
-
 @router.get("/alert-rules", response_model=AlertRuleList, tags=["alerts"])
 def list_rules(store: StoreDep, settings: SettingsDep, caller: Analyst) -> AlertRuleList:
     """Every rule in force: the configured ones and those managed through the API."""
@@ -73,7 +71,15 @@ def get_rule(name: str, store: StoreDep, settings: SettingsDep, caller: Analyst)
     raise NotFoundError("alert rule", name)
 
 
-@router.put("/alert-rules/{name}", response_model=AlertRule, tags=["alerts"])
+@router.put(
+    "/alert-rules/{name}",
+    response_model=AlertRule,
+    tags=["alerts"],
+    responses={
+        201: {"model": AlertRule, "description": "Created: the rule is new."},
+        409: {"description": "The name in the path and in the body differ."},
+    },
+)
 def put_rule(
     name: str,
     rule: Annotated[AlertRule, Body(openapi_examples=_RULE_EXAMPLES)],
@@ -84,7 +90,9 @@ def put_rule(
     """Create or replace a rule (201 when new). The body's ``name`` must match the path."""
     if rule.name != name:
         raise RuleConflict(f"name in the path ({name}) and in the body ({rule.name}) differ")
-    if store.put_alert_rule(rule):
+    created = store.put_alert_rule(rule)
+    audit(store, caller, "create_alert_rule" if created else "update_alert_rule", f"rule:{name}")
+    if created:
         response.status_code = 201
     return rule
 
@@ -94,6 +102,7 @@ def delete_rule(name: str, store: StoreDep, caller: Admin) -> Response:
     """Delete a rule managed through the API (configured rules live in the config file)."""
     if not store.delete_alert_rule(name):
         raise NotFoundError("alert rule", name)
+    audit(store, caller, "delete_alert_rule", f"rule:{name}")
     return Response(status_code=204)
 
 
@@ -121,8 +130,16 @@ def export_posts(
     format: Literal["csv", "jsonl"] = "csv",
     limit: Annotated[int, Query(ge=1, le=1_000_000)] = 100_000,
 ) -> StreamingResponse:
-    """Any post search as CSV (UTF-8 with BOM, opens in Excel) or JSON lines, by post id."""
-    rows = (PostPublic.of(p) for _, p in zip(range(limit), store.iter_posts(query), strict=False))
+    """Any post search as CSV (UTF-8 with BOM, opens in Excel) or JSON lines, by post id.
+
+    CSV cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return) are prefixed with ``'`` (OWASP's CSV injection rule).
+    """
+    posts = store.iter_posts(query)
+    # Read the first post before answering: a failing query is an error response, not a
+    # 200 followed by a broken stream.
+    first = list(itertools.islice(posts, 1))
+    rows = (PostPublic.of(p) for p in itertools.islice(itertools.chain(first, posts), limit))
     if format == "jsonl":
         body: Iterator[str] = (json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n"
                                for r in rows)  # fmt: skip
@@ -142,8 +159,20 @@ def _csv(rows: Iterator[PostPublic]) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         data = row.model_dump(mode="json")
-        writer.writerow(["" if data.get(c) is None else data.get(c) for c in _EXPORT_COLUMNS])
+        writer.writerow([_cell(data.get(c)) for c in _EXPORT_COLUMNS])
         yield buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 __all__ = ["router"]

@@ -252,16 +252,19 @@ class WebhookResult(BaseModel):
 
 
 class Health(BaseModel):
-    status: str = Field(examples=["ok"])
+    """Liveness: the process answers (it does not touch the store or the models)."""
+
+    status: Literal["ok"] = "ok"
+    store: str = Field(examples=["embedded"], description="The configured store backend.")
+
+
+class Readiness(BaseModel):
+    """Whether this process can serve: the store answers and the models are loaded."""
+
+    status: Literal["ready", "not_ready"]
     store: str = Field(examples=["embedded"])
-    posts: int
-    topics: int
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str | None = None
+    store_reachable: bool
+    store_error: str | None = None
+    posts: int | None = Field(None, description="Posts in the store (when reachable).")
+    topics: int | None = Field(None, description="Topics in the store (when reachable).")
+    embedder: str = Field(examples=["loaded"], description="loaded, loading or failed: why.")

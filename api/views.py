@@ -8,15 +8,25 @@ from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 
 from api.access import Caller, require
-from api.deps import PostFilters, SettingsDep, StoreDep, TopicId, make_cursor, read_cursor
+from api.deps import (
+    ModelsDep,
+    PostFilters,
+    SettingsDep,
+    StoreDep,
+    TopicId,
+    make_cursor,
+    read_cursor,
+)
 from api.links import topic_complaints
 from api.models import (
     Breakdown,
     BreakdownBucket,
     Health,
     PostPublic,
+    Readiness,
     SearchResponse,
     Timeline,
     TimelinePoint,
@@ -24,7 +34,7 @@ from api.models import (
     TopicList,
     TopicSummary,
 )
-from domain.errors import NotFoundError
+from domain.errors import NotFoundError, SiangError
 from domain.models import ROLES
 from storage.base import Page, PostQuery
 
@@ -33,14 +43,36 @@ v1 = APIRouter(prefix="/v1", dependencies=[Depends(require("viewer"))])
 
 
 @router.get("/health", response_model=Health, tags=["meta"])
-def health(store: StoreDep, settings: SettingsDep) -> Health:
-    """Liveness and a count of what the store holds."""
-    return Health(
-        status="ok",
+async def health(settings: SettingsDep) -> Health:
+    """Liveness: answers while the process runs, whatever the store or models do."""
+    return Health(store=settings.store.backend)
+
+
+@router.get(
+    "/health/ready",
+    response_model=Readiness,
+    tags=["meta"],
+    responses={503: {"model": Readiness, "description": "Not ready: the body says why."}},
+)
+def ready(store: StoreDep, settings: SettingsDep, models: ModelsDep) -> JSONResponse:
+    """Readiness: the store answers and the embedding model is loaded (else 503)."""
+    posts = topics = None
+    error = None
+    try:
+        posts, topics = store.count_posts(), len(store.list_topics(limit=10_000))
+    except SiangError as exc:
+        error = str(exc)
+    ok = error is None and models.ready
+    body = Readiness(
+        status="ready" if ok else "not_ready",
         store=settings.store.backend,
-        posts=store.count_posts(),
-        topics=len(store.list_topics(limit=10_000)),
+        store_reachable=error is None,
+        store_error=error,
+        posts=posts,
+        topics=topics,
+        embedder=models.status,
     )
+    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
 
 @v1.get("/posts/search", response_model=SearchResponse, tags=["posts"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from domain.errors import ConfigError, SiangError
+from domain.logs import configure_logging
 from domain.models import BANGKOK_TZ
 from domain.settings import Settings, load_settings
 
@@ -31,18 +31,14 @@ log = logging.getLogger("siang")
 
 
 def _settings(config: Path | None, **overrides: object) -> Settings:
-    logging.basicConfig(
-        level=logging.INFO,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
-    for noisy in ("numba", "httpx", "sentence_transformers", "BERTopic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging()
     try:
-        return load_settings(config, **overrides)
+        settings = load_settings(config, **overrides)
     except ConfigError as exc:
         typer.secho(f"configuration error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from exc
+    configure_logging(format=settings.logging.format, level=settings.logging.level)
+    return settings
 
 
 def _fail(exc: SiangError) -> typer.Exit:
@@ -90,15 +86,15 @@ def demo(
 
 def _demo_key(settings: Settings) -> str:
     """A fresh admin key for this demo; the previous demo keys are revoked."""
-    from api.access import issue_key, revoke_key
+    from api.access import issue_key, operator, revoke_key
     from storage import open_store
 
     store = open_store(settings)
     try:
         for old in store.list_api_keys():
             if old.name == "demo" and old.revoked_at is None:
-                revoke_key(store, old.key_id)
-        return issue_key(store, role="admin", name="demo")
+                revoke_key(store, old.key_id, by=operator())
+        return issue_key(store, role="admin", name="demo", by=operator())
     finally:
         store.close()
 
@@ -551,7 +547,7 @@ def keys_create(
     config: ConfigOption = None,
 ) -> None:
     """Create an API key and print it once; only its hash is stored."""
-    from api.access import issue_key
+    from api.access import issue_key, operator
     from domain.models import ROLES
     from storage import open_store
 
@@ -563,7 +559,7 @@ def keys_create(
     settings = _settings(config)
     store = open_store(settings)
     try:
-        key = issue_key(store, role=role, name=name, rate_per_minute=rate)
+        key = issue_key(store, role=role, name=name, rate_per_minute=rate, by=operator())
     finally:
         store.close()
     typer.echo(key)
@@ -592,12 +588,12 @@ def keys_revoke(
     config: ConfigOption = None,
 ) -> None:
     """Revoke a key at once."""
-    from api.access import revoke_key
+    from api.access import operator, revoke_key
     from storage import open_store
 
     store = open_store(_settings(config))
     try:
-        revoked = revoke_key(store, key_id)
+        revoked = revoke_key(store, key_id, by=operator())
     finally:
         store.close()
     if revoked is None:
@@ -634,6 +630,7 @@ def es_setup(config: ConfigOption = None) -> None:
         ("created", report.created),
         ("updated", report.updated),
         ("unchanged", report.unchanged),
+        ("extended", report.extended),  # indices given the fields their template gained
     ):
         typer.echo(f"{label:>9}: {', '.join(names) if names else '-'}")
 
@@ -726,7 +723,8 @@ def _serve(settings: Settings, *, host: str | None = None, port: int | None = No
 
     bind, number = host or settings.api.host, port or settings.api.port
     typer.echo(f"serving the API on http://{bind}:{number} (docs at /docs); Ctrl+C to stop")
-    uvicorn.run(create_app(settings), host=bind, port=number, log_level="info")
+    # log_config=None: uvicorn's loggers go through Siang's handler (format, privacy filter)
+    uvicorn.run(create_app(settings), host=bind, port=number, log_config=None)
 
 
 if __name__ == "__main__":

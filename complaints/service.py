@@ -64,10 +64,18 @@ def merged_history(*histories: Sequence[ComplaintStatusChange]) -> list[Complain
 class ComplaintBook:
     """Writes complaints to the store: PII redacted, tokens and vectors made once per text."""
 
-    def __init__(self, store: Store, *, tokenize: Tokenize, embed: Embed | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        tokenize: Tokenize,
+        embed: Embed | None,
+        max_text_chars: int = 20_000,
+    ) -> None:
         self.store = store
         self.tokenize = tokenize
         self.embed = embed
+        self.max_text_chars = max_text_chars  # models.max_text_chars: what a model may see
 
     def import_lines(
         self, lines: Iterable[Line], *, source: str, mapper: RowMapper | None = None
@@ -89,6 +97,7 @@ class ComplaintBook:
                     if exc.reason.startswith(("line ", "record "))
                     else (f"line {line.number}: {exc.reason}")
                 )
+                reason = redact(reason)[0]  # reasons quote values; they are shown and logged
                 report.reasons.append(reason)
                 bad.append(quarantined(line.value, line.text, source=source, reason=reason))
         added = self.add(complaints)
@@ -107,7 +116,7 @@ class ComplaintBook:
             if stored is not None and merged.status != stored.status:
                 report.status_changes += 1
             prepared.append(merged)
-        texts = [_text(c) for c in prepared]
+        texts = [_text(c)[: self.max_text_chars] for c in prepared]
         vectors = self.embed(texts) if self.embed and texts else None
         report.counts = self.store.upsert_complaints(prepared, vectors)
         report.counts.unchanged += len(complaints) - len(unique)
@@ -118,6 +127,7 @@ class ComplaintBook:
         stored = self.store.get_complaint(complaint_id)
         if stored is None:
             return None
+        change = change.model_copy(update={"note": redact(change.note)[0] if change.note else None})
         history = merged_history(stored.history, [change])
         if len(history) == len(stored.history):
             return stored  # already recorded: a repeated call changes nothing
@@ -149,9 +159,18 @@ class ComplaintBook:
         tokens = (
             stored.tokens
             if stored is not None and _text(stored) == _text(incoming) and stored.tokens
-            else self.tokenize(normalize(_text(incoming)).text)
+            else self.tokenize(normalize(_text(incoming)[: self.max_text_chars]).text)
         )
-        return incoming.model_copy(update={"history": history, "status": status, "tokens": tokens})
+        known = [t for t in (stored.updated_at if stored else None, incoming.updated_at) if t]
+        return incoming.model_copy(
+            update={
+                "history": history,
+                "status": status,
+                "tokens": tokens,
+                # a replayed record without the time of its last change keeps the stored one
+                "updated_at": max(known) if known else None,
+            }
+        )
 
     def _redacted(self, complaint: Complaint) -> Complaint:
         return complaint.model_copy(
@@ -166,7 +185,9 @@ class ComplaintBook:
         )
 
     def _vectors(self, complaints: Sequence[Complaint]) -> np.ndarray | None:
-        return self.embed([_text(c) for c in complaints]) if self.embed else None
+        if not self.embed:
+            return None
+        return self.embed([_text(c)[: self.max_text_chars] for c in complaints])
 
 
 def _text(complaint: Complaint) -> str:
@@ -181,7 +202,7 @@ def quarantined(
     return QuarantinedRecord(
         stage="complaints",
         source=source,
-        reason=reason,
+        reason=redact(reason)[0],
         payload=payload,
         received_at=datetime.now(UTC),
     )

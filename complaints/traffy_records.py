@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SOURCE = "traffy"
 THAI_TIME = ZoneInfo(BANGKOK)
 WEBHOOK_SECRET_HEADER = "X-Webhook-Secret"
+FUTURE_SLACK = timedelta(hours=1)  # clocks disagree a little; an event from tomorrow is wrong
 _SUBJECT_MAX = 120
 
 
@@ -305,16 +306,24 @@ class TraffyWebhook:
 
 
 def parse_webhook(
-    payload: Any, settings: TraffySettings, *, method: str | None = None
+    payload: Any,
+    settings: TraffySettings,
+    *,
+    method: str | None = None,
+    now: datetime | None = None,
 ) -> TraffyWebhook:
     """Read a webhook body; ``method`` (POST/PATCH) decides the event when given.
 
     Without ``method`` the event is told from the fields: ``event`` → comment,
-    ``status`` without ``type`` → status_update, else new_issue.
+    ``status`` without ``type`` → status_update, else new_issue. A time later than
+    ``now`` (default: the clock) plus ``FUTURE_SLACK`` is refused: a step dated 2099 would
+    stay the complaint's latest word for ever.
 
     Raises:
-        TraffyRecordError: (a ``ValueError``) not an object, or a required field missing.
+        TraffyRecordError: (a ``ValueError``) not an object, a required field missing or
+            of the wrong type, or a time in the future.
     """
+    latest = (now or datetime.now(UTC)) + FUTURE_SLACK
     if not isinstance(payload, Mapping):
         raise TraffyRecordError("webhook body is not a JSON object")
     ticket = _clean(payload.get("ticket_id"))
@@ -333,7 +342,7 @@ def parse_webhook(
         if raw is None:
             raise TraffyRecordError("status is missing", field="status")
         change = ComplaintStatusChange(
-            at=thai_time(payload.get("timestamp"), name="timestamp"),
+            at=_not_future(thai_time(payload.get("timestamp"), name="timestamp"), latest),
             status=_status(raw, settings) or "received",
             source_status=raw,
             agency=_clean(payload.get("org")),
@@ -343,9 +352,23 @@ def parse_webhook(
     if verb not in ("", "POST"):
         raise TraffyRecordError(f"HTTP {verb} is not a Traffy webhook method")
     orgs = payload.get("orgs")
+    if orgs is not None and not isinstance(orgs, list):
+        raise TraffyRecordError("orgs must be a list of organisations", field="orgs")
     names = [_clean(o.get("org") or o.get("name")) for o in orgs or [] if isinstance(o, dict)]
     issue = {"organization": ", ".join(n for n in names if n) or None, **payload}
-    return TraffyWebhook("new_issue", complaint_id, complaint=complaint_from_issue(issue, settings))
+    complaint = complaint_from_issue(issue, settings)
+    _not_future(complaint.filed_at, latest, name="timestamp")
+    for step in complaint.history:
+        _not_future(step.at, latest, name="timestamp")
+    return TraffyWebhook("new_issue", complaint_id, complaint=complaint)
+
+
+def _not_future(moment: datetime, latest: datetime, *, name: str = "timestamp") -> datetime:
+    if moment > latest:
+        raise TraffyRecordError(
+            f"{name} {moment.astimezone(THAI_TIME):%Y-%m-%d %H:%M} is in the future", field=name
+        )
+    return moment
 
 
 def verify_webhook(headers: Mapping[str, str], body: bytes, secret: str | None) -> bool:

@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from domain.privacy import redact
+
 BANGKOK = "Asia/Bangkok"
 BANGKOK_TZ = ZoneInfo(BANGKOK)
 
@@ -102,7 +104,8 @@ SentimentLabel = Literal["positive", "neutral", "negative"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # NaN and infinity cannot be stored as JSON and read back: refused at the edge.
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
 class Engagement(_Model):
@@ -551,14 +554,73 @@ class SourceStats(_Model):
         )
 
 
+class StageRun(_Model):
+    """What one run of one pipeline stage did; the store adds runs up per stage."""
+
+    stage: str
+    started_at: AwareDatetime
+    finished_at: AwareDatetime
+    items_in: int = Field(0, ge=0, description="Items the stage took in (lines, posts).")
+    items_out: int = Field(0, ge=0, description="Items it stored or produced.")
+    error: str | None = Field(None, description="Why the run failed, if it did.")
+
+    @property
+    def seconds(self) -> float:
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
+class StageStats(_Model):
+    """Running totals per pipeline stage, and its last run, for /metrics."""
+
+    stage: str
+    runs: int = 0
+    failures: int = 0
+    items_in: int = 0
+    items_out: int = 0
+    seconds: float = Field(0.0, description="Time spent in the stage over every run.")
+    last_run_at: AwareDatetime | None = None
+    last_seconds: float | None = None
+    last_items_in: int = 0
+    last_items_out: int = 0
+    last_success_at: AwareDatetime | None = None
+    last_error: str | None = None
+
+    def add(self, run: StageRun) -> StageStats:
+        succeeded = run.error is None
+        return self.model_copy(
+            update={
+                "runs": self.runs + 1,
+                "failures": self.failures + (0 if succeeded else 1),
+                "items_in": self.items_in + run.items_in,
+                "items_out": self.items_out + run.items_out,
+                "seconds": self.seconds + run.seconds,
+                "last_run_at": run.finished_at,
+                "last_seconds": run.seconds,
+                "last_items_in": run.items_in,
+                "last_items_out": run.items_out,
+                "last_success_at": run.finished_at if succeeded else self.last_success_at,
+                "last_error": run.error,
+            }
+        )
+
+
 class QuarantinedRecord(_Model):
-    """A record refused by a stage, kept with the reason so nothing is lost."""
+    """A record refused by a stage, kept with the reason so nothing is lost.
+
+    Reasons quote the offending value, and payloads are whole records: both are redacted
+    here, whoever builds the record, so nothing personal is kept in quarantine.
+    """
 
     stage: str
     source: str
     reason: str
     payload: str
     received_at: datetime
+
+    @field_validator("reason", "payload")
+    @classmethod
+    def _redacted(cls, value: str) -> str:
+        return redact(value)[0]
 
 
 __all__ = [
@@ -597,6 +659,8 @@ __all__ = [
     "SourceRun",
     "SourceStats",
     "SpikeEpisode",
+    "StageRun",
+    "StageStats",
     "Topic",
     "TopicEvent",
 ]

@@ -138,6 +138,13 @@ class ModelSettings(_Section):
         1, ge=1, le=64, description="Worker processes for the enrich stage (1 = in-process)."
     )
     topics: TopicModelSettings = Field(default_factory=TopicModelSettings)
+    max_text_chars: int = Field(
+        20_000,
+        ge=100,
+        le=1_000_000,
+        description="Longest text a model sees (tokenizer, classifiers, embedder); longer "
+        "texts are cut there for the models and kept whole in the store.",
+    )
 
 
 class SourceSettings(_Section):
@@ -445,6 +452,36 @@ class ApiSettings(_Section):
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Where users reach the API and dashboard (mail links)."
     )
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest request body on any route; larger ones get 413."
+    )
+    webhook_max_body_bytes: int = Field(
+        256_000, ge=1024, description="Largest body a webhook (Traffy Fondue) may send."
+    )
+    max_json_depth: int = Field(
+        32, ge=4, le=512, description="Deepest nesting of a JSON body; deeper ones get 422."
+    )
+    retry_after_seconds: int = Field(
+        30, ge=1, description="Retry-After sent with 503 when the store is unavailable."
+    )
+    auth_failures_per_minute: int = Field(
+        20,
+        ge=1,
+        description="Failed authentications (bad API key, wrong webhook secret) allowed per "
+        "client address a minute; more get 429.",
+    )
+    load_models_at_startup: bool = Field(
+        True,
+        description="Load the embedder while the API starts (readiness waits for it); off, "
+        "it loads on first use.",
+    )
+
+
+class LoggingSettings(_Section):
+    format: Literal["text", "json"] = Field(
+        "text", description="text: readable lines; json: one JSON object a line (with request_id)."
+    )
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
 class DemoSettings(_Section):
@@ -490,6 +527,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
 
     @model_validator(mode="after")

@@ -43,6 +43,7 @@ class Enricher:
         embedder: Embedder | None,
         agencies: dict[Category, str],
         agencies_by_province: dict[Category, dict[str, str]] | None = None,
+        max_text_chars: int = 20_000,
     ) -> None:
         self.gazetteer = gazetteer
         self.tokenizer = tokenizer
@@ -52,6 +53,7 @@ class Enricher:
         self.embedder = embedder
         self.agencies = agencies
         self.agencies_by_province = agencies_by_province or {}
+        self.max_text_chars = max_text_chars
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None) -> Enricher:
@@ -75,13 +77,15 @@ class Enricher:
             embedder=embedder,
             agencies=dict(settings.agencies),
             agencies_by_province={k: dict(v) for k, v in settings.agencies_by_province.items()},
+            max_text_chars=settings.models.max_text_chars,
         )
 
     def enrich_text(self, text: str, *, timings: dict[str, float] | None = None) -> Enrichment:
         """Enrich one text; ``timings``, when given, accumulates seconds per stage."""
         clock = _StageClock(timings)
         redacted, pii = redact(text)
-        normalized = normalize(redacted)
+        # the models (tokenizer, classifiers, embedder) see at most max_text_chars
+        normalized = normalize(redacted[: self.max_text_chars])
         clock.lap("normalize")
         tokens = self.tokenizer.tokenize(normalized.text)
         clock.lap("tokenize")

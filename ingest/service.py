@@ -18,6 +18,7 @@ What users hand over is accepted as they have it:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,8 +59,42 @@ def platform_name(value: str) -> str | None:
     return key if key in PLATFORMS else None
 
 
-def _identity(record: dict[str, Any]) -> tuple[str, str]:
-    """(platform, native id) from ``platform`` with ``native_id`` or ``post_id``."""
+# Account identifiers that ride along in ids, URLs and payloads: an X handle before
+# /status/ (the handle-free /i/web/status/ form opens the same post), a Bluesky DID, and
+# the handle or DID in a bsky.app profile link. Kept in a keyed pseudonymous form.
+_X_STATUS = re.compile(
+    r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?!i/)[A-Za-z0-9_]{1,15}/status(?:es)?/(\d+)"
+)
+_BSKY_PROFILE = re.compile(r"(https?://bsky\.app/profile/)([^/\s?#]+)")
+_DID = re.compile(r"did:(?:plc|web):[A-Za-z0-9._:%-]+")
+
+
+def without_handles(text: str, pseudonymizer: Pseudonymizer) -> str:
+    """``text`` with account handles and DIDs in post links and ids pseudonymised."""
+    if "/" not in text and "did:" not in text:
+        return text
+    text = _X_STATUS.sub(r"https://x.com/i/web/status/\1", text)
+    text = _BSKY_PROFILE.sub(
+        lambda m: m.group(1) + pseudonymizer.pseudonym("bluesky", m.group(2)), text
+    )
+    return _DID.sub(lambda m: pseudonymizer.pseudonym("bluesky", m.group(0)), text)
+
+
+def _payload_without_handles(value: Any, pseudonymizer: Pseudonymizer) -> Any:
+    if isinstance(value, str):
+        return without_handles(value, pseudonymizer)
+    if isinstance(value, dict):
+        return {k: _payload_without_handles(v, pseudonymizer) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_payload_without_handles(v, pseudonymizer) for v in value]
+    return value
+
+
+def _identity(
+    record: dict[str, Any], pseudonymizer: Pseudonymizer | None = None
+) -> tuple[str, str]:
+    """(platform, native id) from ``platform`` with ``native_id`` or ``post_id``; with a
+    ``pseudonymizer``, account handles and DIDs in the id are pseudonymised."""
     platform = record.get("platform")
     native_id = record.get("native_id")
     post_id = record.get("post_id")
@@ -78,16 +113,18 @@ def _identity(record: dict[str, Any]) -> tuple[str, str]:
     if not isinstance(native_id, str | int) or not str(native_id).strip():
         raise RecordError("native_id (or post_id) is missing", field="native_id")
     native = str(native_id).strip()
+    if pseudonymizer is not None:
+        native = without_handles(native, pseudonymizer)
     known = platform_name(platform)
     if known is None:  # kept, under other, with its name in front of the id
         return "other", f"{platform.strip().lower()}:{native}"
     return known, native
 
 
-def post_identity(record: dict[str, Any]) -> str:
+def post_identity(record: dict[str, Any], pseudonymizer: Pseudonymizer) -> str:
     """The id ``parse_post`` gives ``record`` (``platform:native_id``); ``RecordError`` if
     it has none."""
-    platform, native_id = _identity(record)
+    platform, native_id = _identity(record, pseudonymizer)
     return f"{platform}:{native_id}"
 
 
@@ -95,18 +132,19 @@ def parse_post(
     record: dict[str, Any], *, pseudonymizer: Pseudonymizer, collected_at: datetime
 ) -> Post:
     """Validate one raw record into a Post, or raise ``RecordError`` naming the problem."""
-    platform, native_id = _identity(record)
+    platform, native_id = _identity(record, pseudonymizer)
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise RecordError("text is missing or empty", field="text")
-    redacted_text, _ = redact(text)
+    redacted_text = without_handles(redact(text)[0], pseudonymizer)
+    url = record.get("url")
     author = record.get("author")
     raw = {k: v for k, v in record.items() if k not in AUTHOR_KEYS and k != "text"}
     try:
         post = Post(
             platform=platform,
             native_id=native_id,
-            url=record.get("url"),
+            url=without_handles(url, pseudonymizer) if isinstance(url, str) else url,
             author=pseudonymizer.pseudonym(platform, str(author)) if author else None,
             text=redacted_text,
             created_at=read_time(record.get("created_at"), field="created_at"),
@@ -118,7 +156,9 @@ def parse_post(
             engagement=record.get("engagement") or {},
             language=record.get("lang") or record.get("language") or "th",
             source=str(record.get("source") or ""),
-            raw=redact_payload(without_authors(raw.get("raw", raw))),
+            raw=_payload_without_handles(
+                redact_payload(without_authors(raw.get("raw", raw))), pseudonymizer
+            ),
             synthetic=bool(record.get("synthetic", False)),
         )
     except ValidationError as exc:
@@ -172,6 +212,7 @@ class Ingestor:
                     if exc.reason.startswith("line ")
                     else (f"line {line.number}: {exc.reason}")
                 )
+                reason = redact(reason)[0]  # reasons quote values; they are shown and logged
                 report.reasons.append(reason)
                 bad.append(
                     QuarantinedRecord(
@@ -212,4 +253,11 @@ class Ingestor:
         return counts
 
 
-__all__ = ["IngestReport", "Ingestor", "parse_post", "platform_name", "post_identity"]
+__all__ = [
+    "IngestReport",
+    "Ingestor",
+    "parse_post",
+    "platform_name",
+    "post_identity",
+    "without_handles",
+]

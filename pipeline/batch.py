@@ -14,6 +14,7 @@ from typing import Any
 
 from domain.errors import RecordError, TopicError
 from domain.models import BANGKOK_TZ, QuarantinedRecord
+from domain.privacy import Pseudonymizer
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from ingest.jsonl import read_jsonl, write_jsonl
@@ -64,7 +65,11 @@ def enrich_file(
 ) -> BatchReport:
     """One output line per accepted post: ``post_id`` plus its enrichment."""
     pipeline, read = _load(settings, None, input, show_progress)
-    order = [_post_id(line.value) for line in read_jsonl(input) if line.value is not None]
+    order = [
+        _post_id(line.value, pipeline.pseudonymizer)
+        for line in read_jsonl(input)
+        if line.value is not None
+    ]
     rows = []
     seen: set[str] = set()
     for post_id in order:
@@ -177,10 +182,10 @@ def trends_file(
     return BatchReport(read, len(rows), len(bad), _write_quarantine(output, bad))
 
 
-def _post_id(value: dict[str, Any]) -> str | None:
+def _post_id(value: dict[str, Any], pseudonymizer: Pseudonymizer) -> str | None:
     """The stored id of an input line, as ingest reads it (None if ingest refused it)."""
     try:
-        return post_identity(value)
+        return post_identity(value, pseudonymizer)
     except RecordError:
         return None
 

@@ -26,6 +26,7 @@ from enrich.service import Enricher
 from ingest.jsonl import Line, read_jsonl
 from ingest.service import Ingestor, IngestReport
 from linking.service import link_store
+from pipeline.stage_runs import recorded_stage
 from storage.base import Store, UpsertCounts
 from topics.service import TopicStage, TrendsReport
 
@@ -70,25 +71,32 @@ class Pipeline:
         self.show_progress = show_progress
 
     def ingest(self, path: Path) -> IngestReport:
-        lines = list(read_jsonl(path))
-        with tqdm(
-            total=len(lines), desc="ingest", unit="post", disable=not self.show_progress
-        ) as bar:
-            return Ingestor(self.store, self.pseudonymizer).ingest_lines(
-                lines, source=str(path), progress=bar.update
-            )
+        with recorded_stage(self.store, "ingest") as tally:
+            lines = list(read_jsonl(path))
+            with tqdm(
+                total=len(lines), desc="ingest", unit="post", disable=not self.show_progress
+            ) as bar:
+                report = Ingestor(self.store, self.pseudonymizer).ingest_lines(
+                    lines, source=str(path), progress=bar.update
+                )
+            tally.items_in, tally.items_out = report.read, report.accepted
+            return report
 
     def complaint_book(self) -> ComplaintBook:
         return ComplaintBook(
             self.store,
             tokenize=self.enricher.tokenizer.tokenize,
             embed=self._embed if self.enricher.embedder else None,
+            max_text_chars=self.settings.models.max_text_chars,
         )
 
     def import_complaints(self, lines: Iterable[Line], *, source: str) -> ImportReport:
         """1111 complaint rows (Siang's own shape or an export's, mapped by config)."""
         mapping = ExportMapping(self.settings.complaints.export, self.enricher.gazetteer)
-        return self.complaint_book().import_lines(lines, source=source, mapper=mapping.fields)
+        with recorded_stage(self.store, "complaints") as tally:
+            report = self.complaint_book().import_lines(lines, source=source, mapper=mapping.fields)
+            tally.items_in, tally.items_out = report.read, report.counts.total
+            return report
 
     def add_complaints(
         self,
@@ -98,12 +106,17 @@ class Pipeline:
         source: str,
     ) -> ImportReport:
         """Store complaints a source already parsed; quarantine what it refused."""
-        report = self.complaint_book().add(complaints)
-        bad = [quarantined(payload, source=source, reason=reason) for payload, reason in rejected]
-        report.quarantined = self.store.quarantine(bad) if bad else 0
-        report.reasons = [reason for _, reason in rejected]
-        report.read += len(rejected)
-        return report
+        with recorded_stage(self.store, "complaints") as tally:
+            report = self.complaint_book().add(complaints)
+            bad = [
+                quarantined(payload, source=source, reason=reason) for payload, reason in rejected
+            ]
+            report.quarantined = self.store.quarantine(bad) if bad else 0
+            report.reasons = [reason for _, reason in rejected]
+            report.read += len(rejected)
+            tally.items_in = len(complaints) + len(rejected)
+            tally.items_out = report.counts.total
+            return report
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self.enricher.embedder is None:
@@ -117,33 +130,41 @@ class Pipeline:
         pipeline) in process. With more, each worker builds the configured embedder
         (``models.embedder``) itself, or none if the pipeline was given none.
         """
-        todo = list(self.store.iter_posts(unenriched=True))
-        batches = run_enrichment(
-            todo,
-            settings=self.settings,
-            workers=self.settings.models.enrich_workers,
-            batch_size=batch_size,
-            enricher=self.enricher,
-            embedder_factory=None if self.enricher.embedder else no_embedder,
-        )
-        done = 0
-        with tqdm(
-            total=len(todo), desc="enrich", unit="post", disable=not self.show_progress
-        ) as bar:
-            for batch in batches:
-                done += self.store.save_enrichment(batch.posts, batch.vectors)
-                bar.update(len(batch.posts))
-        return done
+        with recorded_stage(self.store, "enrich") as tally:
+            todo = list(self.store.iter_posts(unenriched=True))
+            batches = run_enrichment(
+                todo,
+                settings=self.settings,
+                workers=self.settings.models.enrich_workers,
+                batch_size=batch_size,
+                enricher=self.enricher,
+                embedder_factory=None if self.enricher.embedder else no_embedder,
+            )
+            done = 0
+            with tqdm(
+                total=len(todo), desc="enrich", unit="post", disable=not self.show_progress
+            ) as bar:
+                for batch in batches:
+                    done += self.store.save_enrichment(batch.posts, batch.vectors)
+                    bar.update(len(batch.posts))
+            tally.items_in, tally.items_out = len(todo), done
+            return done
 
     def topics(self, *, refit: bool = False) -> TrendsReport:
         """Update topics with the posts no run has seen (or refit everything)."""
-        return TopicStage(self.store, self.settings).run(
-            refit=refit, progress=(lambda msg: log.info(msg)) if self.show_progress else None
-        )
+        with recorded_stage(self.store, "topics") as tally:
+            report = TopicStage(self.store, self.settings).run(
+                refit=refit, progress=(lambda msg: log.info(msg)) if self.show_progress else None
+            )
+            tally.items_in, tally.items_out = report.posts, len(report.topics)
+            return report
 
     def link(self) -> int:
         """Relink every complaint and post, with officers' decisions applied."""
-        return link_store(self.store, self.settings.linking, place_of=self.place_of)
+        with recorded_stage(self.store, "link") as tally:
+            tally.items_in = self.store.count_posts()  # every post is linked again
+            tally.items_out = link_store(self.store, self.settings.linking, place_of=self.place_of)
+            return tally.items_out
 
     def place_of(self, province: str, district: str | None) -> tuple[float, float] | None:
         """A district's centre (for the linker's distance), None without a known district."""
@@ -157,15 +178,17 @@ class Pipeline:
         from alerts.delivery import send_pending
         from alerts.service import list_rules
 
-        posts = list(self.store.iter_posts())
-        alerts = AlertEvaluator(list_rules(self.store, self.settings)).evaluate(
-            topics=trends.topics, posts=posts, emergences=trends.emergences
-        )
-        queued = self.store.add_alerts(alerts)
-        if self.settings.smtp.enabled:
-            # SMTP trouble is logged and leaves the alerts pending for the next run.
-            send_pending(self.store, self.settings, now=datetime.now(UTC))
-        return queued, alerts
+        with recorded_stage(self.store, "alerts") as tally:
+            posts = list(self.store.iter_posts())
+            alerts = AlertEvaluator(list_rules(self.store, self.settings)).evaluate(
+                topics=trends.topics, posts=posts, emergences=trends.emergences
+            )
+            queued = self.store.add_alerts(alerts)
+            tally.items_in, tally.items_out = len(posts), queued
+            if self.settings.smtp.enabled:
+                # SMTP trouble is logged and leaves the alerts pending for the next run.
+                send_pending(self.store, self.settings, now=datetime.now(UTC))
+            return queued, alerts
 
     def run(self, *, posts: Path, complaints: Path) -> PipelineSummary:
         ingest = self.ingest(posts)

@@ -7,6 +7,7 @@ contract tests in ``tests/storage`` hold every backend to the same behaviour.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,12 +28,29 @@ from domain.models import (
     QuarantinedRecord,
     SourceRun,
     SourceStats,
+    StageRun,
+    StageStats,
     Topic,
 )
 
 Interval = Literal["hour", "day"]
 Dimension = Literal["topic", "province", "sentiment", "category", "platform"]
 Sort = Literal["relevance", "newest", "oldest"]
+
+
+# Characters no full-text engine should see: controls (NUL ends an FTS5 string), lone
+# surrogates (not encodable as UTF-8) and invisible format marks.
+_UNSEARCHABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u2060\ufeff]")
+
+
+def searchable_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """``terms`` without characters that break or blind a full-text query; empty ones go.
+
+    Every store quotes terms as phrases, so what remains (quotes, ``*``, ``NEAR(``,
+    emoji) is matched as text, never read as query syntax.
+    """
+    cleaned = (_UNSEARCHABLE.sub("", t).strip() for t in terms)
+    return tuple(t for t in cleaned if t)
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,9 @@ class PostQuery:
     is_grievance: bool | None = None
     ids: tuple[str, ...] | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", searchable_terms(self.terms))
+
 
 @dataclass(frozen=True)
 class ComplaintQuery:
@@ -65,6 +86,9 @@ class ComplaintQuery:
     category: str | None = None
     status: str | None = None
     channel: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "terms", searchable_terms(self.terms))
 
 
 @dataclass(frozen=True)
@@ -148,7 +172,28 @@ class EmergenceStore(Protocol):
     def emergences_judged_until(self) -> datetime | None: ...
 
 
-class Store(EmergenceStore, Protocol):
+class OperationsStore(Protocol):
+    """What operators watch on /metrics: pipeline stage runs and quarantine by reason.
+
+    The pipeline runs in another process than the API, so its figures live in the store.
+    """
+
+    def record_stage_run(self, run: StageRun) -> StageStats:
+        """Add one run to its stage's totals; returns the new totals."""
+        ...
+
+    def list_stage_stats(self) -> list[StageStats]:
+        """Every stage that ever ran, by name."""
+        ...
+
+    def count_quarantine_by_reason(self) -> dict[tuple[str, str], int]:
+        """Quarantined records per (stage, reason class); classes are
+        ``domain.quarantine.REASON_CLASSES``, plus ``unclassified`` for records an
+        Elasticsearch store kept before it classified reasons."""
+        ...
+
+
+class Store(EmergenceStore, OperationsStore, Protocol):
     """Persistence for every stage. Writes are idempotent by id."""
 
     # posts ---------------------------------------------------------------------------
@@ -296,6 +341,7 @@ __all__ = [
     "EmergenceQuery",
     "EmergenceStore",
     "Interval",
+    "OperationsStore",
     "Page",
     "PostQuery",
     "SearchResult",

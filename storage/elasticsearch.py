@@ -34,6 +34,7 @@ from storage.es_documents import (
 )
 from storage.es_emergences import EmergenceIndex
 from storage.es_entities import EntityIndices
+from storage.es_operations import OperationIndices
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,7 +48,7 @@ _FIELDS: dict[str, str] = {
 }
 
 
-class ElasticsearchStore(EntityIndices, EmergenceIndex):
+class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
     """Store on an Elasticsearch 8 cluster (client built at the edge and passed in)."""
 
     def __init__(
@@ -79,6 +80,7 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex):
                 "audit",
                 "alert-rules",
                 "emergences",
+                "stages",
             )
         }
 

@@ -25,6 +25,7 @@ from domain.models import Post
 from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
 from storage.embedded_emergences import EmbeddedEmergences
 from storage.embedded_entities import EmbeddedEntities
+from storage.embedded_operations import EmbeddedOperations
 
 BANGKOK_OFFSET = 7 * 3600  # Asia/Bangkok has no daylight saving time.
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
@@ -48,7 +49,7 @@ def content_hash(post: Post) -> str:
 _DELETE_FTS = "DELETE FROM posts_fts WHERE rowid = (SELECT rowid FROM posts WHERE id=?)"
 
 
-class EmbeddedStore(EmbeddedEntities, EmbeddedEmergences):
+class EmbeddedStore(EmbeddedEntities, EmbeddedEmergences, EmbeddedOperations):
     """SQLite implementation of :class:`storage.base.Store`."""
 
     def __init__(self, path: Path | str) -> None:
@@ -65,6 +66,7 @@ class EmbeddedStore(EmbeddedEntities, EmbeddedEmergences):
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA.read_text(encoding="utf-8"))
         self._migrate()
+        self._classify_quarantine()
         self._matrix_cache: tuple[int, list[str], np.ndarray] | None = None
         self._vector_version = 0
 

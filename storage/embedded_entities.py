@@ -28,6 +28,7 @@ from domain.models import (
     SourceStats,
     Topic,
 )
+from domain.quarantine import reason_class
 from storage.base import ComplaintQuery, UpsertCounts, decision_id
 
 
@@ -329,14 +330,15 @@ class EmbeddedEntities:
             for record in records:
                 key = hashlib.sha256(f"{record.stage}\0{record.source}\0{record.payload}".encode())
                 db.execute(
-                    "INSERT OR IGNORE INTO quarantine(id, stage, source, reason, doc) "
-                    "VALUES(?,?,?,?,?)",
+                    "INSERT OR IGNORE INTO quarantine(id, stage, source, reason, doc, reason_class)"
+                    " VALUES(?,?,?,?,?,?)",
                     (
                         key.hexdigest(),
                         record.stage,
                         record.source,
                         record.reason,
                         record.model_dump_json(),
+                        reason_class(record),
                     ),
                 )
             return db.total_changes - before

@@ -45,10 +45,14 @@ CREATE INDEX IF NOT EXISTS link_decisions_post ON link_decisions(post_id, at);
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL, triggered_at INTEGER NOT NULL, status TEXT NOT NULL
 );
+-- reason_class: domain.quarantine.reason_class; a file from before it gains the column (and
+-- its index) in storage/embedded_operations.py.
 CREATE TABLE IF NOT EXISTS quarantine (
-  id TEXT PRIMARY KEY, stage TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL, doc TEXT NOT NULL
+  id TEXT PRIMARY KEY, stage TEXT NOT NULL, source TEXT NOT NULL, reason TEXT NOT NULL, doc TEXT NOT NULL,
+  reason_class TEXT NOT NULL DEFAULT 'other'
 );
 CREATE TABLE IF NOT EXISTS source_stats (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stage_stats (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS api_keys (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, resource TEXT NOT NULL,

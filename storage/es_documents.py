@@ -11,6 +11,7 @@ from elasticsearch import Elasticsearch
 
 from domain.models import Post, PostComplaintLink
 from storage.base import PostQuery
+from storage.es_transport import CountingTransport
 
 
 def post_source(post: Post, digest: str, vector: np.ndarray | None) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def build_client(
     ca_certs: str | None = None,
     request_timeout: float = 30.0,
 ) -> Elasticsearch:
-    """The official client with retries on timeouts, 429 and 5xx."""
+    """The official client with retries on timeouts, 429 and 5xx, counted for /metrics."""
     return Elasticsearch(
         list(hosts),
         basic_auth=(username, password) if password else None,
@@ -127,6 +128,7 @@ def build_client(
         retry_on_timeout=True,
         max_retries=3,
         retry_on_status=(429, 502, 503, 504),
+        transport_class=CountingTransport,
         **_tls(ca_certs),
     )
 

@@ -29,6 +29,7 @@ from domain.models import (
     SourceStats,
     Topic,
 )
+from domain.quarantine import reason_class
 from storage.base import ComplaintQuery, UpsertCounts, decision_id
 from storage.es_documents import link_id, vector_matrix
 
@@ -518,6 +519,7 @@ class EntityIndices:
                         "stage": record.stage,
                         "source": record.source,
                         "reason": record.reason,
+                        "reason_class": reason_class(record),
                         "received_at": record.received_at.isoformat(),
                         "doc": record.model_dump(mode="json"),
                     },

@@ -62,12 +62,15 @@ class SpoolingStore:
         )
 
     def spool_status(self, *, now: float) -> tuple[int, float | None]:
-        """(batches waiting, seconds since the oldest was written) for /metrics."""
-        files = self._files()
-        if not files:
+        """(batches waiting, seconds since the oldest was written) for /metrics. A batch
+        replayed (removed) while this looks is not waiting any more."""
+        written = []
+        for path in self._files():
+            with contextlib.suppress(FileNotFoundError):
+                written.append(path.stat().st_mtime)
+        if not written:
             return 0, None
-        oldest = min(p.stat().st_mtime for p in files)
-        return len(files), max(0.0, now - oldest)
+        return len(written), max(0.0, now - min(written))
 
     # writes -------------------------------------------------------------------------------
     def upsert_posts(self, posts: Sequence[Post]) -> UpsertCounts:

@@ -4,7 +4,8 @@ Templates live as JSON under ``index_templates/`` (component first, then composa
 file names carry the default prefix ``siang``; ``{prefix}`` in index patterns and the
 ``siang-`` names are rewritten for the configured prefix, and the embedding dimension is
 set from the configured embedder. Installing is idempotent: a template whose rendered body
-equals what the cluster holds is left alone and reported as unchanged.
+equals what the cluster holds is left alone and reported as unchanged. Fields a template
+gained are also mapped on the indices it shaped before (``SetupReport.extended``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class SetupReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    extended: list[str] = field(default_factory=list)  # existing indices given new fields
 
 
 def load_templates(
@@ -93,7 +95,34 @@ def install_templates(
                 continue
             put(name=name, **body)
             (report.updated if current is not None else report.created).append(name)
+    report.extended = _add_new_fields(client, component, composable)
     return report
+
+
+def _add_new_fields(
+    client: Elasticsearch, component: dict[str, Any], composable: dict[str, Any]
+) -> list[str]:
+    """Map, on indices created before, the fields their templates gained since (a template
+    only shapes new indices, and a strict mapping refuses a document with an unmapped
+    field). Only new fields are put: changing a mapped one needs a reindex."""
+    extended = []
+    for body in composable.values():
+        wanted: dict[str, Any] = {}
+        for part in body["composed_of"]:
+            mappings = component[part].get("template", {}).get("mappings", {})
+            wanted.update(mappings.get("properties", {}))
+        if not wanted:
+            continue
+        found = client.indices.get_mapping(
+            index=",".join(body["index_patterns"]), allow_no_indices=True, ignore_unavailable=True
+        )
+        for index, mapping in sorted(found.items()):
+            have = mapping.get("mappings", {}).get("properties", {})
+            new = {name: field for name, field in wanted.items() if name not in have}
+            if new:
+                client.indices.put_mapping(index=index, properties=new)
+                extended.append(index)
+    return extended
 
 
 def _same(current: dict[str, Any], wanted: dict[str, Any]) -> bool:

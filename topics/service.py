@@ -47,6 +47,7 @@ class TrendsReport:
     mode: str = "none"  # full | update | none
     windows: int = 0
     events: list[TopicEvent] = field(default_factory=list)
+    posts: int = 0  # enriched posts the run read
 
 
 class TopicStage:
@@ -92,6 +93,7 @@ class TopicStage:
             self.store.assign_topics(changed)
         self.store.replace_topics(report.topics)
         self.store.upsert_emergences(report.emergences, judged_until=posts[-1].created_at)
+        report.posts = len(posts)
         return report
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.access import RateLimiter, issue_key, revoke_key, verify
+from api.access import Caller, RateLimiter, issue_key, operator, revoke_key, verify
 from api.app import create_app
 from domain.models import Category, Complaint
-from domain.settings import Settings
+from domain.settings import Settings, load_settings
 from storage.embedded import EmbeddedStore
-from tests.conftest import T0
+from tests.conftest import T0, FixedEmbedder
 
 COMPLAINT = "1111-2569-000777"
 
@@ -30,7 +32,9 @@ def store(settings: Settings) -> Iterator[EmbeddedStore]:
 
 @pytest.fixture
 def client(settings: Settings, store: EmbeddedStore) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, store)) as test_client:
+    with TestClient(
+        create_app(settings, store, embedder=FixedEmbedder(dimension=4))
+    ) as test_client:
         yield test_client
 
 
@@ -70,7 +74,10 @@ def test_roles_gate_complaints_and_reads_are_audited(
     officer = issue_key(store, role="officer", name="officer-somchai")
     refused = client.get(f"/v1/complaints/{COMPLAINT}", headers={"X-API-Key": viewer})
     assert refused.status_code == 403 and "officer" in refused.json()["detail"]
-    assert store.list_audit() == []
+    assert store.list_audit(resource=f"complaint:{COMPLAINT}") == []
+    created = {(e.action, e.name) for e in store.list_audit()}  # key creation is audited too
+    assert created == {("create_key:viewer", f"cli:{getpass.getuser()}"),
+                       ("create_key:officer", f"cli:{getpass.getuser()}")}  # fmt: skip
     read = client.get(f"/v1/complaints/{COMPLAINT}", headers={"X-API-Key": officer})
     assert read.status_code == 200 and read.json()["subject"] == "ถนนพัง"
     [entry] = store.list_audit(resource=f"complaint:{COMPLAINT}")
@@ -101,3 +108,50 @@ def test_token_bucket_refills_with_time() -> None:
     assert wait == pytest.approx(30.0)
     now[0] = 30.0
     assert limiter.take("k", 2) is None
+
+
+def test_creating_and_revoking_keys_is_audited_with_who_did_it(store: EmbeddedStore) -> None:
+    admin = Caller(key_id="k0admin", name="admin-malee", role="admin")
+    by_admin = issue_key(store, role="analyst", name="analytics", by=admin)
+    by_cli = issue_key(store, role="viewer", name="policy-team")
+    admin_key_id, cli_key_id = by_admin.split("_")[1], by_cli.split("_")[1]
+    assert revoke_key(store, admin_key_id) is not None
+    assert revoke_key(store, cli_key_id, by=admin) is not None
+    assert revoke_key(store, "nosuchkey", by=admin) is None  # nothing revoked, nothing audited
+    cli = f"cli:{getpass.getuser()}"
+    entries = sorted((e.action, e.resource, e.key_id, e.name, e.role) for e in store.list_audit())
+    assert entries == sorted(
+        [
+            ("create_key:analyst", f"key:{admin_key_id}", "k0admin", "admin-malee", "admin"),
+            ("create_key:viewer", f"key:{cli_key_id}", "cli", cli, "admin"),
+            ("revoke_key", f"key:{admin_key_id}", "cli", cli, "admin"),
+            ("revoke_key", f"key:{cli_key_id}", "k0admin", "admin-malee", "admin"),
+        ]
+    )
+    assert operator() == Caller(key_id="cli", name=cli, role="admin")
+
+
+def test_bad_api_keys_are_rate_limited_per_client_address(
+    tmp_path: Path, store: EmbeddedStore
+) -> None:
+    settings = load_settings(
+        store={"backend": "embedded", "path": str(tmp_path / "limited.db")},
+        api={"auth_failures_per_minute": 3},
+    )
+    good = issue_key(store, role="viewer", name="dashboard")
+    bad = {"X-API-Key": "siang_0000_guessed"}
+    with TestClient(create_app(settings, store, embedder=FixedEmbedder(dimension=4))) as client:
+        answers = [client.get("/v1/topics", headers=bad) for _ in range(4)]
+        assert [a.status_code for a in answers] == [401, 401, 401, 429]
+        limited = answers[-1]
+        assert limited.headers["content-type"] == "application/problem+json"
+        assert limited.json()["title"] == "Rate limit exceeded"
+        assert "failed authentications from this address" in limited.json()["detail"]
+        assert 1 <= int(limited.headers["Retry-After"]) <= 21
+        # A malformed key and a bearer token count too; a missing key does not.
+        assert client.get("/v1/topics", headers={"Authorization": "Bearer nope"}).status_code == 429
+        assert client.get("/v1/topics").status_code == 401
+        # Only failures are counted: a live key still works from the same address.
+        assert client.get("/v1/topics", headers={"X-API-Key": good}).status_code == 200
+        elsewhere = TestClient(client.app, client=("203.0.113.7", 50000))
+        assert elsewhere.get("/v1/topics", headers=bad).status_code == 401

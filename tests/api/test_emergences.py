@@ -13,7 +13,7 @@ from api.access import issue_key
 from api.app import create_app
 from domain.settings import Settings
 from storage.embedded import EmbeddedStore
-from tests.conftest import T0, make_emergence
+from tests.conftest import T0, FixedEmbedder, make_emergence
 
 
 @pytest.fixture
@@ -28,7 +28,9 @@ def client(settings: Settings) -> Iterator[TestClient]:
         judged_until=T0,
     )
     key = issue_key(store, role="viewer", name="analyst-nok")
-    with TestClient(create_app(settings, store), headers={"X-API-Key": key}) as test_client:
+    with TestClient(
+        create_app(settings, store, embedder=FixedEmbedder(dimension=4)), headers={"X-API-Key": key}
+    ) as test_client:
         yield test_client
     store.close()
 
@@ -61,7 +63,10 @@ def test_production_uses_the_real_clock(settings: Settings, tmp_path) -> None:  
         [make_emergence(1, detected_at=T0 - timedelta(hours=2))], judged_until=T0
     )
     key = issue_key(store, role="viewer", name="v")
-    with TestClient(create_app(production, store), headers={"X-API-Key": key}) as client:
+    with TestClient(
+        create_app(production, store, embedder=FixedEmbedder(dimension=4)),
+        headers={"X-API-Key": key},
+    ) as client:
         body = client.get("/v1/emergences").json()
     store.close()
     assert body["clock"] == "real" and body["total"] == 0  # 2026-11-01 is long past

@@ -17,7 +17,7 @@ from api.app import create_app
 from domain.models import Alert, Category
 from domain.settings import Settings
 from storage.embedded import EmbeddedStore
-from tests.conftest import T0, make_post
+from tests.conftest import T0, FixedEmbedder, make_post
 
 
 @pytest.fixture
@@ -40,7 +40,9 @@ def store(settings: Settings) -> Iterator[EmbeddedStore]:
 
 @pytest.fixture
 def client(settings: Settings, store: EmbeddedStore) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, store)) as test_client:
+    with TestClient(
+        create_app(settings, store, embedder=FixedEmbedder(dimension=4))
+    ) as test_client:
         yield test_client
 
 
@@ -96,3 +98,86 @@ def test_export_any_search_as_csv_or_json_lines(client: TestClient, store: Embed
                        headers=analyst).text.splitlines()  # fmt: skip
     assert [json.loads(line)["id"] for line in lines] == ["x:2"]
     assert client.get("/v1/posts/export", headers=_as(store, "viewer")).status_code == 403
+
+
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "1e999", "NaN"])
+def test_alert_rule_with_a_non_finite_number_is_refused(
+    client: TestClient, store: EmbeddedStore, number: str
+) -> None:
+    admin = _as(store, "admin")
+    body = (
+        '{"name": "any-spike", "kind": "topic_spike", "min_score": ' + number + ","
+        ' "recipients": ["policy-team@example.go.th"]}'
+    )
+    refused = client.put(
+        "/v1/alert-rules/any-spike",
+        content=body.encode(),
+        headers=admin | {"Content-Type": "application/json"},
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"].startswith("min_score")
+    listed = client.get("/v1/alert-rules", headers=admin)
+    assert listed.status_code == 200 and listed.json()["managed"] == []
+    assert client.get("/v1/alert-rules/any-spike", headers=admin).status_code == 404
+    assert [e for e in store.list_audit() if e.resource == "rule:any-spike"] == []
+
+
+def test_alert_rule_changes_are_audited(client: TestClient, store: EmbeddedStore) -> None:
+    admin = _as(store, "admin")
+    rule = {"name": "any-spike", "kind": "topic_spike", "min_score": 8,
+            "recipients": ["policy-team@example.go.th"]}  # fmt: skip
+    assert client.put("/v1/alert-rules/any-spike", json=rule, headers=admin).status_code == 201
+    assert (
+        client.put(
+            "/v1/alert-rules/any-spike", json=rule | {"min_score": 9.5}, headers=admin
+        ).status_code
+        == 200
+    )
+    assert client.delete("/v1/alert-rules/any-spike", headers=admin).status_code == 204
+    assert client.delete("/v1/alert-rules/any-spike", headers=admin).status_code == 404
+    entries = store.list_audit(resource="rule:any-spike")
+    assert sorted((e.action, e.name, e.role) for e in entries) == [
+        ("create_alert_rule", "admin-1", "admin"),
+        ("delete_alert_rule", "admin-1", "admin"),
+        ("update_alert_rule", "admin-1", "admin"),
+    ]
+    assert [e.action for e in sorted(entries, key=lambda e: e.at)] == [
+        "create_alert_rule",
+        "update_alert_rule",
+        "delete_alert_rule",
+    ]
+
+
+FORMULAS = {
+    "x:11": '=HYPERLINK("http://evil.example","คลิก")',
+    "x:12": "+1+1 ค่าไฟแพงมาก",
+    "x:13": "-2+3 ถนนพัง",
+    "x:14": "@SUM(1+1) น้ำไม่ไหล",
+    "x:15": "\t=1+1 ไฟดับทั้งซอย",
+    "x:16": "\r=1+1 ขยะไม่เก็บ",
+}
+
+
+def test_csv_export_neutralises_formula_cells(client: TestClient, store: EmbeddedStore) -> None:
+    posts = [make_post(post_id.split(":")[1], text, created_at=T0 + timedelta(hours=2))
+             for post_id, text in FORMULAS.items()]  # fmt: skip
+    store.upsert_posts(posts)
+    store.save_enrichment(posts, np.eye(len(posts), 4, dtype=np.float32))
+    exported = client.get(
+        "/v1/posts/export", params={"format": "csv"}, headers=_as(store, "analyst")
+    )
+    assert exported.status_code == 200
+    assert exported.text.startswith("\ufeff")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(exported.text.removeprefix("\ufeff")))}
+    assert sorted(rows) == sorted(["x:1", "x:2", *FORMULAS])
+    for post_id, text in FORMULAS.items():
+        assert rows[post_id]["text"] == "'" + text, post_id
+    assert rows["x:1"]["text"] == 'น้ำประปาเค็ม, มาก "บางบัวทอง"'  # ordinary Thai text: as is
+    assert rows["x:2"]["text"] == "ไฟดับ หาดใหญ่"
+    assert rows["x:11"]["province"] == "" and rows["x:11"]["sentiment"] == "negative"
+    # JSON lines are data, not spreadsheet cells: the text is kept exactly.
+    lines = client.get("/v1/posts/export", params={"format": "jsonl"},
+                       headers=_as(store, "analyst")).text.splitlines()  # fmt: skip
+    texts = {json.loads(line)["id"]: json.loads(line)["text"] for line in lines}
+    assert {k: texts[k] for k in FORMULAS} == FORMULAS

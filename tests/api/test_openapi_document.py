@@ -37,3 +37,39 @@ def test_every_operation_is_described_and_exemplified(settings: Settings) -> Non
                 missing_example.append(f"{method.upper()} {path}")
     assert missing_text == [] and missing_example == []
     assert sum(len(ops) for ops in spec["paths"].values()) >= 23
+
+
+def test_security_schemes_and_the_errors_each_route_gives_are_documented(
+    settings: Settings,
+) -> None:
+    spec = create_app(settings).openapi()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["APIKeyHeader"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "A Siang API key (`siang keys create`).",
+    }
+    assert schemes["HTTPBearer"]["scheme"] == "bearer"
+    assert "Problem" in spec["components"]["schemas"]
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            name = f"{method.upper()} {path}"
+            errors = {int(s): r for s, r in operation["responses"].items() if s[0] in "45"}
+            assert {400, 500} <= set(errors), name
+            for status, response in errors.items():
+                assert response["content"] == {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                }, (name, status)
+            keyed = path.startswith("/v1/") and not path.startswith("/v1/webhooks/")
+            assert ("security" in operation) == keyed, name
+            if keyed:
+                assert {401, 429, 503} <= set(errors), name
+                assert operation["security"] == [{"APIKeyHeader": []}, {"HTTPBearer": []}], name
+    responses = spec["paths"]["/v1/complaints/{complaint_id}"]["get"]["responses"]
+    assert {"403", "404", "422"} <= set(responses)
+    assert "403" not in spec["paths"]["/v1/topics"]["get"]["responses"]  # viewers may read
+    hook = spec["paths"]["/v1/webhooks/traffy"]["post"]["responses"]
+    assert {"401", "413", "422", "429"} <= set(hook)
+    assert "409" in spec["paths"]["/v1/alert-rules/{name}"]["put"]["responses"]

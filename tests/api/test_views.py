@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -14,7 +16,7 @@ from api.app import create_app
 from domain.models import Category, Complaint, PostComplaintLink, Topic
 from domain.settings import Settings
 from storage.embedded import EmbeddedStore
-from tests.conftest import T0, make_post
+from tests.conftest import T0, FixedEmbedder, make_post
 
 
 @pytest.fixture
@@ -88,14 +90,66 @@ def client(settings: Settings) -> Iterator[TestClient]:
         ]
     )
     key = issue_key(store, role="admin", name="officer-somchai")
-    with TestClient(create_app(settings, store), headers={"X-API-Key": key}) as test_client:
+    with TestClient(
+        create_app(settings, store, embedder=FixedEmbedder(dimension=4)), headers={"X-API-Key": key}
+    ) as test_client:
         yield test_client
     store.close()
 
 
-def test_health(client: TestClient) -> None:
-    body = client.get("/health").json()
-    assert body == {"status": "ok", "store": "embedded", "posts": 2, "topics": 2}
+def test_health_is_liveness_and_ready_checks_store_and_models(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok", "store": "embedded"}
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "status": "ready",
+        "store": "embedded",
+        "store_reachable": True,
+        "store_error": None,
+        "posts": 2,
+        "topics": 2,
+        "embedder": "loaded",
+    }
+
+
+def test_the_embedder_loads_once_at_start_up_while_liveness_answers(settings: Settings) -> None:
+    store = EmbeddedStore(settings.store.path)
+    with TestClient(create_app(settings, store)) as client:  # the configured embedder
+        models = client.app.state.models  # type: ignore[attr-defined]
+        states = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert client.get("/health").status_code == 200
+            ready = client.get("/health/ready")
+            states.append((ready.status_code, ready.json()["embedder"]))
+            if ready.status_code == 200:
+                break
+            time.sleep(0.05)
+        assert states[-1] == (200, "loaded")
+        assert set(states[:-1]) <= {(503, "loading")}
+        loaded = models.embedder()
+        assert models.embedder() is loaded  # once per process
+    store.close()
+
+
+@pytest.mark.parametrize("cursor", ["1e999", "Infinity", "NaN", "-1", '"3"', "true", "1e3"])
+def test_cursors_holding_non_integers_are_refused_with_400(client: TestClient, cursor: str) -> None:
+    forged = base64.urlsafe_b64encode(f'{{"o": {cursor}, "q": "x"}}'.encode()).decode()
+    response = client.get("/v1/posts/search", params={"cursor": forged})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Unusable cursor"
+
+
+@pytest.mark.parametrize(
+    "q", ["😡\x00", "\x00", '"', '""น้ำ', "*", "NEAR(น้ำ", "น้ำ OR ไฟ", "\u200bน้ำ", "(", "^"]
+)
+@pytest.mark.parametrize("route", ["/v1/posts/search", "/v1/stats/province", "/v1/posts/export"])
+def test_query_text_never_breaks_a_route(client: TestClient, q: str, route: str) -> None:
+    response = client.get(route, params={"q": q})
+    assert response.status_code == 200, response.text
+    if route == "/v1/posts/export":
+        assert response.text.startswith("\ufeffid,platform")
 
 
 def test_thai_search_tokenises_the_query(client: TestClient) -> None:
@@ -132,7 +186,7 @@ def test_topics_list_and_detail(client: TestClient) -> None:
     assert detail["timeline"] == [{"time": "2026-11-01T09:00:00+07:00", "count": 1}]
     assert [p["id"] for p in detail["representative_posts"]] == ["x:1"]
     missing = client.get("/v1/topics/99")
-    assert missing.status_code == 404 and missing.json()["title"] == "Not Found"
+    assert missing.status_code == 404 and missing.json()["title"] == "Not found"
 
 
 def test_related_posts_for_complaint(client: TestClient) -> None:

@@ -235,10 +235,10 @@ def test_topics_command_updates_then_refits(
     assert first.exit_code == 0, first.output
     again = runner.invoke(app, ["topics"])
     assert again.exit_code == 0, again.output
-    assert again.output.startswith("topics: none, 0 window(s)")
+    assert again.stdout.startswith("topics: none, 0 window(s)")
     refit = runner.invoke(app, ["topics", "--refit"])
     assert refit.exit_code == 0, refit.output
-    assert refit.output.startswith("topics: full, 1 window(s)")
+    assert refit.stdout.startswith("topics: full, 1 window(s)")
     assert "spike" in refit.output  # the top topics are listed with their spike scores
 
 

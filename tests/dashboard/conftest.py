@@ -26,7 +26,7 @@ from api.app import create_app
 from api.dashboard import STATIC_DIR
 from domain.settings import load_settings
 from storage.embedded import EmbeddedStore
-from tests.conftest import REPO
+from tests.conftest import REPO, FixedEmbedder
 from tests.dashboard import dataset
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -73,7 +73,11 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, dashboard_bundle: Path) -
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, store), log_level="warning", access_log=False)
+        uvicorn.Config(
+            create_app(settings, store, embedder=FixedEmbedder(dimension=4)),
+            log_level="warning",
+            access_log=False,
+        )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

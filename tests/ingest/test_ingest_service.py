@@ -13,7 +13,8 @@ from domain.errors import RecordError
 from domain.models import Post
 from domain.privacy import Pseudonymizer
 from ingest.jsonl import parse_lines
-from ingest.service import Ingestor, parse_post
+from ingest.service import Ingestor, parse_post, post_identity
+from storage.base import PostQuery
 from storage.embedded import EmbeddedStore
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -252,3 +253,78 @@ def test_stored_posts_are_pseudonymised_and_redacted(store: EmbeddedStore) -> No
     assert stored.text == "ไฟดับ โทร [PHONE]"
     assert stored.collected_at == NOW
     assert "somchai" not in stored.model_dump_json()
+
+
+X_STATUS = "https://x.com/somchai_bkk/status/1865432109876543210"
+AT_URI = "at://did:plc:abc123xyz/app.bsky.feed.post/3kxyz"
+BSKY_URL = "https://bsky.app/profile/somchai.bsky.social/post/3kxyz"
+
+
+def _bluesky(did: str = "did:plc:abc123xyz", **overrides: Any) -> dict[str, Any]:
+    uri = f"at://{did}/app.bsky.feed.post/3kxyz"
+    return _record(
+        platform="bluesky", native_id=uri, uri=uri, url=BSKY_URL, author="somchai.bsky.social",
+        text="ไฟดับทั้งซอย", raw_extra=_MISSING, **overrides,
+    )  # fmt: skip
+
+
+def test_x_post_urls_lose_the_handle() -> None:
+    record = _record(
+        native_id="1865432109876543210",
+        url=X_STATUS,
+        text=f"ไฟดับ ดูที่ {X_STATUS}",
+        raw_extra={"quoted": X_STATUS.replace("x.com", "twitter.com")},
+    )
+    post = parse_post(record, pseudonymizer=PSEUDO, collected_at=NOW)
+    assert post.id == "x:1865432109876543210"
+    assert post.url == "https://x.com/i/web/status/1865432109876543210"
+    assert post.text == "ไฟดับ ดูที่ https://x.com/i/web/status/1865432109876543210"
+    assert post.raw["url"] == post.url
+    assert post.raw["raw_extra"] == {"quoted": "https://x.com/i/web/status/1865432109876543210"}
+    assert "somchai_bkk" not in post.model_dump_json()
+    assert "somchai" not in post.model_dump_json()  # nor the author's handle
+
+
+def test_bluesky_ids_and_urls_lose_the_did_and_handle() -> None:
+    post = parse_post(_bluesky(), pseudonymizer=PSEUDO, collected_at=NOW)
+    did_pseudonym = PSEUDO.pseudonym("bluesky", "did:plc:abc123xyz")
+    handle_pseudonym = PSEUDO.pseudonym("bluesky", "somchai.bsky.social")
+    assert post.id == f"bluesky:at://{did_pseudonym}/app.bsky.feed.post/3kxyz"
+    assert post.url == f"https://bsky.app/profile/{handle_pseudonym}/post/3kxyz"
+    assert post.raw["uri"] == f"at://{did_pseudonym}/app.bsky.feed.post/3kxyz"
+    dumped = post.model_dump_json()
+    for secret in ("did:plc:abc123xyz", "abc123xyz", "somchai.bsky.social", "somchai"):
+        assert secret not in dumped, secret
+    again = parse_post(_bluesky(), pseudonymizer=PSEUDO, collected_at=NOW)
+    assert again.id == post.id  # a stable id: ingesting the post again updates it
+    other = parse_post(_bluesky("did:plc:zzz999qqq"), pseudonymizer=PSEUDO, collected_at=NOW)
+    assert other.id != post.id and "zzz999qqq" not in other.model_dump_json()
+    assert post_identity(_bluesky(), PSEUDO) == post.id
+    assert post_identity(_record(native_id="1865432109876543210", url=X_STATUS), PSEUDO) == (
+        "x:1865432109876543210"
+    )
+
+
+def test_bluesky_reingest_is_idempotent(store: EmbeddedStore) -> None:
+    line = json.dumps(_bluesky(), ensure_ascii=False)
+    first = _ingestor(store).ingest_lines(parse_lines([line]), source="bsky.jsonl")
+    again = _ingestor(store).ingest_lines(parse_lines([line]), source="bsky.jsonl")
+    assert (first.counts.created, again.counts.created, again.counts.unchanged) == (1, 0, 1)
+    assert store.count_posts() == 1
+    [stored] = list(store.iter_posts(PostQuery()))
+    assert stored.id == post_identity(_bluesky(), PSEUDO)
+    assert "did:plc:abc123xyz" not in stored.model_dump_json()
+    assert "somchai.bsky.social" not in stored.model_dump_json()
+
+
+def test_quarantine_reason_quoting_a_phone_number_is_redacted(store: EmbeddedStore) -> None:
+    lines = [_line(native_id="1", created_at="081-234-5678")]
+    report = _ingestor(store).ingest_lines(parse_lines(lines), source="bad-dates.jsonl")
+    assert (report.accepted, report.quarantined) == (0, 1)
+    expected = "line 1: created_at is not a date or an ISO-8601 timestamp: '[PHONE]'"
+    assert report.reasons == [expected]
+    [record] = store.list_quarantine(stage="ingest")
+    assert record.reason == expected
+    assert json.loads(record.payload)["created_at"] == "[PHONE]"
+    for kept in (record.reason, record.payload, *report.reasons):
+        assert "081-234-5678" not in kept and "0812345678" not in kept

@@ -128,8 +128,12 @@ def test_api_over_http(server: str, run: tuple[Settings, PipelineSummary, Pipeli
     settings, first, _ = run
     assert httpx.get(f"{server}/v1/topics").status_code == 401  # no key, no data
     with httpx.Client(base_url=server, timeout=30, headers=_key(settings)) as http:
-        health = http.get("/health").json()
-        assert health["status"] == "ok" and health["posts"] == first.posts
+        assert http.get("/health").json()["status"] == "ok"
+        deadline = time.monotonic() + 120  # the embedder loads in the background
+        while (ready := http.get("/health/ready")).status_code != 200:
+            assert ready.json()["embedder"] == "loading" and time.monotonic() < deadline
+            time.sleep(0.2)
+        assert ready.json()["status"] == "ready" and ready.json()["posts"] == first.posts
         found = http.get("/v1/posts/search", params={"q": "ไฟดับ", "limit": 5}).json()
         assert found["total"] > 0
         assert all("ไฟดับ" in hit["text"] or "ไฟ" in hit["text"] for hit in found["hits"])

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from crawlers.collectors import Collector, Rejected, collector_for
 from domain.privacy import Pseudonymizer
 from domain.settings import CollectSettings, CredentialSettings, Settings, SourceSettings
-from ingest.service import parse_post
+from ingest.service import parse_post, without_handles
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -217,7 +217,9 @@ def assert_ingestible(records: list[dict[str, Any]]) -> None:
     now = datetime.now(UTC)
     for record in records:
         post = parse_post(record, pseudonymizer=pseudonymizer, collected_at=now)
-        assert post.native_id == record["native_id"]
+        # account handles and DIDs in ids are kept only in pseudonymous form
+        assert post.native_id == without_handles(record["native_id"], pseudonymizer)
+        assert "did:" not in post.id
         assert post.author is None or post.author.startswith("anon-")
         assert record["author"] is None or record["author"] not in json.dumps(post.raw)
 

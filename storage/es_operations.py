@@ -1,0 +1,102 @@
+"""Pipeline stage runs and quarantine by reason on Elasticsearch; the client's own counts.
+
+Stage totals are one document per stage in ``<prefix>-stages``. A mixin of
+:class:`storage.elasticsearch.ElasticsearchStore`, which supplies ``client``, ``index``,
+``_search`` and ``_retrying``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from elasticsearch import ConflictError, NotFoundError
+
+from domain.errors import StoreError
+from domain.models import StageRun, StageStats
+from storage.es_transport import CountingTransport, TransportCounts
+
+T = TypeVar("T")
+UNCLASSIFIED = "unclassified"  # kept before quarantine records carried a reason class
+
+
+class OperationIndices:
+    """Store methods /metrics reads: what each stage did, and why records were refused."""
+
+    client: Any
+    index: dict[str, str]
+
+    def _search(self, index: str, **body: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _retrying(self, call: Callable[[], T], *, stage: str) -> T:
+        raise NotImplementedError
+
+    def count_quarantine_by_reason(self) -> dict[tuple[str, str], int]:
+        aggs = {
+            "stage": {
+                "terms": {"field": "stage", "size": 1000},
+                "aggs": {
+                    "reason": {
+                        "terms": {"field": "reason_class", "size": 100, "missing": UNCLASSIFIED}
+                    }
+                },
+            }
+        }
+        response = self._search(self.index["quarantine"], size=0, aggs=aggs)
+        return {
+            (stage["key"], reason["key"]): int(reason["doc_count"])
+            for stage in response.get("aggregations", {}).get("stage", {}).get("buckets", [])
+            for reason in stage["reason"]["buckets"]
+        }
+
+    def record_stage_run(self, run: StageRun) -> StageStats:
+        """Read, add and write back with optimistic concurrency (two runs never lose counts)."""
+        index = self.index["stages"]
+
+        def attempt() -> StageStats:
+            for _ in range(10):
+                try:
+                    found = self.client.get(index=index, id=run.stage)
+                    current = StageStats.model_validate(found["_source"]["doc"])
+                    guard = {
+                        "if_seq_no": found["_seq_no"],
+                        "if_primary_term": found["_primary_term"],
+                    }
+                except NotFoundError:
+                    current, guard = StageStats(stage=run.stage), {"op_type": "create"}
+                totals = current.add(run)
+                try:
+                    self.client.index(
+                        index=index,
+                        id=run.stage,
+                        document={
+                            "stage": totals.stage,
+                            "last_run_at": run.finished_at.isoformat(),
+                            "doc": totals.model_dump(mode="json"),
+                        },
+                        refresh="wait_for",
+                        **guard,
+                    )
+                    return totals
+                except ConflictError:
+                    continue  # another run wrote first: read again
+            raise StoreError(f"stage stats for {run.stage} kept changing under us")
+
+        return self._retrying(attempt, stage="stages")
+
+    def list_stage_stats(self) -> list[StageStats]:
+        hits = self._search(
+            self.index["stages"], query={"match_all": {}}, size=1000, source_includes=["doc"]
+        )["hits"]["hits"]
+        stats = [StageStats.model_validate(h["_source"]["doc"]) for h in hits]
+        return sorted(stats, key=lambda s: s.stage)  # a handful: sorted here, by any mapping
+
+    def transport_counts(self) -> TransportCounts | None:
+        """The client's requests, retries and failures in this process; None when the client
+        was not built by ``build_client`` (its transport does not count)."""
+        transport = self.client.transport
+        return transport.counts() if isinstance(transport, CountingTransport) else None
+
+
+__all__ = ["UNCLASSIFIED", "OperationIndices"]
