@@ -26,6 +26,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s%(request_suffix
 _JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
 # A key as issued (siang_<id>_<secret>); the secret is never logged, only its id.
 _API_KEY = re.compile(r"\b(siang_[0-9a-f]{8})_[A-Za-z0-9_-]{16,}")
+_UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access")
 _QUIET = ("numba", "httpx", "sentence_transformers", "BERTopic", "elastic_transport")
 
 
@@ -81,6 +82,11 @@ def configure_logging(
     root.setLevel(level.upper())
     for noisy in _QUIET:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name in _UVICORN:  # whatever uvicorn set up before: its records go through ours
+        server = logging.getLogger(name)
+        server.handlers.clear()
+        server.propagate = True
+        server.setLevel(logging.NOTSET)
     return handler
 
 

@@ -338,7 +338,7 @@ def test_wrong_webhook_secrets_are_rate_limited_per_address(
 
 
 class _SlowEmbedder(FixedEmbedder):
-    """Takes 1.5 s to encode, and says when it has started."""
+    """Takes 3 s to encode, and says when it has started."""
 
     def __init__(self) -> None:
         super().__init__(dimension=4)
@@ -346,7 +346,7 @@ class _SlowEmbedder(FixedEmbedder):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.encoding.set()
-        time.sleep(1.5)
+        time.sleep(3.0)
         return super().encode(texts)
 
 
@@ -395,10 +395,10 @@ def test_traffy_webhook_work_never_blocks_the_event_loop(
         health_seconds = time.monotonic() - started
         caller.join(timeout=30)
     assert health.status_code == 200
-    assert health_seconds < 0.5, health_seconds
+    assert health_seconds < 1.5, health_seconds
     assert answers["webhook"].status_code == 200, answers["webhook"].text
     assert answers["webhook"].json()["applied"] is True
-    assert answers["webhook_seconds"] >= 1.5
+    assert answers["webhook_seconds"] >= 3.0
     assert store.get_complaint(TICKET) is not None
 
 

@@ -91,7 +91,7 @@ def test_trends_drill_down_and_language_switch(session: BrowserSession) -> None:
     page.click("#lang-toggle")
     page.wait_for_selector("#topic-complaints-panel h2:text-is('Linked complaints')")
     assert page.inner_text("nav a[data-view=topic]") == "Topic drill-down"
-    assert page.inner_text("#topic-title .badge") == "Emerging"
+    page.wait_for_selector("#topic-title .badge:text-is('Emerging')")  # re-rendered
     assert page.evaluate("document.documentElement.lang") == "en"
     page.wait_for_selector("#topic-posts .post")
     assert _texts(session, "#topic-posts .post-text") == dataset.posts_of(dataset.WATER)
