@@ -85,7 +85,7 @@ def get_content(
 ) -> AlertContent:
     """Everything the mail shows about ``alert``; missing posts or topics are left out."""
     topic = store.get_topic(alert.topic_id) if alert.topic_id is not None else None
-    posts = [p for p in (store.get_post(pid) for pid in alert.post_ids) if p is not None]
+    posts = store.get_posts(alert.post_ids)
     top = sorted(posts, key=lambda p: (-_engagement(p), p.created_at, p.id))
     headline, headline_ascii = _headline(alert, rule, topic)
     volume = alert.kind not in ("topic_spike", "emerging")

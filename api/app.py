@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api import problems
 from api.access import RateLimiter
 from api.dashboard import router as dashboard_router
-from api.deps import LoadedModels
+from api.deps import Cursors, LoadedModels
 from api.emergences import router as emergences_router
 from api.limits import RequestLimits
 from api.links import router as links_router
@@ -43,6 +43,7 @@ def create_app(
         app.state.rate_limiter = RateLimiter()
         app.state.auth_failures = RateLimiter()  # per client address
         app.state.topic_lists = RecentTopicLists(settings.api.topic_cache_seconds)
+        app.state.cursors = Cursors(settings.privacy.pseudonym_key.get_secret_value())
         app.state.models = await run_in_threadpool(LoadedModels, settings, embedder=embedder)
         app.state.models.start()
         yield

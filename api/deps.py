@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import logging
 import threading
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator, BeforeValidator
@@ -135,16 +136,23 @@ def get_tokenizer(request: Request) -> ThaiTokenizer:
     return request.app.state.models.tokenizer
 
 
-def post_filters(
-    tokenizer: Annotated[ThaiTokenizer, Depends(get_tokenizer)],
+def search_text(
     q: Annotated[
         str | None,
         Query(
             max_length=500,
-            description="Thai full text; every word must match.",
+            description="Thai text. Lexical search: every word must match; semantic and "
+            "hybrid search: what the posts should mean.",
             examples=["น้ำประปาเค็ม"],
         ),
     ] = None,
+) -> str | None:
+    return q
+
+
+def post_filters(
+    tokenizer: Annotated[ThaiTokenizer, Depends(get_tokenizer)],
+    q: Annotated[str | None, Depends(search_text)] = None,
     start: Annotated[
         IsoDatetime | None, Query(description="Inclusive, ISO-8601 with timezone.")
     ] = None,
@@ -177,23 +185,45 @@ def _query_digest(query: PostQuery, sort: str) -> str:
     return hashlib.sha256(repr((query, sort)).encode()).hexdigest()[:16]
 
 
-def make_cursor(offset: int, query: PostQuery, sort: str) -> str:
-    data = json.dumps({"o": offset, "q": _query_digest(query, sort)}).encode()
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+class Cursors:
+    """Signed page cursors: the position (an offset, or a store's ``resume`` point such as
+    Elasticsearch's ``search_after`` values and point in time), bound to one query and
+    sort. The HMAC means a client can hand a cursor back but never forge one, so nothing
+    it could put in ``search_after`` ever reaches the store."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(b"siang-cursor:" + secret.encode()).digest()
+
+    def make(
+        self, offset: int, query: PostQuery, sort: str, resume: dict[str, Any] | None = None
+    ) -> str:
+        data = {"o": offset, "q": _query_digest(query, sort), **({"r": resume} if resume else {})}
+        payload = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+        return f"{payload}.{self._sign(payload)}"
+
+    def read(self, cursor: str, query: PostQuery, sort: str) -> tuple[int, dict[str, Any] | None]:
+        """The offset and resume point a cursor stands for; another query's is refused."""
+        payload, _, signature = cursor.partition(".")
+        if not hmac.compare_digest(signature.encode(), self._sign(payload).encode()):
+            raise CursorError("cursor: not a cursor this API issued")
+        try:
+            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            offset, digest, resume = data["o"], str(data["q"]), data.get("r")
+            if type(offset) is not int:  # 1e999, Infinity, NaN, "3", true: never issued
+                raise TypeError("offset is not an integer")
+        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+            raise CursorError("cursor: not a cursor this API issued") from exc
+        if digest != _query_digest(query, sort) or offset < 0:
+            raise CursorError("cursor: it belongs to another query or sort")
+        return offset, resume
+
+    def _sign(self, payload: str) -> str:
+        digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def read_cursor(cursor: str, query: PostQuery, sort: str) -> int:
-    """The offset a cursor stands for; a cursor of another query or sort is refused."""
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        offset, digest = data["o"], str(data["q"])
-        if type(offset) is not int:  # 1e999, Infinity, NaN, "3", true: never issued
-            raise TypeError("offset is not an integer")
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-        raise CursorError("cursor: not a cursor this API issued") from exc
-    if digest != _query_digest(query, sort) or not 0 <= offset <= 100_000:
-        raise CursorError("cursor: it belongs to another query or sort")
-    return offset
+def get_cursors(request: Request) -> Cursors:
+    return request.app.state.cursors
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -202,3 +232,5 @@ PostFilters = Annotated[PostQuery, Depends(post_filters)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TokenizerDep = Annotated[ThaiTokenizer, Depends(get_tokenizer)]
 ModelsDep = Annotated[LoadedModels, Depends(get_models)]
+CursorsDep = Annotated[Cursors, Depends(get_cursors)]
+SearchText = Annotated[str | None, Depends(search_text)]

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from api.access import Officer, audit, note_auth_failure
+from api.access import Caller, Officer, audit, note_auth_failure
 from api.deps import (
     IsoDatetime,
     LoadedModels,
@@ -95,6 +95,10 @@ def search_complaints(
 @router.get("/complaints/{complaint_id}", response_model=Complaint, tags=["complaints"])
 def get_complaint(complaint_id: str, store: StoreDep, caller: Officer) -> Complaint:
     """One complaint with its status history (oldest first). Officers; audited."""
+    return _read_complaint(store, caller, complaint_id)
+
+
+def _read_complaint(store: Store, caller: Caller, complaint_id: str) -> Complaint:
     complaint = store.get_complaint(complaint_id)
     if complaint is None:
         raise NotFoundError("complaint", complaint_id)
@@ -113,12 +117,14 @@ def related_posts(
     include_rejected: bool = False,
 ) -> RelatedPosts:
     """Social posts linked to a complaint: confirmed first, then best score, with reasons."""
-    complaint = get_complaint(complaint_id, store, caller)
-    related = []
-    for link in store.links_for_complaint(complaint_id):
-        post = store.get_post(link.post_id) if _shown(link, include_rejected) else None
-        if post is not None:
-            related.append(_related(link, PostPublic.of(post, link.score)))
+    complaint = _read_complaint(store, caller, complaint_id)
+    links = [lk for lk in store.links_for_complaint(complaint_id) if _shown(lk, include_rejected)]
+    posts = {p.id: p for p in store.get_posts([lk.post_id for lk in links])}
+    related = [
+        _related(link, PostPublic.of(posts[link.post_id], link.score))
+        for link in links
+        if link.post_id in posts
+    ]
     related.sort(key=lambda r: (decision_rank(r.decision), -r.score))
     return RelatedPosts(complaint=complaint, related=related[:limit])
 
@@ -131,11 +137,15 @@ def candidate_complaints(
     post = store.get_post(post_id)
     if post is None:
         raise NotFoundError("post", post_id)
-    found = []
-    for link in store.links_for_post(post_id):
-        complaint = store.get_complaint(link.complaint_id)
-        if complaint is not None and _shown(link, include_rejected):
-            found.append(CandidateComplaint(**LinkFacts.of(link), complaint=complaint))
+    links = [lk for lk in store.links_for_post(post_id) if _shown(lk, include_rejected)]
+    complaints = {
+        c.complaint_id: c for c in store.get_complaints([lk.complaint_id for lk in links])
+    }
+    found = [
+        CandidateComplaint(**LinkFacts.of(link), complaint=complaints[link.complaint_id])
+        for link in links
+        if link.complaint_id in complaints
+    ]
     found.sort(key=lambda c: (decision_rank(c.decision), -c.score))
     listed = [f"complaint:{item.complaint.complaint_id}" for item in found]
     audit(store, caller, "list_complaint", *listed)
@@ -150,6 +160,13 @@ def topic_complaints(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> TopicComplaints:
     """Complaints the topic's posts link to, the most linked first (rejected links left out)."""
+    return related_to_topic(store, caller, topic_id, limit=limit)
+
+
+def related_to_topic(
+    store: Store, caller: Caller, topic_id: int, *, limit: int = 50
+) -> TopicComplaints:
+    """The complaints a topic's posts link to, audited as a list read (for its routes)."""
     topic = store.get_topic(topic_id)
     if topic is None:
         raise NotFoundError("topic", str(topic_id))

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from domain.errors import (
     EnrichError,
     NotFoundError,
+    QueryError,
     RecordError,
     SiangError,
     StoreError,
@@ -59,6 +60,7 @@ PROBLEMS: dict[type[Exception], tuple[int, str, str]] = {
     NotFoundError: (404, "not-found", "Not found"),
     RuleConflict: (409, "rule-conflict", "Rule name conflict"),
     CursorError: (400, "bad-cursor", "Unusable cursor"),
+    QueryError: (400, "unanswerable-query", "Query the store cannot answer"),
     RecordError: (422, "unusable-record", "Unusable record"),
     StoreUnavailable: (503, "store-unavailable", "Store unavailable"),
     EnrichError: (503, "model-unavailable", "Model unavailable"),

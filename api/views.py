@@ -7,20 +7,20 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.access import Caller, require
 from api.deps import (
+    CursorsDep,
     ModelsDep,
     PostFilters,
+    SearchText,
     SettingsDep,
     StoreDep,
     TopicId,
-    make_cursor,
-    read_cursor,
 )
-from api.links import topic_complaints
+from api.links import related_to_topic
 from api.models import (
     Breakdown,
     BreakdownBucket,
@@ -36,7 +36,10 @@ from api.models import (
 )
 from domain.errors import NotFoundError, SiangError
 from domain.models import ROLES
+from enrich.thai_text import normalize
+from storage import hybrid
 from storage.base import Page, PostQuery
+from storage.hybrid import SearchMode
 
 router = APIRouter()
 v1 = APIRouter(prefix="/v1", dependencies=[Depends(require("viewer"))])
@@ -79,21 +82,51 @@ def ready(store: StoreDep, settings: SettingsDep, models: ModelsDep) -> JSONResp
 def search_posts(
     store: StoreDep,
     query: PostFilters,
+    text: SearchText,
+    settings: SettingsDep,
+    models: ModelsDep,
+    cursors: CursorsDep,
+    mode: Annotated[
+        SearchMode,
+        Query(
+            description="lexical: BM25 over the words of `q`; semantic: posts nearest to "
+            "what `q` means (its embedding); hybrid: both, fused by reciprocal rank."
+        ),
+    ] = "lexical",
     sort: Literal["relevance", "newest", "oldest"] = "relevance",
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     cursor: Annotated[
         str | None,
-        Query(max_length=200, description="`next_cursor` of the previous page (replaces offset)."),
+        Query(
+            max_length=4000,
+            description="`next_cursor` of the previous page (replaces offset); on "
+            "Elasticsearch it pages past 10,000 hits in a point in time.",
+        ),
     ] = None,
 ) -> SearchResponse:
-    """Search posts by Thai words and filters (time range, platform, place, sentiment, topic).
+    """Search posts by Thai words or meaning, with filters (time range, platform, place,
+    sentiment, category, topic, grievance).
 
-    Page with ``next_cursor``: it carries the position and is bound to this query and sort.
+    Page with ``next_cursor``: it carries the position and is bound to this query, mode
+    and sort. Semantic and hybrid search need `q`, rank by relevance only and reach
+    ``api.semantic_depth`` hits.
     """
+    binding = f"{mode}:{sort}"
+    resume = None
     if cursor is not None:
-        offset = read_cursor(cursor, query, sort)
-    result = store.search_posts(query, Page(limit=limit, offset=offset, sort=sort))
+        offset, resume = cursors.read(cursor, query, binding)
+    page = Page(limit=limit, offset=offset, sort=sort, resume=resume)
+    if mode == "lexical":
+        result = hybrid.search(store, query, page)
+        reach = result.total
+    else:
+        if not text or not text.strip():
+            raise HTTPException(422, f"q: {mode} search needs the text to look for")
+        vector = models.embedder().encode([normalize(text).text[: settings.models.max_text_chars]])
+        depth = settings.api.semantic_depth
+        result = hybrid.search(store, query, page, mode=mode, vector=vector[0], depth=depth)
+        reach = min(result.total, depth)
     hits = [PostPublic.of(p, s) for p, s in zip(result.posts, result.scores, strict=True)]
     following = offset + len(hits)
     return SearchResponse(
@@ -101,10 +134,29 @@ def search_posts(
         limit=limit,
         offset=offset,
         hits=hits,
-        next_cursor=make_cursor(following, query, sort)
-        if hits and following < min(result.total, 100_000)
+        next_cursor=cursors.make(following, query, binding, result.resume)
+        if hits and following < reach
         else None,
     )
+
+
+@v1.get("/posts/{post_id}/similar", response_model=SearchResponse, tags=["posts"])
+def similar_posts(
+    post_id: str,
+    store: StoreDep,
+    query: PostFilters,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> SearchResponse:
+    """Posts like this one (nearest by embedding), with every filter of a search; the
+    post itself is left out. 404 when the post is unknown or not yet enriched."""
+    depth = settings.api.semantic_depth
+    result = hybrid.similar(store, post_id, query, Page(limit=limit, offset=offset), depth=depth)
+    if result is None:
+        raise NotFoundError("post with a vector", post_id)
+    hits = [PostPublic.of(p, s) for p, s in zip(result.posts, result.scores, strict=True)]
+    return SearchResponse(total=result.total, limit=limit, offset=offset, hits=hits)
 
 
 @v1.get("/stats/timeline", response_model=Timeline, tags=["stats"])
@@ -195,14 +247,14 @@ def get_topic(
     if topic is None:
         raise NotFoundError("topic", str(topic_id))
     buckets = store.counts(PostQuery(topic_id=topic_id), interval=interval)
-    posts = [store.get_post(pid) for pid in topic.representative_post_ids]
+    posts = store.get_posts(topic.representative_post_ids)
     caller: Caller = request.state.caller
     related = None
     if ROLES.index(caller.role) >= ROLES.index("officer"):
-        related = topic_complaints(topic_id, store, caller).complaints
+        related = related_to_topic(store, caller, topic_id).complaints
     return TopicDetail(
         topic=topic,
         timeline=[TimelinePoint(time=b.time, count=b.count) for b in buckets if b.time],
-        representative_posts=[PostPublic.of(p) for p in posts if p is not None],
+        representative_posts=[PostPublic.of(p) for p in posts],
         related_complaints=related,
     )

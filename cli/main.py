@@ -473,8 +473,9 @@ def complaints_traffy(
 
     store = open_store(settings)
     try:
-        stored = store.list_complaints(limit=10_000_000)
-        known = {c.complaint_id: c.updated_at for c in stored if c.source == "traffy"}
+        known = {
+            c.complaint_id: c.updated_at for c in store.iter_complaints() if c.source == "traffy"
+        }
         complaints, rejected = asyncio.run(pull(known))
         pipeline = Pipeline(settings, store, build_embedder(settings.models.embedder))
         report = pipeline.add_complaints(complaints, rejected, source="traffy")

@@ -35,6 +35,10 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached or keeps failing; callers may spool and retry later."""
 
 
+class QueryError(SiangError):
+    """A query the store cannot answer as asked (e.g. an offset past its result window)."""
+
+
 class NotFoundError(SiangError):
     """A requested entity does not exist."""
 

@@ -458,6 +458,12 @@ class ApiSettings(_Section):
     webhook_max_body_bytes: int = Field(
         256_000, ge=1024, description="Largest body a webhook (Traffy Fondue) may send."
     )
+    semantic_depth: int = Field(
+        1000,
+        ge=10,
+        le=10_000,
+        description="How many nearest posts semantic and hybrid search rank (and page through).",
+    )
     max_json_depth: int = Field(
         32, ge=4, le=512, description="Deepest nesting of a JSON body; deeper ones get 422."
     )

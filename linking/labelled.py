@@ -56,7 +56,7 @@ def load_set(name: str, settings: Settings, embedder: Embedder) -> LabelledSet:
                 read_jsonl(directory / "complaints.jsonl"), source=str(directory)
             )
             pipeline.enrich()
-            complaints = store.list_complaints(limit=100_000)
+            complaints = list(store.iter_complaints())
             posts = sorted(store.iter_posts(), key=lambda p: p.id)
             c_vectors = store.complaint_vectors([c.complaint_id for c in complaints])
             p_vectors = store.post_vectors([p.id for p in posts])

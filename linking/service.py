@@ -195,7 +195,7 @@ def decision_rank(decision: LinkDecision | None) -> int:
 
 def link_store(store: Store, settings: LinkSettings, *, place_of: PlaceOf | None = None) -> int:
     """Relink every stored complaint and post, with the officers' decisions applied."""
-    complaints = store.list_complaints(limit=1_000_000)
+    complaints = list(store.iter_complaints())
     posts = sorted(store.iter_posts(), key=lambda p: p.id)
     linker = Linker(settings, place_of=place_of, decisions=store.link_decisions())
     links = linker.link(
@@ -224,18 +224,15 @@ def complaints_for_topic(store: Store, topic_post_ids: Sequence[str]) -> list[To
     for link in store.links_for_posts(topic_post_ids):
         if link.decision is None or link.decision.verdict != "rejected":
             grouped.setdefault(link.complaint_id, []).append(link)
-    found = []
-    for complaint_id, links in grouped.items():
-        complaint = store.get_complaint(complaint_id)
-        if complaint is not None:
-            found.append(
-                TopicComplaint(
-                    complaint,
-                    len(links),
-                    max(lk.score for lk in links),
-                    [lk.post_id for lk in sorted(links, key=lambda lk: -lk.score)],
-                )
-            )
+    found = [
+        TopicComplaint(
+            complaint,
+            len(links := grouped[complaint.complaint_id]),
+            max(lk.score for lk in links),
+            [lk.post_id for lk in sorted(links, key=lambda lk: -lk.score)],
+        )
+        for complaint in store.get_complaints(list(grouped))
+    ]
     return sorted(found, key=lambda t: (-t.linked_posts, -t.best_score, t.complaint.complaint_id))
 
 

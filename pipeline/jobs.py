@@ -28,6 +28,7 @@ from ingest.service import Ingestor, IngestReport
 from linking.service import link_store
 from pipeline.stage_runs import recorded_stage
 from storage.base import Store, UpsertCounts
+from storage.loading import bulk_load
 from topics.service import TopicStage, TrendsReport
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,8 @@ class Pipeline:
         self.show_progress = show_progress
 
     def ingest(self, path: Path) -> IngestReport:
-        with recorded_stage(self.store, "ingest") as tally:
+        """Store the file's posts; a bulk load, refreshed once when the stage ends."""
+        with recorded_stage(self.store, "ingest") as tally, bulk_load(self.store):
             lines = list(read_jsonl(path))
             with tqdm(
                 total=len(lines), desc="ingest", unit="post", disable=not self.show_progress
@@ -128,7 +130,9 @@ class Pipeline:
 
         With one worker this runs ``self.enricher`` (and the embedder given to the
         pipeline) in process. With more, each worker builds the configured embedder
-        (``models.embedder``) itself, or none if the pipeline was given none.
+        (``models.embedder``) itself, or none if the pipeline was given none. Each post is
+        written once, with its enrichment and vector (``save_enrichment``), in a bulk load
+        refreshed once when the stage ends.
         """
         with recorded_stage(self.store, "enrich") as tally:
             todo = list(self.store.iter_posts(unenriched=True))
@@ -141,9 +145,12 @@ class Pipeline:
                 embedder_factory=None if self.enricher.embedder else no_embedder,
             )
             done = 0
-            with tqdm(
-                total=len(todo), desc="enrich", unit="post", disable=not self.show_progress
-            ) as bar:
+            with (
+                bulk_load(self.store),
+                tqdm(
+                    total=len(todo), desc="enrich", unit="post", disable=not self.show_progress
+                ) as bar,
+            ):
                 for batch in batches:
                     done += self.store.save_enrichment(batch.posts, batch.vectors)
                     bar.update(len(batch.posts))
@@ -151,8 +158,9 @@ class Pipeline:
             return done
 
     def topics(self, *, refit: bool = False) -> TrendsReport:
-        """Update topics with the posts no run has seen (or refit everything)."""
-        with recorded_stage(self.store, "topics") as tally:
+        """Update topics with the posts no run has seen (or refit everything); topic
+        assignments are a bulk load, refreshed once when the stage ends."""
+        with recorded_stage(self.store, "topics") as tally, bulk_load(self.store):
             report = TopicStage(self.store, self.settings).run(
                 refit=refit, progress=(lambda msg: log.info(msg)) if self.show_progress else None
             )

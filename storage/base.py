@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -93,9 +93,17 @@ class ComplaintQuery:
 
 @dataclass(frozen=True)
 class Page:
+    """A page of a search: ``limit`` hits from ``offset``, or after ``resume``.
+
+    ``resume`` is the ``SearchResult.resume`` of the page before, handed back unchanged: a
+    store that pages by keys (Elasticsearch's ``search_after`` in a point in time, past its
+    10,000-hit window) continues from it and ignores ``offset``.
+    """
+
     limit: int = 20
     offset: int = 0
     sort: Sort = "relevance"
+    resume: dict[str, Any] | None = None
 
 
 @dataclass
@@ -103,6 +111,7 @@ class SearchResult:
     total: int
     posts: list[Post]
     scores: list[float] = field(default_factory=list)
+    resume: dict[str, Any] | None = None  # where the next page starts, for stores that say
 
 
 @dataclass(frozen=True)
@@ -193,10 +202,9 @@ class OperationsStore(Protocol):
         ...
 
 
-class Store(EmergenceStore, OperationsStore, Protocol):
-    """Persistence for every stage. Writes are idempotent by id."""
+class PostStore(Protocol):
+    """Posts: written by ingest and enrich, read by every stage and the API."""
 
-    # posts ---------------------------------------------------------------------------
     def upsert_posts(self, posts: Sequence[Post]) -> UpsertCounts:
         """Insert new posts; update a post only when its collected content changed.
 
@@ -213,11 +221,17 @@ class Store(EmergenceStore, OperationsStore, Protocol):
 
     def get_post(self, post_id: str) -> Post | None: ...
 
+    def get_posts(self, post_ids: Sequence[str]) -> list[Post]:
+        """The stored posts among ``post_ids``, in that order (unknown ids left out)."""
+        ...
+
     def search_posts(self, query: PostQuery, page: Page = Page()) -> SearchResult: ...
 
     def iter_posts(
         self, query: PostQuery = PostQuery(), *, unenriched: bool = False, batch_size: int = 500
-    ) -> Iterator[Post]: ...
+    ) -> Iterator[Post]:
+        """Every post matching ``query``, by id, read ``batch_size`` at a time."""
+        ...
 
     def count_posts(self, query: PostQuery = PostQuery()) -> int: ...
 
@@ -235,14 +249,23 @@ class Store(EmergenceStore, OperationsStore, Protocol):
         self, vector: np.ndarray, *, k: int = 10, query: PostQuery = PostQuery()
     ) -> list[tuple[str, float]]: ...
 
-    # complaints ----------------------------------------------------------------------
+
+class ComplaintStore(Protocol):
+    """Formal complaints (1111 exports, Traffy Fondue) with their status history."""
+
     def upsert_complaints(
         self, complaints: Sequence[Complaint], vectors: np.ndarray | None = None
     ) -> UpsertCounts: ...
 
     def get_complaint(self, complaint_id: str) -> Complaint | None: ...
 
-    def list_complaints(self, *, limit: int = 1000, offset: int = 0) -> list[Complaint]: ...
+    def get_complaints(self, complaint_ids: Sequence[str]) -> list[Complaint]:
+        """The stored complaints among ``complaint_ids``, in that order."""
+        ...
+
+    def iter_complaints(self, *, batch_size: int = 500) -> Iterator[Complaint]:
+        """Every complaint, oldest filed first, read ``batch_size`` at a time."""
+        ...
 
     def search_complaints(
         self, query: ComplaintQuery, *, limit: int = 20, offset: int = 0
@@ -252,12 +275,19 @@ class Store(EmergenceStore, OperationsStore, Protocol):
 
     def complaint_vectors(self, complaint_ids: Sequence[str]) -> np.ndarray: ...
 
-    # topics, links, alerts -------------------------------------------------------------
+
+class TopicStore(Protocol):
+    """Grievance topics as the topics stage last left them."""
+
     def replace_topics(self, topics: Sequence[Topic]) -> None: ...
 
     def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]: ...
 
     def get_topic(self, topic_id: int) -> Topic | None: ...
+
+
+class LinkStore(Protocol):
+    """Post–complaint links and the officers' decisions on them."""
 
     def replace_links(self, links: Sequence[PostComplaintLink]) -> None: ...
 
@@ -285,6 +315,10 @@ class Store(EmergenceStore, OperationsStore, Protocol):
         """Every stored decision, oldest first, for one complaint or post or all."""
         ...
 
+
+class AlertStore(Protocol):
+    """The alert outbox and the rules managed through the API."""
+
     def add_alerts(self, alerts: Sequence[Alert]) -> int:
         """Queue alerts in the outbox; an alert id already present is ignored."""
         ...
@@ -303,7 +337,10 @@ class Store(EmergenceStore, OperationsStore, Protocol):
 
     def delete_alert_rule(self, name: str) -> bool: ...
 
-    # access ------------------------------------------------------------------------------
+
+class AccessStore(Protocol):
+    """API keys (hashed) and the audit log."""
+
     def put_api_key(self, key: ApiKey) -> None: ...
 
     def get_api_key(self, key_id: str) -> ApiKey | None: ...
@@ -316,7 +353,10 @@ class Store(EmergenceStore, OperationsStore, Protocol):
         """Newest first."""
         ...
 
-    # quarantine ------------------------------------------------------------------------
+
+class IntakeStore(Protocol):
+    """What refused records and collection runs leave behind: quarantine, source totals."""
+
     def quarantine(self, records: Sequence[QuarantinedRecord]) -> int: ...
 
     def list_quarantine(
@@ -325,27 +365,49 @@ class Store(EmergenceStore, OperationsStore, Protocol):
 
     def count_quarantine(self, *, stage: str | None = None) -> int: ...
 
-    # collection --------------------------------------------------------------------------
     def record_source_run(self, run: SourceRun) -> SourceStats:
         """Add one run to its source's totals; returns the new totals."""
         ...
 
     def list_source_stats(self) -> list[SourceStats]: ...
 
+
+class Store(
+    PostStore,
+    ComplaintStore,
+    TopicStore,
+    LinkStore,
+    AlertStore,
+    AccessStore,
+    IntakeStore,
+    EmergenceStore,
+    OperationsStore,
+    Protocol,
+):
+    """Every aggregate in one backend. Code that needs only some asks for those protocols
+    (``PostStore``, ``LinkStore``...); writes are idempotent by id."""
+
     def close(self) -> None: ...
 
 
 __all__ = [
+    "AccessStore",
+    "AlertStore",
     "Bucket",
+    "ComplaintStore",
     "Dimension",
     "EmergenceQuery",
     "EmergenceStore",
+    "IntakeStore",
     "Interval",
+    "LinkStore",
     "OperationsStore",
     "Page",
     "PostQuery",
+    "PostStore",
     "SearchResult",
     "Sort",
     "Store",
+    "TopicStore",
     "UpsertCounts",
 ]

@@ -6,39 +6,59 @@ indexed with the built-in ``whitespace`` analyzer (the integ-test distribution s
 analysis plugins). The full domain object is kept in a non-indexed ``doc`` field so reads
 round-trip exactly. Writes use the official bulk helpers with retries and backoff on 429
 and 5xx; documents the cluster rejects are quarantined with the reason.
+
+Writes become visible to search once per write call, never per bulk chunk, and a stage
+that loads many posts (``bulk_load``) refreshes once when it ends (``storage.es_bulk``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import random
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import numpy as np
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch.helpers import streaming_bulk
 
-from domain.errors import StoreError, StoreUnavailable
+from domain.errors import QueryError, StoreError, StoreUnavailable
 from domain.models import MAX_ID_BYTES, Post, QuarantinedRecord
 from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
 from storage.embedded import content_hash
+from storage.es_access import AccessIndices
+from storage.es_alerts import AlertIndices
+from storage.es_bulk import BULK_CHUNK_SIZE, BULK_THREADS, BulkWriter
+from storage.es_complaints import ComplaintIndex
+from storage.es_connection import ElasticsearchConnection
 from storage.es_documents import (
     bucket_key,
     build_client,
+    enriched_source,
     post_query,
     post_source,
+    source_json,
+    vector_json,
+    vector_row,
 )
 from storage.es_emergences import EmergenceIndex
-from storage.es_entities import EntityIndices
+from storage.es_intake import IntakeIndices
+from storage.es_links import LinkIndices
 from storage.es_operations import OperationIndices
+from storage.es_topics import TopicIndex
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+MAX_RESULT_WINDOW = 10_000  # index.max_result_window: from + size may not pass it
+PIT_KEEP_ALIVE = "5m"  # how long a deep-paging point in time waits for the next page
+_SORTS: dict[str, list[Any]] = {
+    "newest": [{"created_at": "desc"}, {"id": "asc"}],
+    "oldest": [{"created_at": "asc"}, {"id": "asc"}],
+    "relevance": ["_score", {"created_at": "desc"}, {"id": "asc"}],
+}
+_STATE = ["content_hash", "doc", "enriched", "topic_id"]  # what a write compares with
 _FIELDS: dict[str, str] = {
     "topic": "topic_id",
     "province": "province",
@@ -48,7 +68,17 @@ _FIELDS: dict[str, str] = {
 }
 
 
-class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
+class ElasticsearchStore(
+    ComplaintIndex,
+    TopicIndex,
+    LinkIndices,
+    AlertIndices,
+    AccessIndices,
+    IntakeIndices,
+    EmergenceIndex,
+    OperationIndices,
+    ElasticsearchConnection,
+):
     """Store on an Elasticsearch 8 cluster (client built at the edge and passed in)."""
 
     def __init__(
@@ -59,12 +89,14 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
         refresh: bool = True,
         max_retries: int = 3,
         initial_backoff: float = 0.2,
+        chunk_size: int = BULK_CHUNK_SIZE,
+        bulk_threads: int = BULK_THREADS,
     ) -> None:
+        """``refresh``: every write call makes what it wrote visible to search before it
+        returns (one refresh per call); without it, and inside ``bulk_load``, writes become
+        visible at ``refresh()``. ``chunk_size`` and ``bulk_threads`` shape bulk requests."""
         self.client = client
         self.prefix = prefix
-        self.refresh = refresh
-        self.max_retries = max_retries
-        self.initial_backoff = initial_backoff
         self.posts_alias = f"{prefix}-posts"
         self.index = {
             name: f"{prefix}-{name}"
@@ -83,6 +115,16 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
                 "stages",
             )
         }
+        self.writer = BulkWriter(
+            client,
+            posts_prefix=f"{self.posts_alias}-",
+            quarantine=self.quarantine,
+            visible=refresh,
+            chunk_size=chunk_size,
+            threads=bulk_threads,
+            max_retries=max_retries,
+            initial_backoff=initial_backoff,
+        )
 
     def posts_index(self, created_at: datetime) -> str:
         return f"{self.posts_alias}-{created_at.astimezone(UTC):%Y.%m}"
@@ -91,97 +133,39 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
         self.client.close()
 
     # writes ----------------------------------------------------------------------------
-    def _retrying(self, call: Callable[[], T], *, stage: str) -> T:
-        """Run ``call``, retrying 429, 5xx and connection failures with exponential backoff
-        and jitter; after the last attempt raise ``StoreUnavailable`` (callers may spool)."""
-        delay = self.initial_backoff
-        for attempt in range(self.max_retries + 1):
-            try:
-                return call()
-            except (ESConnectionError, TransportError) as exc:
-                failure: Exception = exc
-            except ApiError as exc:
-                if exc.status_code < 500 and exc.status_code != 429:
-                    raise StoreError(f"Elasticsearch refused {stage}: {exc}") from exc
-                failure = exc
-            if attempt == self.max_retries:
-                raise StoreUnavailable(
-                    f"Elasticsearch unavailable during {stage} after {attempt + 1} attempts: "
-                    f"{failure}"
-                ) from failure
-            log.warning("%s: %s; retrying in %.1fs", stage, failure, delay)
-            time.sleep(delay * (1 + random.random() / 2))
-            delay *= 2
-        raise AssertionError("unreachable")
+    def refresh(self) -> None:
+        """Make every write so far visible to search (``BulkWriter.refresh``)."""
+        self.writer.refresh()
 
-    def _bulk(self, actions: list[dict[str, Any]], *, stage: str) -> list[dict[str, Any]]:
-        """Run bulk actions; return per-document failures (429s are retried per document)."""
-        if not actions:
-            return []
+    def bulk_load(self, *, replicas: int | None = None) -> contextlib.AbstractContextManager[None]:
+        """No refresh until the load ends, then one (``BulkWriter.bulk_load``)."""
+        return self.writer.bulk_load(replicas=replicas)
 
-        def run() -> list[dict[str, Any]]:
-            failures: list[dict[str, Any]] = []
-            for ok, item in streaming_bulk(
-                self.client,
-                actions,
-                raise_on_error=False,
-                raise_on_exception=True,
-                max_retries=self.max_retries,
-                initial_backoff=self.initial_backoff,
-                refresh="wait_for" if self.refresh else False,
-                chunk_size=500,
-            ):
-                if not ok:
-                    failures.append(next(iter(item.values())))
-            return failures
-
-        failures = self._retrying(run, stage=stage)
-        if failures:
-            self._quarantine_failures(failures, stage=stage, actions=actions)
-        return failures
-
-    def _quarantine_failures(
-        self, failures: list[dict[str, Any]], *, stage: str, actions: list[dict[str, Any]]
-    ) -> None:
-        by_id = {a["_id"]: a for a in actions}
-        now = datetime.now(UTC)
-        records = []
-        for failure in failures:
-            status = failure.get("status", 0)
-            if status >= 500 or status == 429:
-                raise StoreUnavailable(f"Elasticsearch kept failing during {stage}: {failure}")
-            error = failure.get("error", {})
-            reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
-            action = by_id.get(failure.get("_id"), {})
-            payload = action.get("_source", action.get("doc", {})).get("doc", {})
-            records.append(
-                QuarantinedRecord(
-                    stage=stage,
-                    source="elasticsearch",
-                    reason=f"{failure.get('_id')}: {reason}",
-                    payload=str(payload),
-                    received_at=now,
-                )
-            )
-        log.warning("%d documents rejected during %s", len(records), stage)
-        self.quarantine(records)
-
-    def _existing_posts(
-        self, ids: Sequence[str], *, vectors: bool = False
-    ) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), 1000):
-            chunk = list(ids[start : start + 1000])
+    def _existing_posts(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Stored state (``_STATE`` and index) of these posts: as search sees it, or, for
+        posts this store wrote since its last refresh, as a realtime get sees them."""
+        recent = self.writer.unrefreshed.posts(ids)
+        found = self.writer.get(recent, _STATE)
+        rest = [i for i in ids if i not in recent]
+        for start in range(0, len(rest), 1000):
+            chunk = rest[start : start + 1000]
             response = self._search(
                 self.posts_alias,
                 query={"ids": {"values": chunk}},
                 size=len(chunk),
-                source_includes=["content_hash", "doc", "enriched", "topic_id"]
-                + (["embedding"] if vectors else []),
+                source_includes=_STATE,
             )
             for hit in response["hits"]["hits"]:
                 found[hit["_id"]] = {"_index": hit["_index"], **hit["_source"]}
         return found
+
+    def _stored_vectors(
+        self, existing: Mapping[str, dict[str, Any]], ids: Sequence[str]
+    ) -> dict[str, list[float]]:
+        """The stored vectors of ``ids`` (read only where a write needs them)."""
+        where = {i: existing[i]["_index"] for i in ids if i in existing}
+        got = self.writer.get(where, ["embedding"])
+        return {i: doc["embedding"] for i, doc in got.items() if doc.get("embedding")}
 
     def upsert_posts(self, posts: Sequence[Post]) -> UpsertCounts:
         """Counts come from the bulk results: a document the cluster refuses is quarantined
@@ -217,14 +201,7 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
                 }
             )
         failed = {f.get("_id") for f in self._bulk(actions, stage="ingest")}
-        for post_id, was_stored in written.items():
-            if post_id in failed:
-                counts.refused += 1
-            elif was_stored:
-                counts.updated += 1
-            else:
-                counts.created += 1
-        return counts
+        return _tally(counts, written, failed)
 
     def _refuse_ids(self, posts: Sequence[Post]) -> int:
         now = datetime.now(UTC)
@@ -243,7 +220,13 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
         )
 
     def save_enrichment(self, posts: Sequence[Post], vectors: np.ndarray | None) -> int:
-        existing = self._existing_posts([p.id for p in posts], vectors=True)
+        """One index action per post: the stored post with this enrichment and vector. A
+        stored vector is read back only for posts enriched before (to keep it when no
+        vector is given, and to leave unchanged what would not change)."""
+        existing = self._existing_posts([p.id for p in posts])
+        enriched = [p.id for p in posts if existing.get(p.id, {}).get("enriched")]
+        stored = self._stored_vectors(existing, enriched)
+        texts = _vector_texts(vectors)
         actions = []
         for i, post in enumerate(posts):
             if post.enrichment is None:
@@ -251,25 +234,74 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
             old = existing.get(post.id)
             if old is None:
                 raise StoreError(f"post {post.id} must be ingested before it is enriched")
-            stored = Post.model_validate(old["doc"])
-            doc = stored.model_copy(
+            doc = Post.model_validate(old["doc"]).model_copy(
                 update={"enrichment": post.enrichment, "topic_id": old.get("topic_id")}
             )
-            vector = vectors[i] if vectors is not None and vectors.shape[1] else None
-            source = post_source(doc, old["content_hash"], vector)
-            same_vector = vector is None or (
-                old.get("embedding") is not None
-                and np.allclose(old["embedding"], vector, atol=1e-6)
+            source = enriched_source(
+                doc, old["content_hash"], vector_row(vectors, i), old, stored.get(post.id)
             )
-            if vector is None and old.get("embedding") is not None:
-                source["embedding"] = old["embedding"]
-            if old.get("enriched") and old["doc"] == source["doc"] and same_vector:
-                continue
-            actions.append(
-                {"_op_type": "index", "_index": old["_index"], "_id": post.id, "_source": source}
-            )
+            if source is not None:
+                actions.append(
+                    {
+                        "_op_type": "index",
+                        "_index": old["_index"],
+                        "_id": post.id,
+                        "_source": source_json(source, texts[i]) if texts else source,
+                    }
+                )
         failures = self._bulk(actions, stage="enrich")
         return len(actions) - len(failures)
+
+    def upsert_enriched_posts(
+        self, posts: Sequence[Post], vectors: np.ndarray | None
+    ) -> UpsertCounts:
+        """Enriched posts and their row-aligned vectors, one write per post: what
+        ``upsert_posts`` and then ``save_enrichment`` leave, in one pass, for a writer that
+        knows the enrichment before it stores (``storage.loading.upsert_enriched``).
+
+        A post stored with the same content, enrichment and vector is unchanged; a post
+        whose content is stored keeps its topic, one whose content changed loses it. Ids
+        longer than Elasticsearch allows are refused and quarantined, as by ``upsert_posts``.
+        """
+        counts = UpsertCounts()
+        rows = {p.id: i for i, p in enumerate(posts)}  # a repeated id: the last one wins
+        counts.unchanged += len(posts) - len(rows)
+        if any(p.enrichment is None for p in posts):
+            raise StoreError("upsert_enriched_posts needs every post enriched")
+        too_long = [posts[i] for pid, i in rows.items() if len(pid.encode()) > MAX_ID_BYTES]
+        if too_long:
+            counts.refused += self._refuse_ids(too_long)
+            rows = {pid: i for pid, i in rows.items() if len(pid.encode()) <= MAX_ID_BYTES}
+        digests = {pid: content_hash(posts[i]) for pid, i in rows.items()}
+        existing = self._existing_posts(list(rows))
+        kept = {
+            pid
+            for pid in rows
+            if (old := existing.get(pid)) is not None and old.get("content_hash") == digests[pid]
+        }
+        stored = self._stored_vectors(existing, [p for p in kept if existing[p].get("enriched")])
+        texts = _vector_texts(vectors)
+        actions: list[dict[str, Any]] = []
+        written: dict[str, bool] = {}  # id → whether it was stored before (an update)
+        for pid, i in rows.items():
+            old = existing.get(pid)
+            same = pid in kept
+            topic = old.get("topic_id") if old is not None and same else None
+            doc = posts[i].model_copy(update={"topic_id": topic})
+            source = enriched_source(
+                doc, digests[pid], vector_row(vectors, i), old if same else None, stored.get(pid)
+            )
+            if source is None:
+                counts.unchanged += 1
+                continue
+            written[pid] = old is not None
+            index = self.posts_index(doc.created_at)
+            if old and old["_index"] != index:
+                actions.append({"_op_type": "delete", "_index": old["_index"], "_id": pid})
+            body = source_json(source, texts[i]) if texts else source
+            actions.append({"_op_type": "index", "_index": index, "_id": pid, "_source": body})
+        failed = {f.get("_id") for f in self._bulk(actions, stage="ingest")}
+        return _tally(counts, written, failed)
 
     def assign_topics(self, assignments: Mapping[str, int | None]) -> int:
         ids = list(assignments)
@@ -293,47 +325,86 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
         return len(actions) - len(failures)
 
     # reads -----------------------------------------------------------------------------
-    def _search(self, index: str, **body: Any) -> dict[str, Any]:
-        def run() -> dict[str, Any]:
-            try:
-                return dict(
-                    self.client.search(
-                        index=index, ignore_unavailable=True, allow_no_indices=True, **body
-                    )
-                )
-            except NotFoundError:
-                return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
-
-        return self._retrying(run, stage="search")
-
     def get_post(self, post_id: str) -> Post | None:
         hits = self._search(
             self.posts_alias, query={"ids": {"values": [post_id]}}, size=1, source_includes=["doc"]
         )["hits"]["hits"]
         return Post.model_validate(hits[0]["_source"]["doc"]) if hits else None
 
+    def get_posts(self, post_ids: Sequence[str]) -> list[Post]:
+        docs = self._docs_by_ids(self.posts_alias, post_ids)
+        return [Post.model_validate(docs[p]) for p in post_ids if p in docs]
+
     def search_posts(self, query: PostQuery, page: Page = Page()) -> SearchResult:
-        sorts: dict[str, list[Any]] = {
-            "newest": [{"created_at": "desc"}, {"id": "asc"}],
-            "oldest": [{"created_at": "asc"}, {"id": "asc"}],
-            "relevance": ["_score", {"created_at": "desc"}, {"id": "asc"}],
+        """A page by ``from`` within the first 10,000 hits; after that, and for every page
+        reached through ``page.resume``, by ``search_after`` in a point in time (opened at
+        the second page, kept ``PIT_KEEP_ALIVE``), so deep pages stay consistent."""
+        sort = _SORTS[page.sort]
+        resume = page.resume or {}
+        after, pit = resume.get("after"), resume.get("pit")
+        if after is not None and pit is None:
+            pit = self._open_pit()
+        body: dict[str, Any] = {
+            "query": post_query(query),
+            "sort": sort,
+            "size": page.limit,
+            "track_total_hits": True,
+            "source_includes": ["doc"],
         }
-        sort = sorts[page.sort]
-        response = self._search(
-            self.posts_alias,
-            query=post_query(query),
-            sort=sort,
-            size=page.limit,
-            from_=page.offset,
-            track_total_hits=True,
-            source_includes=["doc"],
-        )
+        if after is not None:
+            body["search_after"] = after
+        elif page.offset + page.limit > MAX_RESULT_WINDOW:
+            raise QueryError(
+                f"offset {page.offset} + limit {page.limit} is past the first "
+                f"{MAX_RESULT_WINDOW:,} hits; page on with next_cursor"
+            )
+        else:
+            body["from_"] = page.offset
+        response = self._search_in_pit(pit, body) if pit else self._search(self.posts_alias, **body)
         hits = response["hits"]["hits"]
+        following = {"after": hits[-1]["sort"]} if hits else None
+        if following and response.get("pit_id"):  # absent when the point in time was lost
+            following["pit"] = response["pit_id"]
         return SearchResult(
             int(response["hits"]["total"]["value"]),
             [Post.model_validate(h["_source"]["doc"]) for h in hits],
             [float(h.get("_score") or 0.0) for h in hits],
+            resume=following,
         )
+
+    def _open_pit(self) -> str | None:
+        """A point in time over the post indices, or None if none can be opened (then
+        ``search_after`` alone still pages, without a frozen view)."""
+        try:
+            opened = self._retrying(
+                lambda: self.client.open_point_in_time(
+                    index=self.posts_alias, keep_alive=PIT_KEEP_ALIVE, ignore_unavailable=True
+                ),
+                stage="open point in time",
+            )
+        except StoreError as exc:
+            log.warning("no point in time for deep paging: %s", exc)
+            return None
+        return str(opened["id"])
+
+    def _search_in_pit(self, pit: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Search within ``pit``; an expired or unknown one falls back to the live indices."""
+
+        def run() -> dict[str, Any]:
+            return dict(self.client.search(pit={"id": pit, "keep_alive": PIT_KEEP_ALIVE}, **body))
+
+        try:
+            return self._retrying(run, stage="search")
+        except StoreError as exc:  # 404 or 400: the point in time is gone or not ours
+            log.info("point in time unusable (%s); paging the live indices", exc)
+            return self._search(self.posts_alias, **body)
+
+    def _close_pit(self, pit: str | None) -> None:
+        if pit:
+            try:
+                self.client.close_point_in_time(id=pit)
+            except (ApiError, ESConnectionError, TransportError) as exc:
+                log.debug("closing a point in time failed (it expires anyway): %s", exc)
 
     def iter_posts(
         self, query: PostQuery = PostQuery(), *, unenriched: bool = False, batch_size: int = 500
@@ -342,21 +413,33 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
         if unenriched:
             es_query = {"bool": {"must": [es_query], "filter": [{"term": {"enriched": False}}]}}
         after: list[Any] | None = None
-        while True:
-            extra = {"search_after": after} if after else {}
-            hits = self._search(
-                self.posts_alias,
-                query=es_query,
-                sort=[{"id": "asc"}],
-                size=batch_size,
-                source_includes=["doc"],
-                **extra,
-            )["hits"]["hits"]
-            if not hits:
-                return
-            for hit in hits:
-                yield Post.model_validate(hit["_source"]["doc"])
-            after = hits[-1]["sort"]
+        pit = None if unenriched else self._open_pit()  # an export sees one moment's posts
+        try:
+            while True:
+                body: dict[str, Any] = {
+                    "query": es_query,
+                    "sort": [{"id": "asc"}],
+                    "size": batch_size,
+                    "source_includes": ["doc"],
+                }
+                if after:
+                    body["search_after"] = after
+                response = (
+                    self._search_in_pit(pit, body)
+                    if pit
+                    else self._search(self.posts_alias, **body)
+                )
+                if pit and not response.get("pit_id"):
+                    self._close_pit(pit)  # lost: go on without a frozen view
+                pit = response.get("pit_id")
+                hits = response["hits"]["hits"]
+                if not hits:
+                    return
+                for hit in hits:
+                    yield Post.model_validate(hit["_source"]["doc"])
+                after = hits[-1]["sort"]
+        finally:
+            self._close_pit(pit)
 
     def count_posts(self, query: PostQuery = PostQuery()) -> int:
         response = self._search(
@@ -441,29 +524,22 @@ class ElasticsearchStore(EntityIndices, EmergenceIndex, OperationIndices):
         # Elasticsearch reports cosine as (1 + cos) / 2; give callers the cosine itself.
         return [(h["_id"], 2.0 * float(h["_score"]) - 1.0) for h in hits]
 
-    def _create(self, actions: list[dict[str, Any]], *, stage: str) -> int:
-        """``create`` ops: a 409 (already there) is success by design, not a rejection."""
-        if not actions:
-            return 0
 
-        def run() -> int:
-            created = 0
-            for ok, item in streaming_bulk(
-                self.client,
-                actions,
-                raise_on_error=False,
-                max_retries=self.max_retries,
-                initial_backoff=self.initial_backoff,
-                refresh="wait_for" if self.refresh else False,
-            ):
-                result = next(iter(item.values()))
-                if ok:
-                    created += 1
-                elif result.get("status") != 409:
-                    raise StoreError(f"Elasticsearch refused {stage}: {result.get('error')}")
-            return created
+def _tally(counts: UpsertCounts, written: Mapping[str, bool], failed: set[Any]) -> UpsertCounts:
+    """Each written post as refused (its bulk item failed), updated or created."""
+    for post_id, was_stored in written.items():
+        if post_id in failed:
+            counts.refused += 1
+        elif was_stored:
+            counts.updated += 1
+        else:
+            counts.created += 1
+    return counts
 
-        return self._retrying(run, stage=stage)
+
+def _vector_texts(vectors: np.ndarray | None) -> list[str] | None:
+    """Row-aligned vectors as JSON (``vector_json``), None when there are none."""
+    return vector_json(vectors) if vectors is not None and vectors.size else None
 
 
 __all__ = ["ElasticsearchStore", "StoreUnavailable", "build_client"]

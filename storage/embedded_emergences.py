@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from domain.models import Emergence
 from storage.base import EmergenceQuery, UpsertCounts
+from storage.embedded_connection import EmbeddedConnection
 
 _WATERMARK = "emergences_judged_until"
 
 
-class EmbeddedEmergences:
-    _db: sqlite3.Connection
-    _lock: threading.RLock
-
-    def _tx(self) -> Any:
-        raise NotImplementedError
-
+class EmbeddedEmergences(EmbeddedConnection):
     def upsert_emergences(
         self, emergences: Sequence[Emergence], *, judged_until: datetime
     ) -> UpsertCounts:

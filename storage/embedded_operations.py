@@ -1,27 +1,17 @@
 """Pipeline stage runs and quarantine by reason in the embedded (SQLite) store.
 
-A mixin of :class:`storage.embedded.EmbeddedStore`, which supplies the connection, the lock
-and ``_tx``.
+One part of :class:`storage.embedded.EmbeddedStore`, on its shared connection.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from typing import Any
-
 from domain.models import QuarantinedRecord, StageRun, StageStats
 from domain.quarantine import reason_class
+from storage.embedded_connection import EmbeddedConnection
 
 
-class EmbeddedOperations:
+class EmbeddedOperations(EmbeddedConnection):
     """Store methods /metrics reads: what each stage did, and why records were refused."""
-
-    _db: sqlite3.Connection
-    _lock: threading.RLock
-
-    def _tx(self) -> Any:
-        raise NotImplementedError
 
     def _classify_quarantine(self) -> None:
         """Give a file from before reason classes the column, each kept record its class,

@@ -17,11 +17,36 @@ CREATE INDEX IF NOT EXISTS posts_topic ON posts(topic_id, created_at);
 CREATE INDEX IF NOT EXISTS posts_province ON posts(province, created_at);
 CREATE INDEX IF NOT EXISTS posts_category ON posts(category, created_at);
 CREATE INDEX IF NOT EXISTS posts_enriched ON posts(enriched);
--- Siang tokenises Thai itself; FTS5 only splits the space-separated tokens.
+-- Siang tokenises Thai itself; FTS5 only splits the space-separated terms of
+-- storage/fulltext.py: every character but a separator (Z*) is part of a term, as in
+-- Elasticsearch's whitespace analyzer (the default splits Thai at vowel and tone marks).
 CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5(
-  id UNINDEXED, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '._[]'"
+  id UNINDEXED, body, tokenize = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* C*'"
 );
 CREATE TABLE IF NOT EXISTS post_vectors (id TEXT PRIMARY KEY, dim INTEGER NOT NULL, vec BLOB NOT NULL);
+-- Each post whose vector was written (inserted, replaced, deleted), at the seq of its latest
+-- write: every store open on this file catches its in-memory kNN matrix up from here
+-- (storage/embedded_vectors.py). AUTOINCREMENT: a seq is never handed out twice.
+CREATE TABLE IF NOT EXISTS post_vector_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE
+);
+CREATE TRIGGER IF NOT EXISTS post_vectors_logged_insert AFTER INSERT ON post_vectors BEGIN
+  DELETE FROM post_vector_log WHERE id = NEW.id;
+  INSERT INTO post_vector_log(id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS post_vectors_logged_update AFTER UPDATE ON post_vectors BEGIN
+  DELETE FROM post_vector_log WHERE id IN (OLD.id, NEW.id);
+  INSERT INTO post_vector_log(id) SELECT OLD.id WHERE OLD.id <> NEW.id;
+  INSERT INTO post_vector_log(id) VALUES (NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS post_vectors_logged_delete AFTER DELETE ON post_vectors BEGIN
+  DELETE FROM post_vector_log WHERE id = OLD.id;
+  INSERT INTO post_vector_log(id) VALUES (OLD.id);
+END;
+-- A post that goes takes its vector with it, so kNN never answers with it.
+CREATE TRIGGER IF NOT EXISTS posts_deleted_vector AFTER DELETE ON posts BEGIN
+  DELETE FROM post_vectors WHERE id = OLD.id;
+END;
 CREATE TABLE IF NOT EXISTS complaints (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL, filed_at INTEGER NOT NULL,
   province TEXT, category TEXT, status TEXT

@@ -9,19 +9,12 @@ from typing import Any
 
 from domain.models import Emergence
 from storage.base import EmergenceQuery, UpsertCounts
+from storage.es_connection import ElasticsearchConnection
 
 _STATE_ID = "state:judged_until"
 
 
-class EmergenceIndex:
-    index: dict[str, str]
-
-    def _search(self, index: str, **body: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _bulk(self, actions: list[dict[str, Any]], *, stage: str) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
+class EmergenceIndex(ElasticsearchConnection):
     def upsert_emergences(
         self, emergences: Sequence[Emergence], *, judged_until: datetime
     ) -> UpsertCounts:

@@ -1,36 +1,23 @@
 """Pipeline stage runs and quarantine by reason on Elasticsearch; the client's own counts.
 
-Stage totals are one document per stage in ``<prefix>-stages``. A mixin of
-:class:`storage.elasticsearch.ElasticsearchStore`, which supplies ``client``, ``index``,
-``_search`` and ``_retrying``.
+Stage totals are one document per stage in ``<prefix>-stages``. One part of
+:class:`storage.elasticsearch.ElasticsearchStore`, on its shared connection.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 from elasticsearch import ConflictError, NotFoundError
 
 from domain.errors import StoreError
 from domain.models import StageRun, StageStats
+from storage.es_connection import ElasticsearchConnection
 from storage.es_transport import CountingTransport, TransportCounts
 
-T = TypeVar("T")
 UNCLASSIFIED = "unclassified"  # kept before quarantine records carried a reason class
 
 
-class OperationIndices:
+class OperationIndices(ElasticsearchConnection):
     """Store methods /metrics reads: what each stage did, and why records were refused."""
-
-    client: Any
-    index: dict[str, str]
-
-    def _search(self, index: str, **body: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _retrying(self, call: Callable[[], T], *, stage: str) -> T:
-        raise NotImplementedError
 
     def count_quarantine_by_reason(self) -> dict[tuple[str, str], int]:
         aggs = {

@@ -28,9 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from domain.errors import StoreError, StoreUnavailable
 from domain.models import Post, QuarantinedRecord
 from storage.base import Store, UpsertCounts
+from storage.loading import bulk_load, upsert_enriched
 
 log = logging.getLogger(__name__)
 _POSTS, _QUARANTINE = "posts", "quarantine"
@@ -81,6 +84,24 @@ class SpoolingStore:
             self._spool(_POSTS, [p.model_dump_json() for p in posts])
             log.warning("store unavailable (%s); spooled %d posts", exc, len(posts))
             return UpsertCounts(spooled=len(posts))
+
+    def upsert_enriched_posts(
+        self, posts: Sequence[Post], vectors: np.ndarray | None
+    ) -> UpsertCounts:
+        """As ``upsert_posts``, with one write per post where the wrapped store can. Spooled
+        in an outage like any post: a replay stores them as ``upsert_posts`` does, so they
+        are enriched again (their vectors are not spooled)."""
+        try:
+            self.replay()
+            return upsert_enriched(self.inner, posts, vectors)
+        except StoreUnavailable as exc:
+            self._spool(_POSTS, [p.model_dump_json() for p in posts])
+            log.warning("store unavailable (%s); spooled %d posts", exc, len(posts))
+            return UpsertCounts(spooled=len(posts))
+
+    def bulk_load(self) -> contextlib.AbstractContextManager[None]:
+        """The wrapped store's bulk-load mode (``storage.loading.bulk_load``)."""
+        return bulk_load(self.inner)
 
     def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:
         if not records:

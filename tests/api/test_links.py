@@ -232,7 +232,7 @@ def test_traffy_webhook_refuses_orgs_that_are_not_a_list(
     refused = client.post("/v1/webhooks/traffy", json=_new_issue() | {"orgs": 5}, headers=HOOK)
     _refused(refused, "unusable webhook payload: orgs must be a list of organisations")
     assert store.get_complaint(TICKET) is None
-    assert [c.complaint_id for c in store.list_complaints()] == [COMPLAINT]
+    assert [c.complaint_id for c in store.iter_complaints()] == [COMPLAINT]
 
 
 def test_traffy_webhook_refuses_times_in_the_future(

@@ -134,8 +134,12 @@ def test_the_embedder_loads_once_at_start_up_while_liveness_answers(settings: Se
 
 @pytest.mark.parametrize("cursor", ["1e999", "Infinity", "NaN", "-1", '"3"', "true", "1e3"])
 def test_cursors_holding_non_integers_are_refused_with_400(client: TestClient, cursor: str) -> None:
-    forged = base64.urlsafe_b64encode(f'{{"o": {cursor}, "q": "x"}}'.encode()).decode()
-    response = client.get("/v1/posts/search", params={"cursor": forged})
+    payload = base64.urlsafe_b64encode(f'{{"o": {cursor}, "q": "x"}}'.encode()).decode()
+    signed = f"{payload}.{client.app.state.cursors._sign(payload)}"  # type: ignore[attr-defined]
+    response = client.get("/v1/posts/search", params={"cursor": signed})
+    assert response.status_code == 400
+    unsigned = client.get("/v1/posts/search", params={"cursor": payload + ".x"})
+    assert unsigned.status_code == 400 and "not a cursor" in unsigned.json()["detail"]
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["title"] == "Unusable cursor"

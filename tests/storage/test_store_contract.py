@@ -388,7 +388,7 @@ def test_complaint_search_filters_and_words(store: Store) -> None:
 
 
 def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:
-    from storage.hybrid import hybrid_search, reciprocal_rank_fusion
+    from storage.hybrid import reciprocal_rank_fusion, search
 
     assert reciprocal_rank_fusion([["a", "b"], ["b", "c"]]) == [
         ("b", 1 / 62 + 1 / 61),
@@ -397,11 +397,34 @@ def test_hybrid_search_fuses_lexical_and_vector_ranks(store: Store) -> None:
     ]
     _seed(store)
     vector = np.array([0.0, 1.0, 0.0, 0.0], dtype=np.float32)  # nearest: x:2
-    ranked = hybrid_search(store, PostQuery(terms=("น้ำประปา",)), vector, limit=3)
-    assert ranked[0][0].id == "x:2"  # in both lists, so first
-    assert {p.id for p, _ in ranked} <= {"x:1", "x:2", "x:3", "x:4", "pantip:5"}
-    filtered = hybrid_search(store, PostQuery(province="สงขลา"), vector, limit=5)
-    assert {p.id for p, _ in filtered} == {"x:3", "pantip:5"}
+    ranked = search(store, PostQuery(terms=("น้ำประปา",)), Page(limit=3), mode="hybrid",
+                    vector=vector)  # fmt: skip
+    assert ranked.posts[0].id == "x:2"  # in both lists, so first
+    assert {p.id for p in ranked.posts} <= {"x:1", "x:2", "x:3", "x:4", "pantip:5"}
+    filtered = search(store, PostQuery(province="สงขลา"), Page(limit=5), mode="hybrid",
+                      vector=vector)  # fmt: skip
+    assert {p.id for p in filtered.posts} == {"x:3", "pantip:5"} and filtered.total == 2
+
+
+def test_semantic_search_and_similar_posts_keep_every_filter(store: Store) -> None:
+    from storage.hybrid import search, similar
+
+    _seed(store)
+    vector = np.array([0.0, 1.0, 0.0, 0.0], dtype=np.float32)
+    everything = search(store, PostQuery(), Page(limit=10), mode="semantic", vector=vector)
+    assert everything.posts[0].id == "x:2" and everything.total == store.count_posts()
+    assert everything.scores == sorted(everything.scores, reverse=True)
+    second = search(store, PostQuery(), Page(limit=2, offset=1), mode="semantic", vector=vector)
+    assert [p.id for p in second.posts] == [p.id for p in everything.posts[1:3]]
+    south = search(store, PostQuery(province="สงขลา"), Page(limit=10), mode="semantic",
+                   vector=vector)  # fmt: skip
+    assert {p.id for p in south.posts} == {"x:3", "pantip:5"} and south.total == 2
+    like = similar(store, "x:3", PostQuery(), Page(limit=10))
+    assert like is not None and "x:3" not in {p.id for p in like.posts}
+    assert like.total == store.count_posts() - 1
+    like_south = similar(store, "x:3", PostQuery(province="สงขลา"), Page(limit=10))
+    assert like_south is not None and [p.id for p in like_south.posts] == ["pantip:5"]
+    assert similar(store, "x:999", PostQuery(), Page()) is None
 
 
 def test_source_runs_add_up_per_source(store: Store) -> None:
@@ -487,3 +510,20 @@ def test_emergences_upsert_list_and_watermark(store: Store) -> None:
     assert store.list_emergences(EmergenceQuery(category="water_supply")) == (0, [])
     total, page = store.list_emergences(limit=1, offset=1)
     assert total == 2 and [e.episode_id for e in page] == ["ep1"]
+
+
+def test_batch_reads_keep_the_order_asked_and_skip_unknown_ids(store: Store) -> None:
+    _seed(store)
+    got = store.get_posts(["pantip:5", "x:9", "x:1", "x:1", "x:3"])
+    assert [p.id for p in got] == ["pantip:5", "x:1", "x:1", "x:3"]
+    assert store.get_posts([]) == []
+    complaints = [
+        Complaint(complaint_id=f"c{n}", filed_at=T0 + timedelta(days=n % 3, minutes=n),
+                  channel="1111", category=Category.road_traffic, subject=f"ถนน {n}")
+        for n in range(7)
+    ]  # fmt: skip
+    store.upsert_complaints(complaints)
+    assert [c.complaint_id for c in store.get_complaints(["c6", "nope", "c0"])] == ["c6", "c0"]
+    every = [c.complaint_id for c in store.iter_complaints(batch_size=2)]
+    expected = sorted(complaints, key=lambda c: (c.filed_at, c.complaint_id))
+    assert every == [c.complaint_id for c in expected]  # oldest filed first, none twice
