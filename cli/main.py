@@ -619,7 +619,9 @@ def es_setup(config: ConfigOption = None) -> None:
     client = elasticsearch_client(settings)
     dims = build_embedder(settings.models.embedder).dimension
     try:
-        report = install_templates(client, prefix=es.index_prefix, dims=dims)
+        report = install_templates(
+            client, prefix=es.index_prefix, dims=dims, vector_index=es.vector_index
+        )
     except Exception as exc:
         typer.secho(
             f"error: cannot install templates on {es.hosts}: {exc}", fg=typer.colors.RED, err=True

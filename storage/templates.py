@@ -14,11 +14,18 @@ import json
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from elasticsearch import Elasticsearch, NotFoundError
 
 TEMPLATES = Path(str(files("index_templates")))
+
+
+# How post vectors are indexed: flat (exact kNN by scanning the filtered vectors; about a
+# seventh of the graph's indexing CPU: 2,656 posts/s and kNN p95 20 ms at 100k on one
+# 2-core node) or an HNSW graph (approximate kNN that stays fast far past a million posts,
+# but 953 posts/s to build here). Measured in bench/es_ingest.
+VectorIndex = Literal["hnsw", "flat"]
 
 
 @dataclass
@@ -30,15 +37,20 @@ class SetupReport:
 
 
 def load_templates(
-    *, prefix: str = "siang", dims: int = 512, root: Path = TEMPLATES
+    *,
+    prefix: str = "siang",
+    dims: int = 512,
+    vector_index: VectorIndex = "flat",
+    root: Path = TEMPLATES,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(component templates, composable templates) by name, rendered for ``prefix``/``dims``."""
+    """(component templates, composable templates) by name, rendered for ``prefix``/``dims``
+    and the posts' vector index (``elasticsearch.vector_index``)."""
     component = {
-        _name(p, prefix): _render(p, prefix, dims)
+        _name(p, prefix): _render(p, prefix, dims, vector_index)
         for p in sorted((root / "component").glob("*.json"))
     }
     composable = {
-        _name(p, prefix): _render(p, prefix, dims)
+        _name(p, prefix): _render(p, prefix, dims, vector_index)
         for p in sorted((root / "composable").glob("*.json"))
     }
     return component, composable
@@ -48,7 +60,7 @@ def _name(path: Path, prefix: str) -> str:
     return path.stem.replace("siang", prefix, 1)
 
 
-def _render(path: Path, prefix: str, dims: int) -> dict[str, Any]:
+def _render(path: Path, prefix: str, dims: int, vector_index: VectorIndex) -> dict[str, Any]:
     body = json.loads(path.read_text(encoding="utf-8"))
     if "composed_of" in body:
         body["composed_of"] = [n.replace("siang", prefix, 1) for n in body["composed_of"]]
@@ -59,14 +71,20 @@ def _render(path: Path, prefix: str, dims: int) -> dict[str, Any]:
     properties = body.get("template", {}).get("mappings", {}).get("properties", {})
     if "embedding" in properties:
         properties["embedding"]["dims"] = dims
+        if vector_index == "flat" and "index_options" in properties["embedding"]:
+            properties["embedding"]["index_options"] = {"type": "flat"}
     return body
 
 
 def install_templates(
-    client: Elasticsearch, *, prefix: str = "siang", dims: int = 512
+    client: Elasticsearch,
+    *,
+    prefix: str = "siang",
+    dims: int = 512,
+    vector_index: VectorIndex = "flat",
 ) -> SetupReport:
     """Create or update every template; components first so composables can refer to them."""
-    component, composable = load_templates(prefix=prefix, dims=dims)
+    component, composable = load_templates(prefix=prefix, dims=dims, vector_index=vector_index)
     report = SetupReport()
     kinds = (
         (

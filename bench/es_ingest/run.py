@@ -72,7 +72,7 @@ from storage.embedded import EmbeddedStore, content_hash
 from storage.es_bulk import BULK_CHUNK_SIZE, BULK_THREADS
 from storage.es_documents import post_source
 from storage.loading import bulk_load, upsert_enriched
-from storage.templates import install_templates
+from storage.templates import VectorIndex, install_templates
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "es_ingest.json"
@@ -95,10 +95,10 @@ def _settings() -> Settings:
 
 
 @contextmanager
-def _prefix(client: Elasticsearch) -> Iterator[str]:
+def _prefix(client: Elasticsearch, vector_index: VectorIndex = "flat") -> Iterator[str]:
     """A fresh index prefix with Siang's templates; indices and templates go afterwards."""
     prefix = f"siang-bench-ingest-{uuid.uuid4().hex[:8]}"
-    install_templates(client, prefix=prefix, dims=DIMS)
+    install_templates(client, prefix=prefix, dims=DIMS, vector_index=vector_index)
     try:
         yield prefix
     finally:
@@ -131,9 +131,10 @@ def _load_es(
     *,
     chunk_size: int,
     threads: int,
+    vector_index: VectorIndex = "flat",
 ) -> dict[str, Any]:
     figures: dict[str, Any] = {"chunk_size": chunk_size, "threads": threads, "posts": len(posts)}
-    with _prefix(client) as prefix:
+    with _prefix(client, vector_index) as prefix:
         store = ElasticsearchStore(
             client, prefix=prefix, chunk_size=chunk_size, bulk_threads=threads
         )
@@ -260,6 +261,7 @@ def run(
     sweep: Sequence[tuple[int, int]] = SWEEP,
     profile: bool = True,
     sample_limit: int | None = None,
+    vector_index: VectorIndex = "flat",
 ) -> dict[str, Any]:
     """Measure everything (see the module doc), write ``output``, return the figures."""
     settings = _settings()
@@ -289,11 +291,12 @@ def run(
                         cpu,
                         chunk_size=chunk_size,
                         threads=threads,
+                        vector_index=vector_index,
                     )
                 )
         sweeps = [_best(runs, setting) for setting in sweep]
         busiest = _profile(client, posts[: sweep_posts // 2], vectors) if profile else []
-        with tempfile.TemporaryDirectory() as tmp, _prefix(client) as prefix:
+        with tempfile.TemporaryDirectory() as tmp, _prefix(client, vector_index) as prefix:
             embedded = EmbeddedStore(Path(tmp) / "bench.db")
             es = ElasticsearchStore(client, prefix=prefix)
             say(f"elasticsearch: {n} posts, chunk {BULK_CHUNK_SIZE}, {BULK_THREADS} thread(s)")
@@ -322,6 +325,7 @@ def run(
             "embedded_knn_p95_ms": embedded_latency["knn_p95_ms"],
             "embedded_agg_p95_ms": embedded_latency["agg_p95_ms"],
             "docs": n,
+            "vector_index": vector_index,
             "dims": DIMS,
             "target_posts_per_s": TARGET_POSTS_PER_S,
             "target_met": es_load["posts_per_s"] >= TARGET_POSTS_PER_S,
@@ -362,6 +366,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--parity", type=int, default=60)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--vector-index",
+        choices=["flat", "hnsw"],
+        default="flat",
+        help="how the posts' vectors are indexed (elasticsearch.vector_index)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     result = run(
@@ -371,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         repeats=args.repeats,
         n_parity=args.parity,
         output=args.output,
+        vector_index=args.vector_index,
     )
     say(f"done in {time.perf_counter() - started:.0f} s; wrote {args.output}")
     print(json.dumps({k: v for k, v in result.items() if not isinstance(v, dict | list)}))

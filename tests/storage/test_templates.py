@@ -35,6 +35,17 @@ def test_rendering_applies_prefix_and_dimension() -> None:
     assert composables["city-posts"]["composed_of"] == ["city-settings", "city-post-mappings"]
 
 
+def test_the_posts_vector_index_is_hnsw_or_flat() -> None:
+    hnsw, _ = load_templates(prefix="city", dims=8, vector_index="hnsw")
+    flat, _ = load_templates(prefix="city", dims=8)  # the default
+    graph = hnsw["city-post-mappings"]["template"]["mappings"]["properties"]["embedding"]
+    scan = flat["city-post-mappings"]["template"]["mappings"]["properties"]["embedding"]
+    assert graph["index_options"] == {"ef_construction": 100, "m": 16, "type": "hnsw"}
+    assert scan["index_options"] == {"type": "flat"} and scan["dims"] == 8
+    complaints = flat["city-complaint-mappings"]["template"]["mappings"]["properties"]
+    assert "index_options" not in complaints["embedding"]  # only posts are bulk-loaded
+
+
 @pytest.mark.integration
 def test_install_is_idempotent_and_reports_changes(es_client: Elasticsearch) -> None:
     prefix = "tmpl-idem"
