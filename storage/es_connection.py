@@ -12,15 +12,17 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+from elasticsearch import ConflictError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch import Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import scan
+from pydantic import BaseModel
 
-from domain.errors import StoreUnavailable
+from domain.errors import StoreError, StoreUnavailable
 from storage.es_bulk import BulkWriter
 from storage.es_documents import vector_matrix
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 class ElasticsearchConnection:
@@ -58,6 +60,47 @@ class ElasticsearchConnection:
                 return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
 
         return self._retrying(run, stage="search")
+
+    def _add_up(
+        self,
+        index: str,
+        doc_id: str,
+        model: type[M],
+        *,
+        empty: Callable[[], M],
+        add: Callable[[M], M],
+        fields: Callable[[M], dict[str, Any]],
+        stage: str,
+    ) -> M:
+        """Read a totals document, add to it and write it back under optimistic concurrency
+        (``if_seq_no``): a writer that lost the race reads again, so no count is lost."""
+
+        def attempt() -> M:
+            for _ in range(10):
+                try:
+                    found = self.client.get(index=index, id=doc_id)
+                    current = model.model_validate(found["_source"]["doc"])
+                    guard = {
+                        "if_seq_no": found["_seq_no"],
+                        "if_primary_term": found["_primary_term"],
+                    }
+                except NotFoundError:
+                    current, guard = empty(), {"op_type": "create"}
+                totals = add(current)
+                try:
+                    self.client.index(
+                        index=index,
+                        id=doc_id,
+                        document={**fields(totals), "doc": totals.model_dump(mode="json")},
+                        refresh="wait_for",
+                        **guard,
+                    )
+                    return totals
+                except ConflictError:
+                    continue  # another run wrote first: read again
+            raise StoreError(f"{stage} totals for {doc_id} kept changing under us")
+
+        return self._retrying(attempt, stage=stage)
 
     def _docs_by_ids(self, index: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The stored ``doc`` of each of ``ids`` found in ``index``, by id."""

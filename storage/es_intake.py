@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from elasticsearch import ConflictError, NotFoundError
-
-from domain.errors import StoreError
 from domain.models import (
     QuarantinedRecord,
     SourceRun,
@@ -65,45 +62,20 @@ class IntakeIndices(ElasticsearchConnection):
 
     # collection --------------------------------------------------------------------------
     def record_source_run(self, run: SourceRun) -> SourceStats:
-        """Read, add and write back with optimistic concurrency (two runs never lose counts)."""
-        index = self.index["sources"]
-
-        def attempt() -> SourceStats:
-            for _ in range(10):
-                try:
-                    found = self.client.get(index=index, id=run.source)
-                    current = SourceStats.model_validate(found["_source"]["doc"])
-                    guard = {
-                        "if_seq_no": found["_seq_no"],
-                        "if_primary_term": found["_primary_term"],
-                    }
-                except NotFoundError:
-                    current, guard = (
-                        SourceStats(source=run.source, kind=run.kind),
-                        {"op_type": "create"},
-                    )
-                totals = current.add(run)
-                try:
-                    self.client.index(
-                        index=index,
-                        id=run.source,
-                        document={
-                            "source": totals.source,
-                            "kind": totals.kind,
-                            "last_run_at": totals.last_run_at.isoformat()
-                            if totals.last_run_at
-                            else None,
-                            "doc": totals.model_dump(mode="json"),
-                        },
-                        refresh="wait_for",
-                        **guard,
-                    )
-                    return totals
-                except ConflictError:
-                    continue  # another run wrote first: read again
-            raise StoreError(f"source stats for {run.source} kept changing under us")
-
-        return self._retrying(attempt, stage="sources")
+        """Add one run to its source's totals (two runs at once never lose counts)."""
+        return self._add_up(
+            self.index["sources"],
+            run.source,
+            SourceStats,
+            empty=lambda: SourceStats(source=run.source, kind=run.kind),
+            add=lambda current: current.add(run),
+            fields=lambda t: {
+                "source": t.source,
+                "kind": t.kind,
+                "last_run_at": t.last_run_at.isoformat() if t.last_run_at else None,
+            },
+            stage="sources",
+        )
 
     def list_source_stats(self) -> list[SourceStats]:
         hits = self._search(

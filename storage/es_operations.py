@@ -6,9 +6,6 @@ Stage totals are one document per stage in ``<prefix>-stages``. One part of
 
 from __future__ import annotations
 
-from elasticsearch import ConflictError, NotFoundError
-
-from domain.errors import StoreError
 from domain.models import StageRun, StageStats
 from storage.es_connection import ElasticsearchConnection
 from storage.es_transport import CountingTransport, TransportCounts
@@ -38,39 +35,16 @@ class OperationIndices(ElasticsearchConnection):
         }
 
     def record_stage_run(self, run: StageRun) -> StageStats:
-        """Read, add and write back with optimistic concurrency (two runs never lose counts)."""
-        index = self.index["stages"]
-
-        def attempt() -> StageStats:
-            for _ in range(10):
-                try:
-                    found = self.client.get(index=index, id=run.stage)
-                    current = StageStats.model_validate(found["_source"]["doc"])
-                    guard = {
-                        "if_seq_no": found["_seq_no"],
-                        "if_primary_term": found["_primary_term"],
-                    }
-                except NotFoundError:
-                    current, guard = StageStats(stage=run.stage), {"op_type": "create"}
-                totals = current.add(run)
-                try:
-                    self.client.index(
-                        index=index,
-                        id=run.stage,
-                        document={
-                            "stage": totals.stage,
-                            "last_run_at": run.finished_at.isoformat(),
-                            "doc": totals.model_dump(mode="json"),
-                        },
-                        refresh="wait_for",
-                        **guard,
-                    )
-                    return totals
-                except ConflictError:
-                    continue  # another run wrote first: read again
-            raise StoreError(f"stage stats for {run.stage} kept changing under us")
-
-        return self._retrying(attempt, stage="stages")
+        """Add one run to its stage's totals (two runs at once never lose counts)."""
+        return self._add_up(
+            self.index["stages"],
+            run.stage,
+            StageStats,
+            empty=lambda: StageStats(stage=run.stage),
+            add=lambda current: current.add(run),
+            fields=lambda t: {"stage": t.stage, "last_run_at": run.finished_at.isoformat()},
+            stage="stages",
+        )
 
     def list_stage_stats(self) -> list[StageStats]:
         hits = self._search(
