@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BeforeValidator
 
 from api.problems import CursorError
@@ -62,9 +63,8 @@ class LoadedModels:
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        words = custom_words(
-            settings, Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
-        )
+        self.gazetteer = Gazetteer(settings.place_aliases, landmarks=settings.landmarks)
+        words = custom_words(settings, self.gazetteer)
         self.tokenizer = ThaiTokenizer(words, engine=settings.models.tokenizer)
         self._embedder = embedder
         self._error: Exception | None = None
@@ -150,8 +150,36 @@ def search_text(
     return q
 
 
+def province_filter(
+    request: Request,
+    province: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="A province as people write it: official name, nickname or short "
+            "form (โคราช, กทม., อุบลฯ, Khon Kaen); an unknown one is a 422.",
+            examples=["นนทบุรี"],
+        ),
+    ] = None,
+) -> str | None:
+    """The official name of the province asked for; 422 when it names none."""
+    if province is None or not province.strip():
+        return None
+    official = request.app.state.models.gazetteer.province_named(province)
+    if official is None:
+        raise RequestValidationError(
+            [{"loc": ("query", "province"), "msg": f"{province!r} is not a Thai province "
+              "or a nickname Siang knows", "type": "value_error"}]
+        )  # fmt: skip
+    return str(official)
+
+
+ProvinceFilter = Annotated[str | None, Depends(province_filter)]
+
+
 def post_filters(
     tokenizer: Annotated[ThaiTokenizer, Depends(get_tokenizer)],
+    province: ProvinceFilter,
     q: Annotated[str | None, Depends(search_text)] = None,
     start: Annotated[
         IsoDatetime | None, Query(description="Inclusive, ISO-8601 with timezone.")
@@ -160,7 +188,6 @@ def post_filters(
         IsoDatetime | None, Query(description="Exclusive, ISO-8601 with timezone.")
     ] = None,
     platform: Annotated[list[Platform] | None, Query()] = None,
-    province: Annotated[str | None, Query(max_length=100, examples=["นนทบุรี"])] = None,
     sentiment: Literal["positive", "neutral", "negative"] | None = None,
     category: Category | None = None,
     topic_id: Annotated[int | None, Query(ge=-1, le=2**31 - 1)] = None,

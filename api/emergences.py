@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.access import Viewer
-from api.deps import IsoDatetime, SettingsDep, StoreDep
+from api.deps import IsoDatetime, ProvinceFilter, SettingsDep, StoreDep
 from api.models import EmergenceList
 from domain.models import Category, EmergenceKind
 from domain.settings import Settings
@@ -55,9 +55,7 @@ def list_emergences(
     detected_to: IsoDatetime | None = None,
     kind: EmergenceKind | None = None,
     category: Category | None = None,
-    province: Annotated[
-        str | None, Query(max_length=100, description="A province or its nickname (โคราช).")
-    ] = None,
+    province: ProvinceFilter = None,
     min_score: Annotated[float | None, Query(ge=0, le=1000)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
@@ -68,8 +66,6 @@ def list_emergences(
     span = _PERIODS[period] or timedelta(hours=settings.trends.current_hours)
     upper = detected_to or as_of + timedelta(seconds=1)
     lower = detected_from or upper - span
-    if province is not None:
-        province = settings.place_aliases.get(province.strip(), province.strip())
     total, found = store.list_emergences(
         EmergenceQuery(
             detected_from=lower,

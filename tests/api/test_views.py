@@ -240,3 +240,20 @@ def test_cursor_pagination_is_bound_to_its_query(client: TestClient) -> None:
     assert other.status_code == 400 and "another query" in other.json()["detail"]
     junk = client.get("/v1/posts/search", params={"cursor": "%%%"})
     assert junk.status_code == 400
+
+
+@pytest.mark.parametrize("written", ["นนทบุรี", "จ.นนทบุรี", "Nonthaburi"])
+def test_a_province_filter_takes_what_people_write(client: TestClient, written: str) -> None:
+    found = client.get("/v1/posts/search", params={"province": written})
+    assert found.status_code == 200 and [h["id"] for h in found.json()["hits"]] == ["x:1"]
+
+
+def test_a_province_nickname_and_an_unknown_province(client: TestClient) -> None:
+    korat = client.get("/v1/stats/province", params={"province": "โคราช"})
+    assert korat.status_code == 200 and korat.json()["buckets"] == []  # นครราชสีมา: no posts
+    for route in ("/v1/posts/search", "/v1/stats/timeline", "/v1/emergences", "/v1/complaints"):
+        unknown = client.get(route, params={"province": "ไม่มีจังหวัดนี้"})
+        assert unknown.status_code == 422, route
+        assert unknown.json()["detail"].startswith("province: 'ไม่มีจังหวัดนี้' is not a Thai")
+    bangkok = client.get("/v1/complaints", params={"province": "กทม."})
+    assert bangkok.status_code == 200 and bangkok.json()["total"] == 0
