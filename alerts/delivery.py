@@ -5,7 +5,8 @@ A delivery run reads the pending alerts, and for each one decides (``plan_delive
 * **suppressed**: a repeat, within its rule's cooldown, of one already sent or about to be
   (same rule and topic, keyword or place). Spike episodes are recomputed on every run, so
   a spike whose start hour moved gets a new alert id; this keeps it from mailing twice.
-  Suppressed alerts stay in the outbox with that status.
+  Suppressed alerts stay in the outbox with that status. So do the alerts of a rule muted
+  (``muted_until``) at the time of the run.
 * **held**: its digest slot has not come, or its rule's quiet hours are on; a later run
   sends it (``DeliveryReport.next_release`` says when).
 * **unaddressed**: neither the rule nor the alert names a recipient; it stays pending, so
@@ -94,6 +95,9 @@ def plan_delivery(
     digests: dict[tuple[str, ...], tuple[tuple[str, ...], list[tuple[Alert, str]]]] = {}
     for alert in sorted(pending, key=lambda a: (a.window_start, a.alert_id)):
         rule = rules.get(alert.rule)
+        if rule is not None and rule.muted_until is not None and now < rule.muted_until:
+            plan.suppressed.append(alert)  # muted: never mailed, not even when the mute ends
+            continue
         key = cooldown_key(alert)
         cooldown = timedelta(minutes=rule.cooldown_minutes if rule is not None else 0)
         if any(abs(alert.window_start - t) < cooldown for t in mailed[key]):

@@ -66,7 +66,8 @@ class AlertEvaluator:
                 ]
                 subject = f"{rule.category or 'any category'} in {rule.province or 'any province'}"
                 alerts += self._volume(rule, members, subject=subject)
-        return _cooldown(alerts, {r.name: r for r in self.rules})
+        rules = {r.name: r for r in self.rules}
+        return [_unless_muted(a, rules[a.rule]) for a in _cooldown(alerts, rules)]
 
     def _topic_spikes(self, rule: AlertRule, topics: Sequence[Topic]) -> list[Alert]:
         out = []
@@ -165,6 +166,13 @@ def cooldown_key(alert: Alert) -> tuple[str, str]:
         return alert.rule, alert.subject
     subject = f"topic {alert.topic_id}" if alert.topic_id is not None else alert.subject
     return alert.rule, subject
+
+
+def _unless_muted(alert: Alert, rule: AlertRule) -> Alert:
+    """A muted rule's alert stays in the history, suppressed: nobody is mailed."""
+    if rule.muted_until is not None and alert.triggered_at < rule.muted_until:
+        return alert.model_copy(update={"status": "suppressed"})
+    return alert
 
 
 def _cooldown(alerts: list[Alert], rules: dict[str, AlertRule]) -> list[Alert]:

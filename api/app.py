@@ -16,6 +16,7 @@ from api.access import RateLimiter
 from api.dashboard import router as dashboard_router
 from api.deps import Cursors, LoadedModels
 from api.emergences import router as emergences_router
+from api.keys import router as keys_router
 from api.limits import RequestLimits
 from api.links import router as links_router
 from api.manage import router as manage_router
@@ -78,6 +79,7 @@ def create_app(
     app.include_router(v1)
     app.include_router(links_router)
     app.include_router(emergences_router)
+    app.include_router(keys_router)
     app.include_router(dashboard_router)  # /dashboard and its assets; no key needed
 
     problems.install(app, settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -12,7 +13,8 @@ import threading
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Path, Query, Request
+import numpy as np
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BeforeValidator
 
@@ -103,6 +105,13 @@ class LoadedModels:
             raise EnrichError(f"the embedding model failed to load: {self._error}")
         return self._embedder
 
+    def query_vector(self, text: str | None, mode: str) -> np.ndarray:
+        """The embedding of a search's text (semantic and hybrid search need one: 422)."""
+        if not text or not text.strip():
+            raise HTTPException(422, f"q: {mode} search needs the text to look for")
+        clipped = normalize(text).text[: self.settings.models.max_text_chars]
+        return self.embedder().encode([clipped])[0]
+
     def _load(self) -> None:
         from enrich.embeddings import build_embedder
 
@@ -177,10 +186,8 @@ def province_filter(
 ProvinceFilter = Annotated[str | None, Depends(province_filter)]
 
 
-def post_filters(
-    tokenizer: Annotated[ThaiTokenizer, Depends(get_tokenizer)],
+def post_scope(
     province: ProvinceFilter,
-    q: Annotated[str | None, Depends(search_text)] = None,
     start: Annotated[
         IsoDatetime | None, Query(description="Inclusive, ISO-8601 with timezone.")
     ] = None,
@@ -190,22 +197,30 @@ def post_filters(
     platform: Annotated[list[Platform] | None, Query()] = None,
     sentiment: Literal["positive", "neutral", "negative"] | None = None,
     category: Category | None = None,
-    topic_id: Annotated[int | None, Query(ge=-1, le=2**31 - 1)] = None,
     grievance: bool | None = None,
 ) -> PostQuery:
-    """The filters every post query shares (search, stats, export)."""
-    terms = tuple(t.lower() for t in tokenizer.tokenize(normalize(q).text)) if q else ()
+    """Which posts count: time, platform, place, sentiment, category, grievance."""
     return PostQuery(
-        terms=terms,
         start=start,
         end=end,
         platforms=tuple(platform or ()),
         province=province,
         sentiment=sentiment,
         category=category.value if category else None,
-        topic_id=topic_id,
         is_grievance=grievance,
     )
+
+
+def post_filters(
+    tokenizer: Annotated[ThaiTokenizer, Depends(get_tokenizer)],
+    scope: Annotated[PostQuery, Depends(post_scope)],
+    q: Annotated[str | None, Depends(search_text)] = None,
+    topic_id: Annotated[int | None, Query(ge=-1, le=2**31 - 1)] = None,
+) -> PostQuery:
+    """The filters every post query shares (search, stats, export): the scope, the words
+    of ``q`` and a topic."""
+    terms = tuple(t.lower() for t in tokenizer.tokenize(normalize(q).text)) if q else ()
+    return dataclasses.replace(scope, terms=terms, topic_id=topic_id)
 
 
 def _query_digest(query: PostQuery, sort: str) -> str:
@@ -256,6 +271,7 @@ def get_cursors(request: Request) -> Cursors:
 StoreDep = Annotated[Store, Depends(get_store)]
 TopicId = Annotated[int, Path(ge=0, le=2**31 - 1, description="A topic id.")]
 PostFilters = Annotated[PostQuery, Depends(post_filters)]
+PostScope = Annotated[PostQuery, Depends(post_scope)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TokenizerDep = Annotated[ThaiTokenizer, Depends(get_tokenizer)]
 ModelsDep = Annotated[LoadedModels, Depends(get_models)]

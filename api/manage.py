@@ -15,14 +15,18 @@ from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
 from api.access import Admin, Analyst, audit
-from api.deps import PostFilters, SettingsDep, StoreDep
-from api.models import AlertRuleList, PostPublic
+from api.deps import IsoDatetime, ModelsDep, PostFilters, SearchText, SettingsDep, StoreDep
+from api.models import AlertDetail, AlertPage, AlertRuleList, PostPublic
 from api.problems import RuleConflict
 from domain.errors import NotFoundError
-from domain.models import Alert, AlertRule
+from domain.models import AlertRule, Post
+from storage import hybrid
+from storage.base import AlertQuery, Page
+from storage.hybrid import SearchMode
 
 router = APIRouter(prefix="/v1")
 _EXPORT_COLUMNS = (
@@ -84,12 +88,26 @@ def put_rule(
     name: str,
     rule: Annotated[AlertRule, Body(openapi_examples=_RULE_EXAMPLES)],
     store: StoreDep,
+    models: ModelsDep,
     response: Response,
     caller: Admin,
 ) -> AlertRule:
-    """Create or replace a rule (201 when new). The body's ``name`` must match the path."""
+    """Create or replace a rule (201 when new). The body's ``name`` must match the path.
+
+    Replacing a configured rule stores a copy that wins over the config file: that is how
+    a configured rule is edited or muted (``muted_until``) without a restart. A province
+    may be written as people write it (โคราช); it is stored by its official name.
+    """
     if rule.name != name:
         raise RuleConflict(f"name in the path ({name}) and in the body ({rule.name}) differ")
+    if rule.province is not None:
+        official = models.gazetteer.province_named(rule.province)
+        if official is None:
+            raise RequestValidationError(
+                [{"loc": ("body", "province"), "msg": f"{rule.province!r} is not a Thai "
+                  "province or a nickname Siang knows", "type": "value_error"}]
+            )  # fmt: skip
+        rule = rule.model_copy(update={"province": str(official)})
     created = store.put_alert_rule(rule)
     audit(store, caller, "create_alert_rule" if created else "update_alert_rule", f"rule:{name}")
     if created:
@@ -106,15 +124,34 @@ def delete_rule(name: str, store: StoreDep, caller: Admin) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/alerts", response_model=list[Alert], tags=["alerts"])
+@router.get("/alerts", response_model=AlertPage, tags=["alerts"])
 def alert_history(
     store: StoreDep,
     caller: Analyst,
     status: Literal["pending", "sent", "suppressed"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[Alert]:
-    """Alerts, newest first: what fired, when, with the evidence and whether it was sent."""
-    return store.list_alerts(limit=limit, status=status)
+    rule: Annotated[str | None, Query(max_length=100, description="The rule's name.")] = None,
+    start: Annotated[IsoDatetime | None, Query(description="Fired at or after.")] = None,
+    end: Annotated[IsoDatetime | None, Query(description="Fired before.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> AlertPage:
+    """Alerts, newest first: what fired, when, observed against expected, its posts'
+    ids, and whether it was mailed (sent), is waiting (pending) or was held back
+    (suppressed: a repeat within the cooldown, or the rule was muted)."""
+    total, alerts = store.search_alerts(
+        AlertQuery(status=status, rule=rule, start=start, end=end), limit=limit, offset=offset
+    )
+    return AlertPage(total=total, limit=limit, offset=offset, alerts=alerts)
+
+
+@router.get("/alerts/{alert_id}", response_model=AlertDetail, tags=["alerts"])
+def get_alert(alert_id: str, store: StoreDep, caller: Analyst) -> AlertDetail:
+    """One alert with the posts that fired it (as stored now, PII redacted)."""
+    alert = store.get_alert(alert_id)
+    if alert is None:
+        raise NotFoundError("alert", alert_id)
+    posts = store.get_posts(alert.post_ids)
+    return AlertDetail(alert=alert, posts=[PostPublic.of(p) for p in posts])
 
 
 @router.get(
@@ -126,16 +163,35 @@ def alert_history(
 def export_posts(
     store: StoreDep,
     query: PostFilters,
+    text: SearchText,
+    models: ModelsDep,
+    settings: SettingsDep,
     caller: Analyst,
     format: Literal["csv", "jsonl"] = "csv",
+    mode: Annotated[
+        SearchMode,
+        Query(
+            description="lexical: every post matching the filters and words, by post id; "
+            "semantic or hybrid: the search's hits in rank order, up to api.semantic_depth."
+        ),
+    ] = "lexical",
     limit: Annotated[int, Query(ge=1, le=1_000_000)] = 100_000,
 ) -> StreamingResponse:
-    """Any post search as CSV (UTF-8 with BOM, opens in Excel) or JSON lines, by post id.
+    """Any post search as CSV (UTF-8 with BOM, opens in Excel) or JSON lines.
 
     CSV cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``,
     ``@``, tab or carriage return) are prefixed with ``'`` (OWASP's CSV injection rule).
     """
-    posts = store.iter_posts(query)
+    posts: Iterator[Post]
+    if mode == "lexical":
+        posts = store.iter_posts(query)
+    else:
+        depth = min(settings.api.semantic_depth, limit)
+        found = hybrid.search(
+            store, query, Page(limit=depth), mode=mode, vector=models.query_vector(text, mode),
+            depth=depth,
+        )  # fmt: skip
+        posts = iter(found.posts)
     # Read the first post before answering: a failing query is an error response, not a
     # 200 followed by a broken stream.
     first = list(itertools.islice(posts, 1))

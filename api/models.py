@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from domain.models import (
     BANGKOK,
+    Alert,
     AlertRule,
     Category,
     Complaint,
@@ -18,12 +19,15 @@ from domain.models import (
     Keyword,
     LinkDecision,
     LinkEvidence,
+    LinkReason,
     LinkVerdict,
     Post,
     PostComplaintLink,
+    Role,
     SpikeEpisode,
     Topic,
 )
+from linking.reasons import reasons, thai_sentence
 
 _TZ = ZoneInfo(BANGKOK)
 
@@ -45,9 +49,16 @@ class PostPublic(BaseModel):
     district: str | None
     topic_id: int | None
     score: float | None = Field(None, description="Relevance (search) or link score.")
+    matched: list[str] = Field(
+        default_factory=list,
+        description="Search hits: the exact stretches of `text` that matched the words of "
+        "`q` (lexical and hybrid search), for highlighting; empty elsewhere.",
+    )
 
     @classmethod
-    def of(cls, post: Post, score: float | None = None) -> PostPublic:
+    def of(
+        cls, post: Post, score: float | None = None, *, matched: list[str] | None = None
+    ) -> PostPublic:
         e = post.enrichment
         location = e.locations[0] if e and e.locations else None
         local = post.created_at.astimezone(_TZ)
@@ -68,6 +79,7 @@ class PostPublic(BaseModel):
             district=location.district if location else None,
             topic_id=post.topic_id,
             score=score,
+            matched=matched or [],
         )
 
 
@@ -85,7 +97,11 @@ class TimelinePoint(BaseModel):
 
 
 class Timeline(BaseModel):
+    """Every bucket of the range, zeros included, starting on Bangkok hours or midnights."""
+
     interval: str = Field(examples=["day"])
+    start: datetime | None = Field(None, description="The first bucket (null: no posts).")
+    end: datetime | None = Field(None, description="The end of the last bucket.")
     points: list[TimelinePoint]
 
 
@@ -117,9 +133,12 @@ class TopicSummary(BaseModel):
     counts_daily: dict[str, int]
     latest_spike: SpikeEpisode | None
     merged_into: int | None
+    matching_posts: int | None = Field(
+        None, description="The topic's posts under the list's post filters (null: no filter)."
+    )
 
     @classmethod
-    def of(cls, topic: Topic) -> TopicSummary:
+    def of(cls, topic: Topic, *, matching_posts: int | None = None) -> TopicSummary:
         return cls(
             topic_id=topic.topic_id,
             label=topic.label,
@@ -136,6 +155,7 @@ class TopicSummary(BaseModel):
             counts_daily=topic.counts_daily,
             latest_spike=max(topic.spikes, key=lambda e: e.start) if topic.spikes else None,
             merged_into=topic.merged_into,
+            matching_posts=matching_posts,
         )
 
 
@@ -154,7 +174,9 @@ class EmergenceList(BaseModel):
 
 
 class TopicList(BaseModel):
-    total: int
+    total: int = Field(description="Topics matching the query, over all pages.")
+    limit: int
+    offset: int
     topics: list[TopicSummary]
 
 
@@ -162,16 +184,27 @@ class LinkFacts(BaseModel):
     """What every view of a post↔complaint link shows: score, reasons, the officer's verdict."""
 
     score: float = Field(description="Calibrated chance the post is about the complaint.")
-    explanation: str
+    explanation: str = Field(description="The evidence in one English sentence.")
+    explanation_th: str = Field(
+        description="The evidence in one Thai sentence, as the dashboard words it.",
+        examples=["อยู่อำเภอ/เขตเดียวกัน (บางบัวทอง, นนทบุรี) · โพสต์หลังยื่นเรื่อง 0.5 วัน"],
+    )
+    reasons: list[LinkReason] = Field(
+        description="The evidence as items (place, distance, category, shared words, "
+        "similarity, time gap) for a client to word in its own language."
+    )
     signals: dict[str, float]
     evidence: LinkEvidence | None
     decision: LinkDecision | None = Field(description="The officer's verdict, if any.")
 
     @staticmethod
     def of(link: PostComplaintLink) -> dict[str, object]:
+        items = reasons(link)
         return {
             "score": link.score,
             "explanation": link.explanation,
+            "explanation_th": thai_sentence(items),
+            "reasons": items,
             "signals": link.signals,
             "evidence": link.evidence,
             "decision": link.decision,
@@ -214,6 +247,26 @@ class ComplaintPage(BaseModel):
     limit: int
     offset: int
     complaints: list[Complaint]
+
+
+class AlertPage(BaseModel):
+    total: int = Field(description="Alerts matching the filters, over all pages.")
+    limit: int
+    offset: int
+    alerts: list[Alert] = Field(description="Newest first.")
+
+
+class AlertDetail(BaseModel):
+    alert: Alert
+    posts: list[PostPublic] = Field(description="The posts that fired it, as stored now.")
+
+
+class KeyIdentity(BaseModel):
+    """The calling key, without its secret."""
+
+    key_id: str
+    name: str = Field(examples=["officer-somchai"])
+    role: Role
 
 
 class AlertRuleList(BaseModel):

@@ -5,16 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.access import Caller, require
 from api.deps import (
     CursorsDep,
+    IsoDatetime,
     ModelsDep,
     PostFilters,
+    PostScope,
     SearchText,
     SettingsDep,
     StoreDep,
@@ -29,16 +32,17 @@ from api.models import (
     Readiness,
     SearchResponse,
     Timeline,
-    TimelinePoint,
     TopicDetail,
     TopicList,
     TopicSummary,
 )
+from api.timelines import STEP, Interval, every_bucket
 from domain.errors import NotFoundError, SiangError
-from domain.models import ROLES
+from domain.models import ROLES, Topic
 from enrich.thai_text import normalize
 from storage import hybrid
 from storage.base import Page, PostQuery
+from storage.fulltext import matched_words
 from storage.hybrid import SearchMode
 
 router = APIRouter()
@@ -121,13 +125,15 @@ def search_posts(
         result = hybrid.search(store, query, page)
         reach = result.total
     else:
-        if not text or not text.strip():
-            raise HTTPException(422, f"q: {mode} search needs the text to look for")
-        vector = models.embedder().encode([normalize(text).text[: settings.models.max_text_chars]])
+        vector = models.query_vector(text, mode)
         depth = settings.api.semantic_depth
-        result = hybrid.search(store, query, page, mode=mode, vector=vector[0], depth=depth)
+        result = hybrid.search(store, query, page, mode=mode, vector=vector, depth=depth)
         reach = min(result.total, depth)
-    hits = [PostPublic.of(p, s) for p, s in zip(result.posts, result.scores, strict=True)]
+    shown = text if mode != "semantic" else None
+    hits = [
+        PostPublic.of(p, s, matched=matched_words(p.text, query.terms) if shown else None)
+        for p, s in zip(result.posts, result.scores, strict=True)
+    ]
     following = offset + len(hits)
     return SearchResponse(
         total=result.total,
@@ -160,14 +166,18 @@ def similar_posts(
 
 
 @v1.get("/stats/timeline", response_model=Timeline, tags=["stats"])
-def timeline(
-    store: StoreDep, query: PostFilters, interval: Literal["hour", "day"] = "day"
-) -> Timeline:
-    """Posts per hour or day (Asia/Bangkok) matching the filters."""
-    buckets = store.counts(query, interval=interval)
+def timeline(store: StoreDep, query: PostFilters, interval: Interval = "day") -> Timeline:
+    """Posts per hour or day matching the filters: every bucket from ``start`` to ``end``
+    (else from the first to the last matching post), zeros included, on Bangkok hours and
+    midnights."""
+    points = every_bucket(
+        store.counts(query, interval=interval), interval=interval, start=query.start, end=query.end
+    )
     return Timeline(
         interval=interval,
-        points=[TimelinePoint(time=b.time, count=b.count) for b in buckets if b.time],
+        start=points[0].time if points else None,
+        end=points[-1].time + STEP[interval] if points else None,
+        points=points,
     )
 
 
@@ -195,17 +205,20 @@ def get_post(post_id: str, store: StoreDep) -> PostPublic:
     return PostPublic.of(post)
 
 
+MAX_TOPICS = 10_000  # every topic (BERTopic keeps hundreds); one Elasticsearch result window
+
+
 class RecentTopicLists:
-    """Topic lists kept for ``api.topic_cache_seconds``: topics change only when the topics
-    stage runs, and every dashboard opens with this list."""
+    """The topics, by status, kept for ``api.topic_cache_seconds``: topics change only when
+    the topics stage runs, and every dashboard opens with this list."""
 
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
         self._clock = clock
-        self._kept: dict[tuple[str | None, int], tuple[float, TopicList]] = {}
+        self._kept: dict[str | None, tuple[float, list[Topic]]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str | None, int], build: Callable[[], TopicList]) -> TopicList:
+    def get(self, key: str | None, build: Callable[[], list[Topic]]) -> list[Topic]:
         now = self._clock()
         with self._lock:
             kept = self._kept.get(key)
@@ -221,17 +234,60 @@ class RecentTopicLists:
 def list_topics(
     store: StoreDep,
     request: Request,
+    filters: PostScope,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Words to find in a topic's label, phrase or keywords (all of them).",
+            examples=["น้ำประปา"],
+        ),
+    ] = None,
     status: Literal["emerging", "growing", "stable", "fading"] | None = None,
+    sort: Annotated[
+        Literal["spike", "matching", "size", "newest"],
+        Query(
+            description="spike: spike score, then size; matching: most posts under the post "
+            "filters; size: most posts; newest: latest post first."
+        ),
+    ] = "spike",
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> TopicList:
-    """Topics ordered by current spike score, then size (at most a few seconds old)."""
-
-    def build() -> TopicList:
-        topics = store.list_topics(status=status, limit=limit)
-        return TopicList(total=len(topics), topics=[TopicSummary.of(t) for t in topics])
-
+    """Topics, a page at a time. With post filters (time, place, category, sentiment,
+    platform, grievance) only topics with matching posts are listed, each with how many;
+    the list of all topics is at most ``api.topic_cache_seconds`` old."""
+    words = normalize(q).text.lower().split() if q else []
     lists: RecentTopicLists = request.app.state.topic_lists
-    return lists.get((status, limit), build)
+    every = lists.get(status, lambda: store.list_topics(status=status, limit=MAX_TOPICS))
+    matching: dict[int, int] | None = None
+    if filters != PostQuery():
+        buckets = store.counts(filters, by="topic")
+        matching = {int(b.key): b.count for b in buckets if b.key is not None and b.count}
+    chosen = [
+        t for t in every if (matching is None or t.topic_id in matching) and _has_words(t, words)
+    ]
+    if sort == "matching" and matching is not None:
+        chosen.sort(key=lambda t: (-matching[t.topic_id], t.topic_id))
+    elif sort == "size":
+        chosen.sort(key=lambda t: (-t.size, t.topic_id))
+    elif sort == "newest":
+        chosen.sort(key=lambda t: (t.last_seen, -t.topic_id), reverse=True)
+    page = chosen[offset : offset + limit]
+    return TopicList(
+        total=len(chosen),
+        limit=limit,
+        offset=offset,
+        topics=[
+            TopicSummary.of(t, matching_posts=None if matching is None else matching[t.topic_id])
+            for t in page
+        ],
+    )
+
+
+def _has_words(topic: Topic, words: list[str]) -> bool:
+    text = " ".join([topic.label, topic.phrase, *(k.word for k in topic.keywords)]).lower()
+    return all(word in text for word in words)
 
 
 @v1.get("/topics/{topic_id}", response_model=TopicDetail, tags=["topics"])
@@ -239,14 +295,27 @@ def get_topic(
     topic_id: TopicId,
     store: StoreDep,
     request: Request,
-    interval: Literal["hour", "day"] = "day",
+    interval: Interval = "day",
+    start: Annotated[
+        IsoDatetime | None, Query(description="Timeline from (default: the first post).")
+    ] = None,
+    end: Annotated[
+        IsoDatetime | None, Query(description="Timeline until, exclusive (default: the last).")
+    ] = None,
 ) -> TopicDetail:
-    """One topic: its record (keywords, provinces, sentiment, spikes), timeline and
+    """One topic: its record (keywords, provinces, sentiment, spikes with observed against
+    expected), its timeline with every bucket (zeros included, Bangkok time),
     representative posts; for officers also the complaints its posts link to."""
     topic = store.get_topic(topic_id)
     if topic is None:
         raise NotFoundError("topic", str(topic_id))
-    buckets = store.counts(PostQuery(topic_id=topic_id), interval=interval)
+    buckets = store.counts(PostQuery(topic_id=topic_id, start=start, end=end), interval=interval)
+    points = every_bucket(
+        buckets,
+        interval=interval,
+        start=start or topic.first_seen,
+        end=end or topic.last_seen + timedelta(microseconds=1),
+    )
     posts = store.get_posts(topic.representative_post_ids)
     caller: Caller = request.state.caller
     related = None
@@ -254,7 +323,7 @@ def get_topic(
         related = related_to_topic(store, caller, topic_id).complaints
     return TopicDetail(
         topic=topic,
-        timeline=[TimelinePoint(time=b.time, count=b.count) for b in buckets if b.time],
+        timeline=points,
         representative_posts=[PostPublic.of(p) for p in posts],
         related_complaints=related,
     )

@@ -369,6 +369,36 @@ class LinkEvidence(_Model):
     days_from_filing: float = Field(description="Post time minus filing time, in days.")
     place: str | None = Field(None, description="How the places agree, in words.")
     distance_km: float | None = None
+    place_level: Literal["district", "province"] | None = Field(
+        None, description="The finest level at which the places were compared."
+    )
+    place_agrees: bool | None = Field(None, description="Whether the places agree there.")
+    place_names: list[str] = Field(
+        default_factory=list,
+        description="The complaint's place when they agree (district, province); else the "
+        "post's places at that level.",
+    )
+    category: str | None = Field(None, description="The category both share, if any.")
+    similarity: float | None = Field(None, description="Cosine of the two embeddings.")
+
+
+LinkReasonKind = Literal["place", "distance", "category", "shared_words", "similarity", "time_gap"]
+
+
+class LinkReason(_Model):
+    """One piece of a link's evidence, as data a client words in its own language."""
+
+    kind: LinkReasonKind
+    agrees: bool = Field(description="Whether this piece speaks for the link.")
+    level: Literal["district", "province"] | None = Field(None, description="place")
+    names: list[str] = Field(default_factory=list, description="place: the places named.")
+    km: float | None = Field(None, description="distance: nearest points, kilometres.")
+    category: str | None = Field(None, description="category: the shared category.")
+    words: list[str] = Field(default_factory=list, description="shared_words")
+    similarity: float | None = Field(None, description="similarity: cosine, 0 to 1.")
+    days: float | None = Field(
+        None, description="time_gap: post time minus filing time (negative: before filing)."
+    )
 
 
 class PostComplaintLink(_Model):
@@ -410,6 +440,12 @@ class AlertRule(_Model):
         "none",
         description="none: one mail per alert; hourly or daily: one mail gathering the "
         "recipients' pending alerts each hour, or each day at alerts.daily_digest_at.",
+    )
+    muted_until: AwareDatetime | None = Field(
+        None,
+        description="Alerts the rule raises for moments before this are kept in the history "
+        "as suppressed and never mailed; null: not muted.",
+        examples=["2026-12-08T09:00:00+07:00"],
     )
 
     @field_validator("recipients")
@@ -647,6 +683,8 @@ __all__ = [
     "Keyword",
     "LinkDecision",
     "LinkEvidence",
+    "LinkReason",
+    "LinkReasonKind",
     "LinkVerdict",
     "Location",
     "Platform",

@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from domain.models import Complaint, LinkEvidence, Post
 from enrich.thai_text import content_tokens
@@ -28,7 +29,8 @@ from enrich.thai_text import content_tokens
 SIGNALS = ("cosine", "lexical", "chars", "province", "district", "near", "category", "time")
 _GRAM = 4
 _EARTH_KM = 6371.0
-_NEAR_KM = 5.0
+NEAR_KM = 5.0
+SIMILAR_COSINE = 0.5  # texts this alike count as a matched signal
 _TIME_DAYS = 3.0
 
 
@@ -100,20 +102,26 @@ def pair_signals(
     chars = min(idf.weight(shared_grams) / fewer, 1.0)
     matched: list[str] = []
     place: str | None = None
+    level: Literal["district", "province"] | None = None
+    names: list[str] = []
     province = 0.0
     if c.province and view.provinces:
         province = 1.0 if c.province in view.provinces else -1.0
         place = f"same province ({c.province})" if province > 0 else "a different province"
+        level = "province"
+        names = [c.province] if province > 0 else sorted(view.provinces)
     district = 0.0
     if c.province and c.district and province > 0:
         named = {d for p, d in view.districts if p == c.province}
         if c.district in named or c.district.lower() in view.words:
             district, place = 1.0, f"same district ({c.district}, {c.province})"
+            level, names = "district", [c.district, c.province]
         elif named:
             district = -1.0
             place = f"same province, another district ({', '.join(sorted(named))})"
+            level, names = "district", sorted(named)
     distance = _nearest_km(complaint.point, view.points)
-    near = math.exp(-distance / _NEAR_KM) if distance is not None else 0.0
+    near = math.exp(-distance / NEAR_KM) if distance is not None else 0.0
     e = view.post.enrichment
     category = 1.0 if e and e.category.label == c.category else 0.0
     days = (view.post.created_at - c.filed_at).total_seconds() / 86400
@@ -130,10 +138,10 @@ def pair_signals(
     for name, agreed in (
         ("province", province > 0),
         ("district", district > 0),
-        ("near", distance is not None and distance <= _NEAR_KM),
+        ("near", distance is not None and distance <= NEAR_KM),
         ("category", category > 0),
         ("lexical", bool(shared)),
-        ("cosine", cosine >= 0.5),
+        ("cosine", cosine >= SIMILAR_COSINE),
     ):
         if agreed:
             matched.append(name)
@@ -143,6 +151,11 @@ def pair_signals(
         days_from_filing=round(days, 2),
         place=place,
         distance_km=round(distance, 1) if distance is not None else None,
+        place_level=level,
+        place_agrees=None if level is None else (district if level == "district" else province) > 0,
+        place_names=names,
+        category=c.category.value if category > 0 else None,
+        similarity=round(max(cosine, 0.0), 3),
     )
     return signals, evidence
 
@@ -181,4 +194,14 @@ def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * _EARTH_KM * math.asin(math.sqrt(h))
 
 
-__all__ = ["SIGNALS", "ComplaintView", "Idf", "PostView", "char_grams", "explain", "pair_signals"]
+__all__ = [
+    "NEAR_KM",
+    "SIGNALS",
+    "SIMILAR_COSINE",
+    "ComplaintView",
+    "Idf",
+    "PostView",
+    "char_grams",
+    "explain",
+    "pair_signals",
+]

@@ -92,6 +92,16 @@ class ComplaintQuery:
 
 
 @dataclass(frozen=True)
+class AlertQuery:
+    """Filters of the alert history; ``start``/``end`` bound the time an alert fired."""
+
+    status: str | None = None
+    rule: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Page:
     """A page of a search: ``limit`` hits from ``offset``, or after ``resume``.
 
@@ -325,6 +335,14 @@ class AlertStore(Protocol):
 
     def list_alerts(self, *, limit: int = 100, status: str | None = None) -> list[Alert]: ...
 
+    def search_alerts(
+        self, query: AlertQuery, *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Alert]]:
+        """The alert history under ``query``, newest first: (total, one page)."""
+        ...
+
+    def get_alert(self, alert_id: str) -> Alert | None: ...
+
     def set_alert_status(self, alert_ids: Sequence[str], status: str) -> int:
         """Mark alerts sent or suppressed; returns how many changed."""
         ...
@@ -392,6 +410,7 @@ class Store(
 
 __all__ = [
     "AccessStore",
+    "AlertQuery",
     "AlertStore",
     "Bucket",
     "ComplaintStore",

@@ -33,6 +33,8 @@ from storage.es_bulk import BULK_CHUNK_SIZE, BULK_THREADS, BulkWriter
 from storage.es_complaints import ComplaintIndex
 from storage.es_connection import ElasticsearchConnection
 from storage.es_documents import (
+    MISSING_KEYWORD,
+    MISSING_NUMBER,
     bucket_key,
     build_client,
     enriched_source,
@@ -455,7 +457,15 @@ class ElasticsearchStore(
         by: Dimension | None = None,
     ) -> list[Bucket]:
         terms = (
-            {"terms": {"field": _FIELDS[by], "size": 10_000, "missing": "__none__"}} if by else None
+            {
+                "terms": {
+                    "field": _FIELDS[by],
+                    "size": 10_000,
+                    "missing": MISSING_NUMBER if by == "topic" else MISSING_KEYWORD,
+                }
+            }
+            if by
+            else None
         )
         if interval:
             histogram: dict[str, Any] = {

@@ -9,6 +9,7 @@ from domain.models import (
     Alert,
     AlertRule,
 )
+from storage.base import AlertQuery
 from storage.embedded_connection import EmbeddedConnection
 
 
@@ -33,6 +34,37 @@ class EmbeddedAlerts(EmbeddedConnection):
         with self._lock:
             rows = self._db.execute(sql, [*([status] if status else []), limit]).fetchall()
         return [Alert.model_validate_json(r["doc"]) for r in rows]
+
+    def search_alerts(
+        self, query: AlertQuery, *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Alert]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if query.status:
+            clauses.append("status=?")
+            params.append(query.status)
+        if query.rule:
+            clauses.append("json_extract(doc, '$.rule')=?")
+            params.append(query.rule)
+        if query.start:
+            clauses.append("triggered_at>=?")
+            params.append(_epoch(query.start))
+        if query.end:
+            clauses.append("triggered_at<?")
+            params.append(_epoch(query.end))
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        with self._lock:
+            total = self._db.execute(f"SELECT COUNT(*) FROM alerts{where}", params).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT doc FROM alerts{where} ORDER BY triggered_at DESC, id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return int(total), [Alert.model_validate_json(r["doc"]) for r in rows]
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM alerts WHERE id=?", (alert_id,)).fetchone()
+        return Alert.model_validate_json(row["doc"]) if row else None
 
     def set_alert_status(self, alert_ids: Sequence[str], status: str) -> int:
         changed = 0

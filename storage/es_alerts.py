@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from domain.models import (
     Alert,
     AlertRule,
 )
+from storage.base import AlertQuery
 from storage.es_connection import ElasticsearchConnection
 
 
@@ -41,6 +43,37 @@ class AlertIndices(ElasticsearchConnection):
             sort=[{"triggered_at": "desc"}, {"alert_id": "asc"}],
         )["hits"]["hits"]
         return [Alert.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def search_alerts(
+        self, query: AlertQuery, *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Alert]]:
+        filters: list[dict[str, Any]] = []
+        if query.status:
+            filters.append({"term": {"status": query.status}})
+        if query.rule:
+            filters.append({"term": {"rule": query.rule}})
+        if query.start or query.end:
+            bounds = {
+                **({"gte": query.start.isoformat()} if query.start else {}),
+                **({"lt": query.end.isoformat()} if query.end else {}),
+            }
+            filters.append({"range": {"triggered_at": bounds}})
+        response = self._search(
+            self.index["alerts"],
+            query={"bool": {"filter": filters}},
+            size=limit,
+            from_=offset,
+            source_includes=["doc"],
+            sort=[{"triggered_at": "desc"}, {"alert_id": "asc"}],
+            track_total_hits=True,
+        )
+        hits = response["hits"]["hits"]
+        total = int(response["hits"]["total"]["value"])
+        return total, [Alert.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        docs = self._docs_by_ids(self.index["alerts"], [alert_id])
+        return Alert.model_validate(docs[alert_id]) if alert_id in docs else None
 
     def set_alert_status(self, alert_ids: Sequence[str], status: str) -> int:
         if not alert_ids:

@@ -178,8 +178,14 @@ def _whole_second(moment: datetime) -> str:
     return datetime.fromtimestamp(math.floor(moment.timestamp()), moment.tzinfo).isoformat()
 
 
+# What a terms aggregation buckets documents without the field under: a keyword field
+# takes a string, a numeric one (topic_id) only a number of its type.
+MISSING_KEYWORD = "__none__"
+MISSING_NUMBER = -(2**31)
+
+
 def bucket_key(value: Any) -> str | None:
-    return None if value == "__none__" else str(value)
+    return None if value in (MISSING_KEYWORD, MISSING_NUMBER) else str(value)
 
 
 def vector_matrix(ids: Sequence[str], found: Mapping[str, Sequence[float]]) -> np.ndarray:

@@ -39,6 +39,18 @@ def index_body(tokens: Iterable[str]) -> str:
     return " ".join(index_terms(tokens))
 
 
+def matched_words(text: str, terms: Iterable[str]) -> list[str]:
+    """The stretches of ``text`` that the search ``terms`` found, as written, for
+    highlighting: each term case-blind, the longest first where two overlap."""
+    wanted = {t.replace("_", " ") for t in index_terms(terms)}
+    if not wanted:
+        return []
+    pattern = re.compile(
+        "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True)), re.IGNORECASE
+    )
+    return list(dict.fromkeys(m.group(0) for m in pattern.finditer(text)))
+
+
 def _pieces(term: str) -> list[str]:
     """``term`` cut as Lucene's CharTokenizer cuts a long token: a piece ends once it
     reaches 255 UTF-16 code units (a character outside the BMP counts two)."""
@@ -56,4 +68,4 @@ def _pieces(term: str) -> list[str]:
     return pieces
 
 
-__all__ = ["MAX_TERM_UNITS", "index_body", "index_terms"]
+__all__ = ["MAX_TERM_UNITS", "index_body", "index_terms", "matched_words"]

@@ -165,3 +165,15 @@ def test_volume_alerts_remember_what_they_counted() -> None:
     rule = AlertRule(name="flood", kind="keyword", keyword="น้ำท่วม", threshold=3)
     [alert] = AlertEvaluator([rule]).evaluate(topics=[], posts=posts)
     assert (alert.keyword, alert.category, alert.province) == ("น้ำท่วม", None, None)
+
+
+def test_a_muted_rules_alerts_are_suppressed_until_the_mute_ends() -> None:
+    rules = {"r": _rule("r", muted_until=T + timedelta(days=1)), "loud": _rule("loud")}
+    pending = [_alert("r", 1, T), _alert("loud", 2, T)]
+
+    muted = plan_delivery(pending, rules=rules, now=T + timedelta(hours=2))
+    assert [a.alert_id for a in muted.suppressed] == [pending[0].alert_id]
+    assert [m.alerts[0].rule for m in muted.mails] == ["loud"]
+
+    after = plan_delivery(pending[:1], rules=rules, now=T + timedelta(days=1))
+    assert after.suppressed == [] and len(after.mails) == 1

@@ -90,3 +90,16 @@ def test_emerging_rule_fires_on_the_detector_episodes() -> None:
     assert evaluator.evaluate(topics=[], posts=[], emergences=found) == [alert]  # stable id
     later = make_emergence(4, detected_at=T0 + timedelta(hours=2))  # same place, in the cooldown
     assert evaluator.evaluate(topics=[], posts=[], emergences=[found[0], later]) == [alert]
+
+
+def test_a_muted_rules_alerts_are_kept_as_suppressed_until_the_mute_ends() -> None:
+    muted_until = T0 + timedelta(hours=5)
+    rule = AlertRule(name="spike", kind="topic_spike", min_score=5, cooldown_minutes=0,
+                     muted_until=muted_until)  # fmt: skip
+    topic = _topic(9.0)
+    later = _topic(9.0, start_offset_h=6).spikes[0]
+    topic = topic.model_copy(update={"spikes": [*topic.spikes, later]})
+    alerts = AlertEvaluator([rule]).evaluate(topics=[topic], posts=[])
+    assert [(a.triggered_at, a.status) for a in alerts] == [
+        (T0, "suppressed"), (T0 + timedelta(hours=6), "pending")
+    ]  # fmt: skip

@@ -77,12 +77,79 @@ def test_alert_rules_crud_needs_admin(client: TestClient, store: EmbeddedStore) 
     assert client.get("/v1/alert-rules/power-hatyai", headers=analyst).status_code == 404
 
 
-def test_alert_history(client: TestClient, store: EmbeddedStore) -> None:
+def test_alert_history_pages_filters_and_shows_its_posts(
+    client: TestClient, store: EmbeddedStore
+) -> None:
     analyst = _as(store, "analyst")
-    [alert] = client.get("/v1/alerts", headers=analyst).json()
-    assert (alert["alert_id"], alert["status"], alert["observed"]) == ("a1", "pending", 20)
-    assert client.get("/v1/alerts", params={"status": "sent"}, headers=analyst).json() == []
+    store.add_alerts(
+        [
+            Alert(alert_id=f"s{i}", rule="power-spike", kind="topic_spike", subject="topic 3",
+                  triggered_at=T0 + timedelta(hours=i + 1), window_start=T0, score=7.0,
+                  observed=9, expected=1.0, post_ids=["x:2", "x:gone"], status="sent")
+            for i in range(3)
+        ]
+    )  # fmt: skip
+    page = client.get("/v1/alerts", params={"limit": 2}, headers=analyst).json()
+    assert (page["total"], page["limit"], page["offset"]) == (4, 2, 0)
+    assert [a["alert_id"] for a in page["alerts"]] == ["s2", "s1"]  # newest first
+    rest = client.get("/v1/alerts", params={"limit": 2, "offset": 2}, headers=analyst).json()
+    assert [a["alert_id"] for a in rest["alerts"]] == ["s0", "a1"]
+
+    def ids(**params: str) -> list[str]:
+        body = client.get("/v1/alerts", params=params, headers=analyst).json()
+        return [a["alert_id"] for a in body["alerts"]]
+
+    assert ids(status="pending") == ["a1"]
+    assert ids(rule="power-spike", status="sent") == ["s2", "s1", "s0"]
+    assert ids(rule="no-such-rule") == []
+    window = {"start": (T0 + timedelta(hours=2)).isoformat(),
+              "end": (T0 + timedelta(hours=3)).isoformat()}  # fmt: skip
+    assert ids(**window) == ["s1"]
+
+    detail = client.get("/v1/alerts/s1", headers=analyst).json()
+    assert detail["alert"]["observed"] == 9 and detail["alert"]["expected"] == 1.0
+    assert [p["id"] for p in detail["posts"]] == ["x:2"]  # a post no longer stored is left out
+    assert detail["posts"][0]["text"] == "ไฟดับ หาดใหญ่"
+    assert client.get("/v1/alerts/nope", headers=analyst).status_code == 404
     assert client.get("/v1/alerts", headers=_as(store, "viewer")).status_code == 403
+    assert client.get("/v1/alerts/s1", headers=_as(store, "viewer")).status_code == 403
+
+
+def test_a_rule_is_muted_and_its_province_written_as_people_write_it(
+    client: TestClient, store: EmbeddedStore
+) -> None:
+    admin = _as(store, "admin")
+    rule = {"name": "water-korat", "kind": "category_province", "category": "water_supply",
+            "province": "โคราช", "recipients": ["desk@example.go.th"]}  # fmt: skip
+    created = client.put("/v1/alert-rules/water-korat", json=rule, headers=admin)
+    assert created.status_code == 201 and created.json()["province"] == "นครราชสีมา"
+    assert created.json()["muted_until"] is None
+    until = "2026-12-08T09:00:00+07:00"
+    muted = client.put(
+        "/v1/alert-rules/water-korat", json=rule | {"muted_until": until}, headers=admin
+    )
+    assert muted.status_code == 200
+    [stored] = [r for r in store.list_alert_rules() if r.name == "water-korat"]
+    assert stored.muted_until is not None and stored.muted_until.isoformat() == until
+    assert stored.province == "นครราชสีมา"
+    unknown = client.put(
+        "/v1/alert-rules/water-korat", json=rule | {"province": "เมืองลับแล"}, headers=admin
+    )
+    assert unknown.status_code == 422 and "เมืองลับแล" in unknown.json()["detail"]
+    naive = client.put(
+        "/v1/alert-rules/water-korat", json=rule | {"muted_until": "2026-12-08T09:00"},
+        headers=admin,
+    )  # fmt: skip
+    assert naive.status_code == 422  # a time without its zone is refused, never guessed
+
+
+def test_the_caller_learns_its_own_role(client: TestClient, store: EmbeddedStore) -> None:
+    me = client.get("/v1/me", headers=_as(store, "officer"))
+    assert me.status_code == 200
+    body = me.json()
+    assert (body["name"], body["role"]) == ("officer-1", "officer")
+    assert set(body) == {"key_id", "name", "role"}  # never the secret or its hash
+    assert client.get("/v1/me").status_code == 401
 
 
 def test_export_any_search_as_csv_or_json_lines(client: TestClient, store: EmbeddedStore) -> None:

@@ -161,3 +161,37 @@ def test_cursor_pages_past_the_result_window_on_elasticsearch(
     assert "pit" not in resumes[0] and all("pit" in r for r in resumes[1:])  # from page 2 on
     assert len(exported.text.splitlines()) == 60  # exports walk with search_after too
     assert too_deep.status_code == 400 and "next_cursor" in too_deep.json()["detail"]
+
+
+def test_hits_say_which_words_matched_for_highlighting(client: TestClient) -> None:
+    lexical = client.get("/v1/posts/search", params={"q": "เค็ม น้ำประปา"})
+    assert [(h["id"], h["matched"]) for h in lexical.json()["hits"]] == [
+        ("x:2", ["น้ำประปา", "เค็ม"])  # in the order the text has them
+    ]
+    hybrid = client.get("/v1/posts/search", params={"q": "น้ำประปา", "mode": "hybrid"}).json()
+    matched = {h["id"]: h["matched"] for h in hybrid["hits"]}
+    assert matched["x:1"] == matched["x:2"] == ["น้ำประปา"] and matched["x:3"] == []
+    semantic = client.get("/v1/posts/search", params={"q": "น้ำประปา", "mode": "semantic"})
+    assert {tuple(h["matched"]) for h in semantic.json()["hits"]} == {()}  # no words: meaning
+    filtered = client.get("/v1/posts/search", params={"province": "สงขลา"}).json()
+    assert [h["matched"] for h in filtered["hits"]] == [[], [], []]
+
+
+def test_export_takes_the_search_mode(client: TestClient) -> None:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    analyst = {"X-API-Key": issue_key(store, role="analyst", name="export-1")}
+    semantic = client.get(
+        "/v1/posts/export",
+        params={"q": "ไฟฟ้าดับ", "mode": "semantic", "format": "jsonl", "province": "สงขลา"},
+        headers=analyst,
+    )
+    assert semantic.status_code == 200
+    rows = [json.loads(line)["id"] for line in semantic.text.splitlines()]
+    shown = _ids(client.get(
+        "/v1/posts/search", params={"q": "ไฟฟ้าดับ", "mode": "semantic", "province": "สงขลา"}
+    ))  # fmt: skip
+    assert rows == shown == ["x:3", "x:4", "x:5"]  # the search's hits, in its order
+    lexical = client.get("/v1/posts/export", params={"q": "ไฟฟ้าดับ"}, headers=analyst)
+    assert lexical.status_code == 200 and lexical.text.lstrip("\ufeff").count("\n") == 1  # header
+    needs_text = client.get("/v1/posts/export", params={"mode": "hybrid"}, headers=analyst)
+    assert needs_text.status_code == 422

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.access import issue_key
 from api.app import create_app
-from domain.models import Category, Complaint, PostComplaintLink, Topic
+from domain.models import Category, Complaint, LinkEvidence, PostComplaintLink, Topic
 from domain.settings import Settings
 from storage.embedded import EmbeddedStore
 from tests.conftest import T0, FixedEmbedder, make_post
@@ -86,6 +86,14 @@ def client(settings: Settings) -> Iterator[TestClient]:
                 complaint_id="1111-2569-000001",
                 score=0.93,
                 explanation="same province (นนทบุรี)",
+                evidence=LinkEvidence(
+                    days_from_filing=0.25,
+                    place_level="province",
+                    place_agrees=True,
+                    place_names=["นนทบุรี"],
+                    category="water_supply",
+                    similarity=0.71,
+                ),
             )
         ]
     )
@@ -185,6 +193,7 @@ def test_topics_list_and_detail(client: TestClient) -> None:
         t["topic_id"]
         for t in client.get("/v1/topics", params={"status": "emerging"}).json()["topics"]
     ] == [1]
+    assert listed["total"] == 2 and (listed["limit"], listed["offset"]) == (50, 0)
     detail = client.get("/v1/topics/0", params={"interval": "hour"}).json()
     assert detail["topic"]["label"] == "น้ำประปา · เค็ม"
     assert detail["timeline"] == [{"time": "2026-11-01T09:00:00+07:00", "count": 1}]
@@ -197,6 +206,14 @@ def test_related_posts_for_complaint(client: TestClient) -> None:
     body = client.get("/v1/complaints/1111-2569-000001/related-posts").json()
     assert body["complaint"]["subject"] == "น้ำประปาเค็ม"
     assert [(r["post"]["id"], r["score"]) for r in body["related"]] == [("x:1", 0.93)]
+    [related] = body["related"]
+    assert [(r["kind"], r["agrees"]) for r in related["reasons"]] == [
+        ("place", True), ("category", True), ("similarity", True), ("time_gap", True)
+    ]  # fmt: skip
+    assert related["reasons"][0]["names"] == ["นนทบุรี"]
+    assert related["explanation_th"] == (
+        "อยู่จังหวัดเดียวกัน (นนทบุรี) · หมวดเดียวกัน (น้ำประปา) · ข้อความคล้ายกัน 0.71 · โพสต์หลังยื่นเรื่อง 0.2 วัน"
+    )
     assert client.get("/v1/complaints/nope/related-posts").status_code == 404
 
 

@@ -25,7 +25,7 @@ from domain.models import (
 )
 from domain.settings import LinkSettings
 from linking.service import complaints_for_topic, link_store
-from storage.base import ComplaintQuery, EmergenceQuery, Page, PostQuery, Store
+from storage.base import AlertQuery, ComplaintQuery, EmergenceQuery, Page, PostQuery, Store
 from storage.embedded import EmbeddedStore
 from tests.conftest import T0, make_emergence, make_post
 
@@ -355,6 +355,27 @@ def test_api_keys_audit_alert_rules_and_alert_status(store: Store) -> None:
     assert store.set_alert_status(["a9"], "sent") == 0
     assert [a.status for a in store.list_alerts(status="sent")] == ["sent"]
     assert store.list_alerts(status="pending") == []
+
+
+def test_the_alert_history_filters_and_pages(store: Store) -> None:
+    alerts = [
+        Alert(alert_id=f"a{i}", rule="flood" if i % 2 else "power", kind="keyword",
+              subject="s", triggered_at=T0 + timedelta(hours=i), window_start=T0, score=7.0,
+              observed=12, expected=1.0, status="sent" if i < 3 else "pending")
+        for i in range(6)
+    ]  # fmt: skip
+    store.add_alerts(alerts)
+
+    def ids(query: AlertQuery, **page: int) -> tuple[int, list[str]]:
+        total, found = store.search_alerts(query, **page)
+        return total, [a.alert_id for a in found]
+
+    assert ids(AlertQuery()) == (6, ["a5", "a4", "a3", "a2", "a1", "a0"])
+    assert ids(AlertQuery(), limit=2, offset=3) == (6, ["a2", "a1"])
+    assert ids(AlertQuery(rule="flood", status="pending")) == (2, ["a5", "a3"])
+    window = AlertQuery(start=T0 + timedelta(hours=1), end=T0 + timedelta(hours=3))
+    assert ids(window) == (2, ["a2", "a1"])
+    assert store.get_alert("a4") == alerts[4] and store.get_alert("nope") is None
 
 
 def test_complaint_search_filters_and_words(store: Store) -> None:
