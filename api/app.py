@@ -11,19 +11,26 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api import problems
+from api import (
+    alerts,
+    complaints,
+    dashboard,
+    emergences,
+    health,
+    keys,
+    links,
+    metrics,
+    posts,
+    problems,
+    stats,
+    topics,
+    webhooks,
+)
 from api.access import RateLimiter
-from api.dashboard import router as dashboard_router
 from api.deps import Cursors, LoadedModels
-from api.emergences import router as emergences_router
-from api.keys import router as keys_router
 from api.limits import RequestLimits
-from api.links import router as links_router
-from api.manage import router as manage_router
-from api.metrics import instrument
-from api.metrics import router as metrics_router
 from api.openapi import document
-from api.views import RecentTopicLists, router, v1
+from api.topics import RecentTopicLists
 from domain.settings import Settings
 from enrich.embeddings import Embedder
 from storage import open_store
@@ -73,14 +80,10 @@ def create_app(
             swagger_favicon_url="/dashboard/assets/docs/favicon-32x32.png",
         )
 
-    app.include_router(router)
-    app.include_router(metrics_router)
-    app.include_router(manage_router)  # before v1: /v1/posts/export is not a post id
-    app.include_router(v1)
-    app.include_router(links_router)
-    app.include_router(emergences_router)
-    app.include_router(keys_router)
-    app.include_router(dashboard_router)  # /dashboard and its assets; no key needed
+    # One router per thing served (api/<name>.py); /health, /metrics and /dashboard need no key.
+    for module in (health, metrics, posts, stats, topics, emergences, complaints, links,
+                   alerts, keys, webhooks, dashboard):  # fmt: skip
+        app.include_router(module.router)
 
     problems.install(app, settings)
     # Added last = runs first: every request, refused or not, carries a request id.
@@ -89,7 +92,7 @@ def create_app(
         CorrelationIdMiddleware, header_name=problems.REQUEST_ID_HEADER, validator=_valid_id
     )
     app.openapi = lambda: document(app)  # type: ignore[method-assign]
-    instrument(app)  # last: outermost, so it also counts what the middleware above refuses
+    metrics.instrument(app)  # last: outermost, so it also counts what the middleware above refuses
     return app
 
 

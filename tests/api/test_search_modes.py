@@ -1,5 +1,5 @@
 """Lexical, semantic and hybrid post search, posts like this one, and deep paging, through
-the API on both stores (api/views.py, storage/hybrid.py)."""
+the API on both stores (api/posts.py, storage/hybrid.py)."""
 
 from __future__ import annotations
 

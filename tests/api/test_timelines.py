@@ -1,5 +1,5 @@
 """Timelines with every bucket of their range, on Bangkok hours and midnights, on both
-stores (api/timelines.py, api/views.py)."""
+stores (api/timelines.py, api/stats.py, api/topics.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The topic list: every topic reachable by pages and words, following the post filters
-(api/views.py ``list_topics``), on both stores."""
+(api/topics.py ``list_topics``), on both stores."""
 
 from __future__ import annotations
 

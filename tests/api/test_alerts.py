@@ -1,4 +1,4 @@
-"""Alert rules through the API, alert history and exports (api/manage.py)."""
+"""Alert rules and history through the API (api/alerts.py), and post exports (api/posts.py)."""
 
 from __future__ import annotations
 

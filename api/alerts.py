@@ -1,38 +1,26 @@
-"""Routes for alert rules (create, read, update, delete), alert history and exports.
+"""Alert rules (create, read, update, mute, delete) and the alert history.
 
 Rules managed here live in the store and join the ones in ``config/siang.yaml``; a stored
-rule replaces a configured one of the same name. Exports stream any post search as CSV or
-JSON lines, so a large one never sits in memory.
+rule replaces a configured one of the same name.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import json
-from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import StreamingResponse
 
+from alerts.service import list_rules as rules_in_force
 from api.access import Admin, Analyst, audit
-from api.deps import IsoDatetime, ModelsDep, PostFilters, SearchText, SettingsDep, StoreDep
+from api.deps import IsoDatetime, ModelsDep, SettingsDep, StoreDep
 from api.models import AlertDetail, AlertPage, AlertRuleList, PostPublic
 from api.problems import RuleConflict
 from domain.errors import NotFoundError
-from domain.models import AlertRule, Post
-from storage import hybrid
-from storage.base import AlertQuery, Page
-from storage.hybrid import SearchMode
+from domain.models import AlertRule
+from storage.base import AlertQuery
 
 router = APIRouter(prefix="/v1")
-_EXPORT_COLUMNS = (
-    "id", "platform", "url", "author", "text", "created_at", "created_at_bangkok", "sentiment",
-    "category", "is_grievance", "province", "district", "topic_id",
-)  # fmt: skip
 
 
 _RULE_EXAMPLES = {
@@ -58,18 +46,16 @@ _RULE_EXAMPLES = {
 @router.get("/alert-rules", response_model=AlertRuleList, tags=["alerts"])
 def list_rules(store: StoreDep, settings: SettingsDep, caller: Analyst) -> AlertRuleList:
     """Every rule in force: the configured ones and those managed through the API."""
-    stored = {r.name: r for r in store.list_alert_rules()}
-    configured = [r for r in settings.alerts.rules if r.name not in stored]
     return AlertRuleList(
-        rules=sorted([*configured, *stored.values()], key=lambda r: r.name),
-        managed=sorted(stored),
+        rules=sorted(rules_in_force(store, settings), key=lambda r: r.name),
+        managed=sorted(r.name for r in store.list_alert_rules()),
     )
 
 
 @router.get("/alert-rules/{name}", response_model=AlertRule, tags=["alerts"])
 def get_rule(name: str, store: StoreDep, settings: SettingsDep, caller: Analyst) -> AlertRule:
     """One rule in force, configured or managed through the API."""
-    for rule in list_rules(store, settings, caller).rules:
+    for rule in rules_in_force(store, settings):
         if rule.name == name:
             return rule
     raise NotFoundError("alert rule", name)
@@ -152,83 +138,6 @@ def get_alert(alert_id: str, store: StoreDep, caller: Analyst) -> AlertDetail:
         raise NotFoundError("alert", alert_id)
     posts = store.get_posts(alert.post_ids)
     return AlertDetail(alert=alert, posts=[PostPublic.of(p) for p in posts])
-
-
-@router.get(
-    "/posts/export",
-    tags=["posts"],
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
-)
-def export_posts(
-    store: StoreDep,
-    query: PostFilters,
-    text: SearchText,
-    models: ModelsDep,
-    settings: SettingsDep,
-    caller: Analyst,
-    format: Literal["csv", "jsonl"] = "csv",
-    mode: Annotated[
-        SearchMode,
-        Query(
-            description="lexical: every post matching the filters and words, by post id; "
-            "semantic or hybrid: the search's hits in rank order, up to api.semantic_depth."
-        ),
-    ] = "lexical",
-    limit: Annotated[int, Query(ge=1, le=1_000_000)] = 100_000,
-) -> StreamingResponse:
-    """Any post search as CSV (UTF-8 with BOM, opens in Excel) or JSON lines.
-
-    CSV cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``,
-    ``@``, tab or carriage return) are prefixed with ``'`` (OWASP's CSV injection rule).
-    """
-    posts: Iterator[Post]
-    if mode == "lexical":
-        posts = store.iter_posts(query)
-    else:
-        depth = min(settings.api.semantic_depth, limit)
-        found = hybrid.search(
-            store, query, Page(limit=depth), mode=mode, vector=models.query_vector(text, mode),
-            depth=depth,
-        )  # fmt: skip
-        posts = iter(found.posts)
-    # Read the first post before answering: a failing query is an error response, not a
-    # 200 followed by a broken stream.
-    first = list(itertools.islice(posts, 1))
-    rows = (PostPublic.of(p) for p in itertools.islice(itertools.chain(first, posts), limit))
-    if format == "jsonl":
-        body: Iterator[str] = (json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n"
-                               for r in rows)  # fmt: skip
-        media, suffix = "application/x-ndjson", "jsonl"
-    else:
-        body, media, suffix = _csv(rows), "text/csv; charset=utf-8", "csv"
-    headers = {"Content-Disposition": f'attachment; filename="siang-posts.{suffix}"'}
-    return StreamingResponse(body, media_type=media, headers=headers)
-
-
-def _csv(rows: Iterator[PostPublic]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_EXPORT_COLUMNS)
-    yield "\ufeff" + buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        data = row.model_dump(mode="json")
-        writer.writerow([_cell(data.get(c)) for c in _EXPORT_COLUMNS])
-        yield buffer.getvalue()
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    """A CSV cell no spreadsheet runs as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 __all__ = ["router"]
