@@ -17,7 +17,7 @@ from api.deps import IsoDatetime, ModelsDep, SettingsDep, StoreDep
 from api.models import AlertDetail, AlertPage, AlertRuleList, PostPublic
 from api.problems import RuleConflict
 from domain.errors import NotFoundError
-from domain.models import AlertRule
+from domain.models import AlertKind, AlertRule
 from storage.base import AlertQuery
 
 router = APIRouter(prefix="/v1")
@@ -116,6 +116,7 @@ def alert_history(
     caller: Analyst,
     status: Literal["pending", "sent", "suppressed"] | None = None,
     rule: Annotated[str | None, Query(max_length=100, description="The rule's name.")] = None,
+    kind: AlertKind | None = None,
     start: Annotated[IsoDatetime | None, Query(description="Fired at or after.")] = None,
     end: Annotated[IsoDatetime | None, Query(description="Fired before.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
@@ -125,7 +126,9 @@ def alert_history(
     ids, and whether it was mailed (sent), is waiting (pending) or was held back
     (suppressed: a repeat within the cooldown, or the rule was muted)."""
     total, alerts = store.search_alerts(
-        AlertQuery(status=status, rule=rule, start=start, end=end), limit=limit, offset=offset
+        AlertQuery(status=status, rule=rule, kind=kind, start=start, end=end),
+        limit=limit,
+        offset=offset,
     )
     return AlertPage(total=total, limit=limit, offset=offset, alerts=alerts)
 

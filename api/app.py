@@ -20,6 +20,7 @@ from api import (
     keys,
     links,
     metrics,
+    places,
     posts,
     problems,
     stats,
@@ -82,7 +83,7 @@ def create_app(
 
     # One router per thing served (api/<name>.py); /health, /metrics and /dashboard need no key.
     for module in (health, metrics, posts, stats, topics, emergences, complaints, links,
-                   alerts, keys, webhooks, dashboard):  # fmt: skip
+                   alerts, places, keys, webhooks, dashboard):  # fmt: skip
         app.include_router(module.router)
 
     problems.install(app, settings)

@@ -174,6 +174,11 @@ def province_filter(
     """The official name of the province asked for; 422 when it names none."""
     if province is None or not province.strip():
         return None
+    return official_province(request, province)
+
+
+def official_province(request: Request, province: str) -> str:
+    """The official name of ``province`` as written (a 422 naming it when it names none)."""
     official = request.app.state.models.gazetteer.province_named(province)
     if official is None:
         raise RequestValidationError(

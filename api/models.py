@@ -261,6 +261,11 @@ class AlertDetail(BaseModel):
     posts: list[PostPublic] = Field(description="The posts that fired it, as stored now.")
 
 
+class ProvinceName(BaseModel):
+    written: str = Field(examples=["โคราช"], description="The province as it was asked for.")
+    province: str = Field(examples=["นครราชสีมา"], description="Its official name.")
+
+
 class KeyIdentity(BaseModel):
     """The calling key, without its secret."""
 

@@ -97,6 +97,7 @@ class AlertQuery:
 
     status: str | None = None
     rule: str | None = None
+    kind: str | None = None
     start: datetime | None = None
     end: datetime | None = None
 

@@ -46,6 +46,9 @@ class EmbeddedAlerts(EmbeddedConnection):
         if query.rule:
             clauses.append("json_extract(doc, '$.rule')=?")
             params.append(query.rule)
+        if query.kind:
+            clauses.append("json_extract(doc, '$.kind')=?")
+            params.append(query.kind)
         if query.start:
             clauses.append("triggered_at>=?")
             params.append(_epoch(query.start))

@@ -25,6 +25,7 @@ class AlertIndices(ElasticsearchConnection):
                 "_source": {
                     "alert_id": a.alert_id,
                     "rule": a.rule,
+                    "kind": a.kind,
                     "status": a.status,
                     "triggered_at": a.triggered_at.isoformat(),
                     "doc": a.model_dump(mode="json"),
@@ -52,6 +53,8 @@ class AlertIndices(ElasticsearchConnection):
             filters.append({"term": {"status": query.status}})
         if query.rule:
             filters.append({"term": {"rule": query.rule}})
+        if query.kind:
+            filters.append({"term": {"kind": query.kind}})
         if query.start or query.end:
             bounds = {
                 **({"gte": query.start.isoformat()} if query.start else {}),

@@ -44,9 +44,26 @@ export function query(params) {
   return text ? `?${text}` : "";
 }
 
-/** Call ``path`` under /v1 with the stored key and return the parsed JSON body. */
+/** Call ``path`` under /v1 with the stored key; the parsed JSON body (null for a 204). */
 export async function api(path, { method = "GET", body, key = storedKey() } = {}) {
-  const headers = { Accept: "application/json" };
+  const response = await send(path, { method, body, key, accept: "application/json" });
+  return response.status === 204 ? null : response.json();
+}
+
+/**
+ * Fetch a file under /v1 (an export) with the stored key: {blob, name}, the name from the
+ * Content-Disposition header (null when it gives none).
+ */
+export async function download(path) {
+  const response = await send(path, { method: "GET", key: storedKey(), accept: "*/*" });
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const name = disposition.match(/filename="?([^";]+)"?/)?.[1] ?? null;
+  return { blob: await response.blob(), name };
+}
+
+/** The response to one call; an ApiError when it fails (401s reach the listeners). */
+async function send(path, { method, body, key, accept }) {
+  const headers = { Accept: accept };
   if (key) headers["X-API-Key"] = key;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
@@ -66,7 +83,7 @@ export async function api(path, { method = "GET", body, key = storedKey() } = {}
     if (response.status === 401) for (const listener of listeners) listener(error);
     throw error;
   }
-  return response.json();
+  return response;
 }
 
 async function problemDetail(response) {

@@ -4,13 +4,16 @@ import { BarChart, LineChart, MapChart, PieChart } from "echarts/charts";
 import {
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
+  MarkPointComponent,
   TooltipComponent,
   VisualMapComponent,
 } from "echarts/components";
 import * as echarts from "echarts/core";
 import langTH from "echarts/i18n/langTH-obj.js";
 import { CanvasRenderer } from "echarts/renderers";
-import { formatNumber, formatTime, lang, provinceName, t, term } from "./i18n.js";
+import { bucketStart, bucketsBetween } from "./dates.js";
+import { formatAxisTime, formatNumber, formatTime, lang, provinceName, t, term } from "./i18n.js";
 import { MAP_NAME, thailandSvg } from "./thailand.js";
 
 echarts.use([
@@ -20,20 +23,29 @@ echarts.use([
   PieChart,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
+  MarkPointComponent,
   TooltipComponent,
   VisualMapComponent,
   CanvasRenderer,
 ]);
 echarts.registerMap(MAP_NAME, { svg: thailandSvg() });
-echarts.registerLocale("TH", langTH); // month and weekday names on time axes
+echarts.registerLocale("TH", langTH); // ECharts' own words (e.g. "no data") in Thai
 
-export const FONT = '"Noto Sans Thai", "Sarabun", "Tahoma", sans-serif';
-const DAY_MS = 86_400_000;
 const SENTIMENT_COLORS = { negative: "#c0392b", neutral: "#95a5a6", positive: "#27ae60" };
-const BASE = {
-  textStyle: { fontFamily: FONT },
-  animation: false, // charts are read, not watched; no motion also keeps screenshots exact
-};
+const SPIKE_COLOR = "#c0392b";
+
+/** The page's font stack (--font in style.css), so chart text falls back to emoji alike. */
+function font() {
+  return getComputedStyle(document.body).fontFamily;
+}
+
+function base() {
+  return {
+    textStyle: { fontFamily: font() },
+    animation: false, // charts are read, not watched; no motion also keeps screenshots exact
+  };
+}
 
 function escapeHtml(text) {
   return String(text).replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -58,44 +70,139 @@ window.addEventListener("resize", () => {
   }
 });
 
-/** Posts per hour or day: points [{time, count}] from /v1/stats/timeline or a topic. */
-export function drawTimeline(el, points, { interval = "day" } = {}) {
+// What each timeline shows, by element id: window.__siang.charts["timeline-chart"] holds its
+// buckets, Bangkok labels and spikes, for tests and for a look from the browser's console.
+const drawn = ((window.__siang ??= {}).charts ??= {});
+
+/** Empty the chart in ``el`` (its data failed to load). */
+export function clearChart(el) {
+  echarts.getInstanceByDom(el)?.clear();
+  delete drawn[el.id];
+}
+
+/** "observed 42 vs expected 3.1" for a spike episode, in the UI's language. */
+export function observedVsExpected(spike) {
+  return t("spike.observedExpected", {
+    observed: formatNumber(spike.observed),
+    expected: formatNumber(spike.expected, spike.expected < 1 ? 2 : 1),
+  });
+}
+
+/**
+ * Posts per hour or day from points [{time, count}] (/v1/stats/timeline or a topic), over
+ * every Bangkok bucket from ``start`` to ``end`` (ISO; end exclusive; by default the first and
+ * the last point). A bucket the points lack is drawn as zero, never bridged by a straight
+ * line, and the axis is a list of Bangkok labels, so the browser's time zone moves nothing.
+ * Each of ``spikes`` (SpikeEpisode) is shaded over its window and pinned at its peak; the
+ * tooltip of a bucket in it says observed against expected.
+ */
+export function drawTimeline(
+  el,
+  points,
+  { interval = "day", start = null, end = null, spikes = [] } = {},
+) {
+  const counts = new Map();
+  for (const point of points) {
+    const at = bucketStart(point.time, interval);
+    counts.set(at, (counts.get(at) ?? 0) + point.count);
+  }
+  const first = start ? Date.parse(start) : Math.min(...counts.keys());
+  const last = end ? Date.parse(end) - 1 : Math.max(...counts.keys());
+  const buckets =
+    Number.isFinite(first) && Number.isFinite(last) ? bucketsBetween(first, last, interval) : [];
+  const times = buckets.map((at) => new Date(at).toISOString());
+  const values = buckets.map((at) => counts.get(at) ?? 0);
+  const hourly = interval === "hour";
+  const marks = spikes
+    .map((spike) => spikeMark(spike, buckets, interval))
+    .filter((mark) => mark !== null);
+
+  const tooltip = (params) => {
+    const [point] = params;
+    const lines = [
+      escapeHtml(formatTime(point.axisValue, { dateOnly: !hourly })),
+      `${point.marker}${escapeHtml(`${t("posts")}: ${formatNumber(point.value)}`)}`,
+      ...marks
+        .filter((mark) => mark.from <= point.dataIndex && point.dataIndex <= mark.to)
+        .map((mark) => escapeHtml(`${t("spike.name")}: ${mark.text}`)),
+    ];
+    return lines.join("<br>");
+  };
   chart(el).setOption(
     {
-      ...BASE,
+      ...base(),
       grid: { left: 48, right: 16, top: 24, bottom: 36 },
-      tooltip: {
-        trigger: "axis",
-        valueFormatter: (value) => formatNumber(value),
-        axisPointer: {
-          label: { formatter: (p) => formatTime(p.value, { dateOnly: interval === "day" }) },
+      tooltip: { trigger: "axis", formatter: tooltip },
+      xAxis: {
+        type: "category",
+        boundaryGap: false,
+        data: times,
+        axisLabel: {
+          hideOverlap: true,
+          formatter: (value) => formatAxisTime(value, { withHour: hourly }),
         },
       },
-      xAxis: {
-        type: "time",
-        minInterval: interval === "day" ? DAY_MS : undefined, // no 06:00 ticks between days
-        axisLabel: { hideOverlap: true, fontFamily: FONT },
-      },
-      yAxis: {
-        type: "value",
-        minInterval: 1,
-        name: t("posts"),
-        nameTextStyle: { fontFamily: FONT },
-      },
+      yAxis: { type: "value", minInterval: 1, name: t("posts") },
       series: [
         {
           name: t("posts"),
           type: "line",
-          step: false,
-          smooth: false,
           symbolSize: 6,
           areaStyle: { opacity: 0.15 },
-          data: points.map((p) => [p.time, p.count]),
+          data: values,
+          markArea: {
+            silent: true,
+            itemStyle: { color: SPIKE_COLOR, opacity: 0.12 },
+            data: marks
+              .filter((mark) => mark.to > mark.from) // one bucket has no width: its pin shows it
+              .map((mark) => [{ xAxis: times[mark.from] }, { xAxis: times[mark.to] }]),
+          },
+          markPoint: {
+            symbol: "pin",
+            symbolSize: 30,
+            itemStyle: { color: SPIKE_COLOR },
+            label: { show: false },
+            tooltip: { trigger: "item", formatter: (p) => escapeHtml(p.name) },
+            data: marks.map((mark) => ({
+              name: mark.text,
+              coord: [times[mark.peak], values[mark.peak]],
+            })),
+          },
         },
       ],
     },
     true,
   );
+  drawn[el.id] = {
+    interval,
+    times,
+    labels: times.map((time) => formatAxisTime(time, { withHour: hourly })),
+    counts: values,
+    spikes: marks.map((mark) => ({
+      from: times[mark.from],
+      to: times[mark.to],
+      peak: times[mark.peak],
+      text: mark.text,
+    })),
+  };
+}
+
+/**
+ * Where ``spike`` falls among ``buckets`` (bucket starts, epoch ms) as indices: its first and
+ * last bucket and its peak, clipped to the chart; null when it lies outside.
+ */
+function spikeMark(spike, buckets, interval) {
+  const first = bucketStart(spike.start, interval);
+  const last = bucketStart(Date.parse(spike.end) - 1, interval); // the end is exclusive
+  if (!buckets.length || first > buckets.at(-1) || last < buckets[0]) return null;
+  const position = (at) =>
+    at <= buckets[0] ? 0 : at >= buckets.at(-1) ? buckets.length - 1 : buckets.indexOf(at);
+  return {
+    from: position(first),
+    to: position(last),
+    peak: position(bucketStart(spike.peak, interval)),
+    text: observedVsExpected(spike),
+  };
 }
 
 /** A sentiment donut from {label: count}. */
@@ -109,15 +216,15 @@ export function drawSentiment(el, counts) {
     }));
   chart(el).setOption(
     {
-      ...BASE,
+      ...base(),
       tooltip: { trigger: "item", valueFormatter: (value) => formatNumber(value) },
-      legend: { bottom: 0, textStyle: { fontFamily: FONT } },
+      legend: { bottom: 0, textStyle: { fontFamily: font() } },
       series: [
         {
           type: "pie",
           radius: ["42%", "70%"],
           center: ["50%", "45%"],
-          label: { formatter: "{b}\n{d}%", fontFamily: FONT, lineHeight: 18, overflow: "none" },
+          label: { formatter: "{b}\n{d}%", fontFamily: font(), lineHeight: 18, overflow: "none" },
           data,
         },
       ],
@@ -132,14 +239,14 @@ export function drawBars(el, buckets, { label = (key) => key, onClick } = {}) {
   const instance = chart(el);
   instance.setOption(
     {
-      ...BASE,
+      ...base(),
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: {
         type: "category",
         data: rows.map((b) => label(b.key)),
-        axisLabel: { fontFamily: FONT },
+        axisLabel: { fontFamily: font() },
       },
       series: [
         {
@@ -162,7 +269,7 @@ export function drawMap(el, buckets, { onClick } = {}) {
   const instance = chart(el);
   instance.setOption(
     {
-      ...BASE,
+      ...base(),
       tooltip: {
         trigger: "item",
         // A formatter's string is HTML: escape the name.
@@ -177,7 +284,7 @@ export function drawMap(el, buckets, { onClick } = {}) {
         calculable: false,
         itemHeight: 90,
         text: [formatNumber(max), "0"],
-        textStyle: { fontFamily: FONT },
+        textStyle: { fontFamily: font() },
         inRange: { color: ["#fdf0d5", "#f4a259", "#bc4b51"] },
       },
       series: [

@@ -1,21 +1,26 @@
 // Siang's dashboard: asks for the API key once, then routes between the overview, a topic's
-// drill-down and the complaint lookup (#/overview, #/topic/<id>, #/complaint/<id>).
+// drill-down, the post search, the complaint search and a complaint's page, and the alerts
+// (#/overview, #/topic/<id>, #/search, #/complaint, #/complaint/<id>, #/alerts; each may
+// carry a ?query of filters, see filters.js).
 
 import "./style.css";
 import { api, forgetKey, onUnauthorized, storeKey, storedKey } from "./api.js";
 import { byId } from "./dom.js";
+import { currentRoute } from "./filters.js";
 import { applyStatic, lang, setLang, t } from "./i18n.js";
 import { errorMessage } from "./panels.js";
+import { renderAlerts, setupAlerts } from "./views/alerts.js";
 import { renderComplaint, setupComplaint } from "./views/complaint.js";
+import { renderComplaintSearch, setupComplaintSearch } from "./views/complaints.js";
 import { renderOverview, setupOverview, translateFilters } from "./views/overview.js";
+import { renderSearch, setupSearch } from "./views/search.js";
 import { renderTopic, setupTopic } from "./views/topic.js";
 
-const VIEWS = ["key", "overview", "topic", "complaint"];
+const VIEWS = ["key", "overview", "topic", "search", "complaint", "alerts"];
 
 function route() {
-  const [, view = "overview", ...rest] = location.hash.split("/");
-  const id = rest.length ? decodeURIComponent(rest.join("/")) : null;
-  return { view: VIEWS.includes(view) && view !== "key" ? view : "overview", id };
+  const { view, id, params } = currentRoute(); // filters after "?" are read by the views
+  return { view: VIEWS.includes(view) && view !== "key" ? view : "overview", id, params };
 }
 
 function show(view) {
@@ -36,13 +41,16 @@ async function render() {
     byId("key-input").focus();
     return;
   }
-  const { view, id } = route();
+  const { view, id, params } = route();
   show(view);
   if (view === "overview") await renderOverview();
   else if (view === "topic") {
     lastTopic = id ?? lastTopic;
     await renderTopic(lastTopic);
-  } else await renderComplaint(id);
+  } else if (view === "search") await renderSearch(params);
+  else if (view === "alerts") await renderAlerts(params);
+  else if (id) await renderComplaint(id);
+  else await renderComplaintSearch(params);
 }
 
 function askForKey(message) {
@@ -93,9 +101,12 @@ function boot() {
   applyStatic();
   setupKeyForm();
   setupLanguage();
-  setupOverview(render);
-  setupTopic(render);
+  setupOverview();
+  setupTopic();
+  setupSearch();
   setupComplaint();
+  setupComplaintSearch();
+  setupAlerts();
   onUnauthorized(() => askForKey(t("error.401")));
   window.addEventListener("hashchange", render);
   render();

@@ -4,6 +4,7 @@
 import { ApiError } from "./api.js";
 import { h } from "./dom.js";
 import { formatTime, provinceName, t, term } from "./i18n.js";
+import { postText } from "./posttext.js";
 
 /** Set the panel's status line; an empty ``text`` hides it. */
 export function setStatus(panel, text, { error = false } = {}) {
@@ -26,15 +27,25 @@ export function errorMessage(exc) {
 }
 
 /**
- * Run ``load`` for one panel: "loading" while it runs, its error if it fails (other panels go
- * on), "no data" when it returns false and its message when it returns a string.
+ * What a panel's ``load`` returns when a newer load of the same panel started while it waited
+ * for its answer: the older answer is dropped, so a slow reply never replaces a newer one.
  */
-export async function withPanel(panel, load) {
+export const OVERTAKEN = Symbol("overtaken");
+
+/**
+ * Run ``load`` for one panel: "loading" while it runs, its error if it fails (other panels go
+ * on), "no data" when it returns false, its message when it returns a string and nothing
+ * when it returns OVERTAKEN. ``clear``, when given, empties what the panel showed before when
+ * ``load`` fails, so that no stale data stays under the error.
+ */
+export async function withPanel(panel, load, { clear = null } = {}) {
   setStatus(panel, t("loading"));
   try {
     const shown = await load();
+    if (shown === OVERTAKEN) return; // the newer load says how it went
     setStatus(panel, shown === false ? t("empty") : typeof shown === "string" ? shown : "");
   } catch (exc) {
+    clear?.();
     setStatus(panel, errorMessage(exc), { error: true });
   }
 }
@@ -43,7 +54,10 @@ export function badge(kind, value) {
   return h("span", { class: `badge ${kind}-${value}` }, term(kind, value));
 }
 
-/** One post as officers and analysts read it: text, where and when, and a link to the source. */
+/**
+ * One post as officers and analysts read it: its text (a search's matches marked, a long one
+ * folded), where and when, and a link to the source.
+ */
 export function postCard(post, ...extra) {
   const meta = [
     term("platform", post.platform),
@@ -53,7 +67,7 @@ export function postCard(post, ...extra) {
   return h(
     "li",
     { class: "post", dataset: { postId: post.id } },
-    h("p", { class: "post-text" }, post.text),
+    postText(post),
     h(
       "p",
       { class: "post-meta" },

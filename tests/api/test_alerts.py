@@ -102,6 +102,7 @@ def test_alert_history_pages_filters_and_shows_its_posts(
     assert ids(status="pending") == ["a1"]
     assert ids(rule="power-spike", status="sent") == ["s2", "s1", "s0"]
     assert ids(rule="no-such-rule") == []
+    assert ids(kind="topic_spike") == ["s2", "s1", "s0"] and ids(kind="keyword") == ["a1"]
     window = {"start": (T0 + timedelta(hours=2)).isoformat(),
               "end": (T0 + timedelta(hours=3)).isoformat()}  # fmt: skip
     assert ids(**window) == ["s1"]

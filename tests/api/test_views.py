@@ -274,3 +274,13 @@ def test_a_province_nickname_and_an_unknown_province(client: TestClient) -> None
         assert unknown.json()["detail"].startswith("province: 'ไม่มีจังหวัดนี้' is not a Thai")
     bangkok = client.get("/v1/complaints", params={"province": "กทม."})
     assert bangkok.status_code == 200 and bangkok.json()["total"] == 0
+
+
+def test_a_province_is_resolved_as_people_write_it(client: TestClient) -> None:
+    for written, official in [("โคราช", "นครราชสีมา"), ("กทม.", "กรุงเทพมหานคร"),
+                              ("Khon Kaen", "ขอนแก่น"), ("นนทบุรี", "นนทบุรี")]:  # fmt: skip
+        found = client.get("/v1/places/province", params={"province": written})
+        assert found.json() == {"written": written, "province": official}, written
+    unknown = client.get("/v1/places/province", params={"province": "เมืองลับแล"})
+    assert unknown.status_code == 422 and "เมืองลับแล" in unknown.json()["detail"]
+    assert client.get("/v1/places/province").status_code == 422

@@ -128,3 +128,29 @@ def test_the_build_is_skipped_when_the_bundle_is_up_to_date(dashboard_bundle: Pa
     assets = re.findall(r'/dashboard/assets/(app-[A-Z0-9]{8}\.(?:js|css))"', html)
     assert len(assets) == 2 and all((STATIC_DIR / "assets" / a).is_file() for a in assets)
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)  # nothing from the internet
+
+
+WEB = REPO / "dashboard" / "web"
+
+
+def _messages(lang: str) -> dict[str, str]:
+    script = "import(process.argv[1]).then(m => console.log(JSON.stringify(m.default)))"
+    found = subprocess.run(
+        ["node", "--input-type=module", "-e", script, str(WEB / "messages" / f"{lang}.js")],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    return dict(json.loads(found.stdout))
+
+
+def test_every_label_exists_in_thai_and_english() -> None:
+    thai, english = _messages("th"), _messages("en")
+    assert sorted(thai) == sorted(english)
+    assert all(v.strip() for v in [*thai.values(), *english.values()])
+    html = (WEB / "index.html").read_text(encoding="utf-8")
+    used = set(re.findall(r'data-i18n(?:-[a-z]+)?="([^"]+)"', html))
+    for script in [*WEB.glob("*.js"), *WEB.glob("views/*.js")]:
+        # Literal keys only; keys built at run time (`alert.reason.${kind}`) are term()'s.
+        code = re.sub(r"^\s*//.*$", "", script.read_text(encoding="utf-8"), flags=re.M)
+        used |= set(re.findall(r'\bt\("([^"]+)"', code))
+    assert len(used) > 100
+    assert sorted(used - set(thai)) == []

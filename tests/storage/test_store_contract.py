@@ -373,6 +373,8 @@ def test_the_alert_history_filters_and_pages(store: Store) -> None:
     assert ids(AlertQuery()) == (6, ["a5", "a4", "a3", "a2", "a1", "a0"])
     assert ids(AlertQuery(), limit=2, offset=3) == (6, ["a2", "a1"])
     assert ids(AlertQuery(rule="flood", status="pending")) == (2, ["a5", "a3"])
+    assert ids(AlertQuery(kind="keyword", status="sent")) == (3, ["a2", "a1", "a0"])
+    assert ids(AlertQuery(kind="emerging")) == (0, [])
     window = AlertQuery(start=T0 + timedelta(hours=1), end=T0 + timedelta(hours=3))
     assert ids(window) == (2, ["a2", "a1"])
     assert store.get_alert("a4") == alerts[4] and store.get_alert("nope") is None

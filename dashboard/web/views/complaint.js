@@ -1,10 +1,18 @@
-// Complaint lookup for officers: a complaint's status history and the social posts linked to
-// it, each with why it was linked, the evidence, and buttons to confirm or reject the link.
+// A complaint's page for officers (#/complaint/<id>): its facts, a compact status history and
+// the social posts linked to it, ten at a time, each with the evidence as items in the UI's
+// language and buttons to confirm or reject the link.
 
 import { ApiError, api, query } from "../api.js";
 import { byId, fill, h } from "../dom.js";
 import { formatNumber, formatPercent, formatTime, provinceName, t, term } from "../i18n.js";
+import { pager } from "../pager.js";
 import { badge, errorMessage, postCard, setStatus } from "../panels.js";
+import { lastSearch } from "./complaints.js";
+
+const PAGE = 10;
+// Every related post is fetched at once (the API does not page them): paging is done here,
+// and a verdict stays on its link when the officer pages away and back.
+const MAX_RELATED = 500;
 
 export function setupComplaint() {
   byId("complaint-form").addEventListener("submit", (event) => {
@@ -49,6 +57,7 @@ function card(c) {
   ];
 }
 
+/** One status change on one line: when, the status, the agency and its note. */
 function historyItem(change) {
   return h(
     "li",
@@ -58,7 +67,7 @@ function historyItem(change) {
     badge("cstatus", change.status),
     change.source_status ? h("span", { class: "muted" }, ` (${change.source_status})`) : null,
     change.agency ? h("span", { class: "agency" }, ` · ${change.agency}`) : null,
-    change.note ? h("p", { class: "note" }, change.note) : null,
+    change.note ? h("span", { class: "note" }, ` — ${change.note}`) : null,
   );
 }
 
@@ -71,41 +80,52 @@ function decisionText(decision) {
   });
 }
 
-function evidenceList(evidence) {
-  if (!evidence) return null;
-  const rows = [
-    [
-      t("link.matched"),
-      evidence.matched.map((name) => h("span", { class: "tag" }, term("signal", name))),
-    ],
-    [
-      t("link.sharedWords"),
-      evidence.shared_words.map((word) => h("span", { class: "tag word" }, word)),
-    ],
-    [
-      t("link.days"),
-      t(evidence.days_from_filing < 0 ? "link.daysBefore" : "link.daysAfter", {
-        n: formatNumber(Math.abs(evidence.days_from_filing), 1),
-      }),
-    ],
-    [t("link.place"), evidence.place],
-    [
-      t("link.distance"),
-      evidence.distance_km === null
-        ? null
-        : t("link.distanceValue", { n: formatNumber(evidence.distance_km, 1) }),
-    ],
-  ].filter(
-    ([, value]) =>
-      value !== null && value !== undefined && !(Array.isArray(value) && !value.length),
-  );
-  return h(
-    "dl",
-    { class: "evidence" },
-    rows.map(([label, value]) =>
-      h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, value)),
-    ),
-  );
+/** A LinkReason in words; null for a kind this page does not know yet. */
+function reasonText(reason) {
+  const side = reason.agrees ? "same" : "different";
+  switch (reason.kind) {
+    case "place":
+      return t(`reason.place.${reason.level}.${side}`, {
+        names: reason.names.map(provinceName).join(", "),
+      });
+    case "distance":
+      return t("reason.distance", { km: formatNumber(reason.km, 1) });
+    case "category":
+      return t("reason.category", { category: term("category", reason.category) });
+    case "shared_words":
+      // Spaces between the chips, so the words are read (and copied) as words.
+      return [
+        t("reason.sharedWords"),
+        reason.words.map((word) => [" ", h("span", { class: "tag word" }, word)]),
+      ];
+    case "similarity":
+      return t("reason.similarity", { value: formatNumber(reason.similarity, 2) });
+    case "time_gap":
+      return t(reason.days < 0 ? "reason.before" : "reason.after", {
+        n: formatNumber(Math.abs(reason.days), 1),
+      });
+    default:
+      return null;
+  }
+}
+
+/** The evidence of a link as a list, each item marked as speaking for the link or not. */
+function reasonList(reasons) {
+  const items = reasons
+    .map((reason) => [reason, reasonText(reason)])
+    .filter(([, text]) => text !== null)
+    .map(([reason, text]) =>
+      h(
+        "li",
+        {
+          class: `reason ${reason.agrees ? "agrees" : "disagrees"}`,
+          dataset: { kind: reason.kind },
+        },
+        h("span", { class: "sr-only" }, `${t(reason.agrees ? "reason.for" : "reason.against")} `),
+        h("span", { class: "reason-text" }, text),
+      ),
+    );
+  return h("ul", { class: "reasons", "aria-label": t("link.explanation") }, items);
 }
 
 function linkCard(complaintId, link) {
@@ -140,13 +160,7 @@ function linkCard(complaintId, link) {
       "div",
       { class: "link-facts" },
       h("p", { class: "score" }, `${t("link.score")} `, h("strong", {}, formatPercent(link.score))),
-      h(
-        "p",
-        { class: "explanation" },
-        h("span", { class: "muted" }, `${t("link.explanation")}: `),
-        link.explanation,
-      ),
-      evidenceList(link.evidence),
+      reasonList(link.reasons),
       decision,
       h("div", { class: "decide" }, note, ...buttons),
       error,
@@ -186,21 +200,46 @@ function linkCard(complaintId, link) {
   return item;
 }
 
+let shown = { complaintId: null, related: [], offset: 0 };
+
+function showRelated(offset) {
+  shown.offset = offset;
+  const page = shown.related.slice(offset, offset + PAGE);
+  fill(
+    byId("related-posts"),
+    page.map((link) => linkCard(shown.complaintId, link)),
+  );
+  fill(
+    byId("related-pager"),
+    pager({
+      offset,
+      shown: page.length,
+      total: shown.related.length,
+      top: byId("related-title"),
+      onPrevious: offset > 0 ? () => showRelated(offset - PAGE) : null,
+      onNext: offset + PAGE < shown.related.length ? () => showRelated(offset + PAGE) : null,
+    }),
+  );
+}
+
 export async function renderComplaint(complaintId) {
   const result = byId("complaint-result");
   const failure = byId("complaint-error");
   failure.hidden = true;
-  if (!complaintId) {
-    result.hidden = true;
-    return;
-  }
+  // The search's parts give way to the complaint; the id box stays for the next one.
+  byId("complaint-search").hidden = true;
+  byId("complaints-panel").hidden = true;
+  byId("complaint-form").hidden = false;
   byId("complaint-input").value = complaintId;
+  const back = byId("complaints-back");
+  back.href = lastSearch() ?? "#/complaint";
+  back.textContent = t(lastSearch() ? "complaints.back" : "complaints.searchAll");
   const panel = byId("related-panel");
   setStatus(panel, t("loading"));
   try {
     // Rejected links are kept on screen (with their verdict) so an officer sees what was decided.
     const found = await api(
-      `/complaints/${encodeURIComponent(complaintId)}/related-posts${query({ include_rejected: true })}`,
+      `/complaints/${encodeURIComponent(complaintId)}/related-posts${query({ include_rejected: true, limit: MAX_RELATED })}`,
     );
     const complaint = found.complaint;
     fill(byId("complaint-card"), card(complaint));
@@ -210,10 +249,10 @@ export async function renderComplaint(complaintId) {
         ? complaint.history.map(historyItem)
         : h("li", { class: "muted" }, t("complaint.noHistory")),
     );
-    fill(
-      byId("related-posts"),
-      found.related.map((link) => linkCard(complaint.complaint_id, link)),
-    );
+    // Drawn again (in another language, say), the complaint stays on the officer's page.
+    const kept = shown.complaintId === complaint.complaint_id ? shown.offset : 0;
+    shown = { complaintId: complaint.complaint_id, related: found.related, offset: 0 };
+    showRelated(kept < found.related.length ? kept : 0);
     setStatus(panel, found.related.length ? "" : t("complaint.noRelated"));
     result.hidden = false;
   } catch (exc) {

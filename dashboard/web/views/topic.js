@@ -1,23 +1,54 @@
 // Topic drill-down for analysts: what the topic is, when and where it is talked about, its
-// posts and the formal complaints its posts are linked to.
+// posts and the formal complaints its posts are linked to. It follows the filters in the URL
+// (#/topic/<id>?province=…&start=…, see filters.js): the timeline covers the filtered dates,
+// and the posts, sentiment and provinces are the topic's posts that pass the filters.
 
 import { api, query } from "../api.js";
-import { drawBars, drawSentiment, drawTimeline } from "../charts.js";
+import {
+  clearChart,
+  drawBars,
+  drawSentiment,
+  drawTimeline,
+  observedVsExpected,
+} from "../charts.js";
 import { byId, fill, h } from "../dom.js";
+import {
+  apiFilters,
+  currentRoute,
+  describeFilters,
+  hasFilters,
+  hrefFor,
+  navigate,
+  readFilters,
+} from "../filters.js";
 import { formatNumber, formatPercent, formatTime, provinceName, t, term } from "../i18n.js";
 import { badge, postCard, withPanel } from "../panels.js";
 
 const PAGE = 10;
-let shown = { topicId: null, interval: "day", offset: 0 };
+// The topic and filters on screen, and how many of their posts are listed.
+let shown = { topicId: null, filters: {}, offset: 0, key: null };
 
-export function setupTopic(rerender) {
+/** The topic view's own params from the URL: the filters and the timeline's interval. */
+function state() {
+  const { params } = currentRoute();
+  return {
+    filters: readFilters(params),
+    interval: params.get("interval") === "hour" ? "hour" : "day",
+  };
+}
+
+export function setupTopic() {
   for (const button of document.querySelectorAll("#topic-timeline-panel [data-interval]")) {
     button.addEventListener("click", () => {
-      shown.interval = button.dataset.interval;
-      rerender();
+      const interval = button.dataset.interval === "hour" ? "hour" : null;
+      navigate(
+        hrefFor("topic", { id: shown.topicId, filters: state().filters, params: { interval } }),
+      );
     });
   }
-  byId("topic-more").addEventListener("click", () => loadPosts(shown.topicId, shown.offset));
+  byId("topic-more").addEventListener("click", () =>
+    loadPosts(shown.topicId, shown.filters, shown.offset),
+  );
 }
 
 function fact(label, value) {
@@ -25,6 +56,9 @@ function fact(label, value) {
 }
 
 function header(topic) {
+  const latest = topic.spikes.length
+    ? topic.spikes.reduce((a, b) => (Date.parse(b.start) > Date.parse(a.start) ? b : a))
+    : null;
   return [
     h("h2", { id: "topic-title" }, topic.label, " ", badge("status", topic.status)),
     topic.phrase ? h("p", { class: "topic-phrase" }, topic.phrase) : null,
@@ -37,6 +71,13 @@ function header(topic) {
       fact(t("topic.firstSeen"), formatTime(topic.first_seen)),
       fact(t("topic.lastSeen"), formatTime(topic.last_seen)),
     ),
+    latest
+      ? h(
+          "p",
+          { class: "topic-spike" },
+          t("spike.latest", { time: formatTime(latest.peak), what: observedVsExpected(latest) }),
+        )
+      : null,
     topic.keywords.length
       ? h(
           "p",
@@ -48,6 +89,28 @@ function header(topic) {
         )
       : null,
   ];
+}
+
+/** "Filtered by: …" with a link to the same topic unfiltered; hidden without filters. */
+function showFilters(topicId, filters, interval) {
+  const note = byId("topic-filters");
+  note.hidden = !hasFilters(filters);
+  if (note.hidden) return;
+  fill(
+    note,
+    h("span", { class: "muted" }, `${t("filters.active")} `),
+    describeFilters(filters).join(" · "),
+    h(
+      "a",
+      {
+        href: hrefFor("topic", {
+          id: topicId,
+          params: { interval: interval === "hour" ? "hour" : null },
+        }),
+      },
+      t("filters.showAll"),
+    ),
+  );
 }
 
 function complaintRow(item) {
@@ -74,11 +137,17 @@ function complaintRow(item) {
   );
 }
 
-async function loadPosts(topicId, offset) {
+async function loadPosts(topicId, filters, offset) {
   const panel = byId("topic-posts-panel");
   await withPanel(panel, async () => {
     const page = await api(
-      `/posts/search${query({ topic_id: topicId, sort: "newest", limit: PAGE, offset })}`,
+      `/posts/search${query({
+        ...apiFilters(filters),
+        topic_id: topicId,
+        sort: "newest",
+        limit: PAGE,
+        offset,
+      })}`,
     );
     const list = byId("topic-posts");
     if (offset === 0) list.replaceChildren();
@@ -89,44 +158,71 @@ async function loadPosts(topicId, offset) {
   });
 }
 
+/** The topic's posts under ``where`` counted by ``dimension`` (sentiment, province). */
+async function breakdown(topicId, where, dimension) {
+  const { buckets } = await api(`/stats/${dimension}${query({ ...where, topic_id: topicId })}`);
+  return buckets;
+}
+
 export async function renderTopic(topicId) {
   const empty = topicId === null || topicId === undefined || topicId === "";
   byId("topic-empty").hidden = !empty;
   byId("topic-detail").hidden = empty;
   if (empty) return;
-  if (shown.topicId !== topicId) {
-    shown = { topicId, interval: "day", offset: 0 };
+  const { filters, interval } = state();
+  const where = apiFilters(filters);
+  const key = JSON.stringify([topicId, where]);
+  if (shown.key !== key) {
     for (const id of ["topic-header-body", "topic-complaints", "topic-posts"]) fill(byId(id));
   }
+  shown = { topicId, filters, offset: 0, key };
   for (const button of document.querySelectorAll("#topic-timeline-panel [data-interval]")) {
-    button.setAttribute("aria-pressed", String(button.dataset.interval === shown.interval));
+    button.setAttribute("aria-pressed", String(button.dataset.interval === interval));
   }
+  showFilters(topicId, filters, interval);
   const detail = api(
-    `/topics/${encodeURIComponent(topicId)}${query({ interval: shown.interval })}`,
+    `/topics/${encodeURIComponent(topicId)}${query({ interval, start: where.start, end: where.end })}`,
   );
   await Promise.all([
     withPanel(byId("topic-header"), async () => {
       const { topic } = await detail;
       fill(byId("topic-header-body"), header(topic));
     }),
-    withPanel(byId("topic-timeline-panel"), async () => {
-      const { timeline } = await detail;
-      drawTimeline(byId("topic-timeline-chart"), timeline, { interval: shown.interval });
-      return timeline.length > 0;
-    }),
-    withPanel(byId("topic-sentiment-panel"), async () => {
-      const { topic } = await detail;
-      drawSentiment(byId("topic-sentiment-chart"), topic.sentiment_mix);
-      return Object.keys(topic.sentiment_mix).length > 0;
-    }),
-    withPanel(byId("topic-provinces-panel"), async () => {
-      const { topic } = await detail;
-      const buckets = Object.entries(topic.provinces)
-        .map(([key, count]) => ({ key, count }))
-        .sort((a, b) => b.count - a.count);
-      drawBars(byId("topic-provinces-chart"), buckets.slice(0, 15), { label: provinceName });
-      return buckets.length > 0;
-    }),
+    withPanel(
+      byId("topic-timeline-panel"),
+      async () => {
+        const { topic, timeline } = await detail;
+        drawTimeline(byId("topic-timeline-chart"), timeline, {
+          interval,
+          start: where.start,
+          end: where.end,
+          spikes: topic.spikes,
+        });
+        return timeline.some((point) => point.count > 0);
+      },
+      { clear: () => clearChart(byId("topic-timeline-chart")) },
+    ),
+    withPanel(
+      byId("topic-sentiment-panel"),
+      async () => {
+        const buckets = await breakdown(topicId, where, "sentiment");
+        drawSentiment(
+          byId("topic-sentiment-chart"),
+          Object.fromEntries(buckets.map((b) => [b.key, b.count])),
+        );
+        return buckets.length > 0;
+      },
+      { clear: () => clearChart(byId("topic-sentiment-chart")) },
+    ),
+    withPanel(
+      byId("topic-provinces-panel"),
+      async () => {
+        const buckets = await breakdown(topicId, where, "province"); // most posts first
+        drawBars(byId("topic-provinces-chart"), buckets.slice(0, 15), { label: provinceName });
+        return buckets.length > 0;
+      },
+      { clear: () => clearChart(byId("topic-provinces-chart")) },
+    ),
     withPanel(byId("topic-complaints-panel"), async () => {
       // The API adds the linked complaints for officer keys only (null for other roles).
       const { related_complaints: complaints } = await detail;
@@ -134,6 +230,6 @@ export async function renderTopic(topicId) {
       if (complaints === null || complaints === undefined) return t("topic.officersOnly");
       return complaints.length > 0 || t("topic.noComplaints");
     }),
-    loadPosts(topicId, 0),
+    loadPosts(topicId, filters, 0),
   ]);
 }
