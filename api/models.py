@@ -44,6 +44,11 @@ class PostPublic(BaseModel):
     sentiment: str | None
     sentiment_score: float | None
     category: str | None
+    category_uncertain: bool | None = Field(
+        None,
+        description="The category's calibrated probability is under "
+        "models.category.min_confidence: a best guess to check, not to trust.",
+    )
     is_grievance: bool | None
     province: str | None
     district: str | None
@@ -74,6 +79,7 @@ class PostPublic(BaseModel):
             sentiment=e.sentiment.label if e else None,
             sentiment_score=e.sentiment.score if e else None,
             category=e.category.label.value if e else None,
+            category_uncertain=e.category.uncertain if e else None,
             is_grievance=e.is_grievance if e else None,
             province=location.province if location else None,
             district=location.district if location else None,

@@ -131,7 +131,12 @@ class Location(_Model):
 
 class CategoryPrediction(_Model):
     label: Category
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0, description="Calibrated probability.")
+    uncertain: bool = Field(
+        False,
+        description="The confidence is under models.category.min_confidence: the label is "
+        "the best guess, to be checked rather than trusted.",
+    )
 
 
 class Enrichment(_Model):

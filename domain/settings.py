@@ -125,6 +125,13 @@ class CategorySettings(_Section):
     kind: Literal["trained", "keywords"] = Field(
         "trained", description="trained: classifier on Siang's labelled posts; keywords: counts."
     )
+    min_confidence: float = Field(
+        0.55,
+        ge=0.0,
+        le=1.0,
+        description="A category whose calibrated probability is below this is marked "
+        "uncertain (chosen on training folds: bench/enrich/quality.py).",
+    )
 
 
 class GrievanceSettings(_Section):

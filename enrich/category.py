@@ -5,7 +5,11 @@ Two classifiers share the ``CategoryModel`` protocol, chosen by ``models.categor
 * ``TrainedCategoryModel`` (default, ``trained``): a logistic regression over Siang-token
   n-grams plus the keyword counts below, fitted on Siang's labelled posts
   (``enrich/data/train``). The keywords in config seed it: a category word the training
-  posts never used still counts.
+  posts never used still counts. With an embedder, a second logistic regression reads the
+  post's sentence embedding, and the two are combined in log space: words catch the
+  vocabulary the training posts used, the embedding what a post means in words they never
+  used (slang, other registers). The mix and a temperature that calibrates the result were
+  chosen on training folds (``bench/enrich/quality.py``).
 * ``KeywordCategoryModel`` (``keywords``): counts configured keywords (tokens matched whole,
   multi-word keywords as token runs); transparent, and a feature of the default.
 """
@@ -22,25 +26,37 @@ import numpy as np
 
 from domain.models import Category, CategoryPrediction
 from domain.settings import CategorySettings
+from enrich.embeddings import Embedder
 from enrich.labelled import TRAINING_DIR, LabelledPost, fingerprint, training_posts
-from enrich.linear import TfidfLogit
+from enrich.linear import TfidfLogit, VectorLogit, log_mix
 from enrich.thai_text import ThaiTokenizer, content_tokens, normalize
 
 
 class CategoryModel(Protocol):
     name: str
 
-    def probabilities(self, tokens: Sequence[str]) -> dict[Category, float]:
-        """A probability per category, ``none`` included (summing to one)."""
+    def probabilities(
+        self, tokens: Sequence[str], vector: np.ndarray | None = None
+    ) -> dict[Category, float]:
+        """A probability per category, ``none`` included (summing to one); ``vector`` is
+        the text's embedding, when the caller has one."""
         ...
 
-    def predict(self, tokens: Sequence[str]) -> CategoryPrediction: ...
+    def predict(
+        self, tokens: Sequence[str], vector: np.ndarray | None = None
+    ) -> CategoryPrediction: ...
 
 
-def category_from(probabilities: Mapping[Category, float]) -> CategoryPrediction:
-    """The most probable category (ties: alphabetically first) with its probability."""
+def category_from(
+    probabilities: Mapping[Category, float], *, min_confidence: float = 0.0
+) -> CategoryPrediction:
+    """The most probable category (ties: alphabetically first) with its probability,
+    marked uncertain below ``min_confidence``."""
     best = max(sorted(probabilities, key=lambda c: c.value), key=probabilities.__getitem__)
-    return CategoryPrediction(label=best, confidence=round(probabilities[best], 4))
+    confidence = round(probabilities[best], 4)
+    return CategoryPrediction(
+        label=best, confidence=confidence, uncertain=confidence < min_confidence
+    )
 
 
 class KeywordCategoryModel:
@@ -82,8 +98,11 @@ class KeywordCategoryModel:
                     scores[category] = scores.get(category, 0.0) + 1 + 0.5 * (n - 1)
         return scores
 
-    def probabilities(self, tokens: Sequence[str]) -> dict[Category, float]:
-        """The winner gets the confidence below; the rest share what is left by their hits."""
+    def probabilities(
+        self, tokens: Sequence[str], vector: np.ndarray | None = None
+    ) -> dict[Category, float]:
+        """The winner gets the confidence below; the rest share what is left by their hits
+        (the embedding is not read)."""
         scores = self.scores(tokens)
         probabilities = dict.fromkeys(Category, 0.0)
         if not scores:
@@ -102,7 +121,9 @@ class KeywordCategoryModel:
             probabilities[category] = (1 - confidence) * hits / sum(others.values())
         return probabilities
 
-    def predict(self, tokens: Sequence[str]) -> CategoryPrediction:
+    def predict(
+        self, tokens: Sequence[str], vector: np.ndarray | None = None
+    ) -> CategoryPrediction:
         return category_from(self.probabilities(tokens))
 
 
@@ -113,12 +134,16 @@ def content_ngrams(tokens: Sequence[str]) -> list[str]:
 
 
 class TrainedCategoryModel:
-    """Logistic regression on content-word n-grams and keyword counts."""
+    """Logistic regression on content-word n-grams and keyword counts, combined with one on
+    the sentence embedding when an embedder is given."""
 
-    name = "trained-category-v1"
+    name = "trained-category-v2"
     # Chosen by 5-fold cross-validation on the training posts (bench/enrich/quality.py).
     C = 16.0
     KEYWORD_WEIGHT = 1.0
+    C_EMBEDDING = 8.0
+    EMBEDDING_WEIGHT = 0.7  # share of the embedding's log-probabilities in the mix
+    TEMPERATURE = 0.75  # divides the mixed log-probabilities: calibrates the confidence
 
     def __init__(
         self,
@@ -126,38 +151,66 @@ class TrainedCategoryModel:
         keywords: KeywordCategoryModel,
         tokenizer: ThaiTokenizer,
         *,
+        embedder: Embedder | None = None,
         c: float | None = None,
+        c_embedding: float | None = None,
+        embedding_weight: float | None = None,
+        temperature: float | None = None,
     ) -> None:
         self.keywords = keywords
         self._categories = sorted(keywords._phrases, key=lambda c: c.value)
-        tokens = [tokenizer.tokenize(normalize(e.text).text) for e in examples]
-        self._model = TfidfLogit(
+        texts = [normalize(e.text).text for e in examples]
+        tokens = [tokenizer.tokenize(text) for text in texts]
+        labels = [e.category.value for e in examples]
+        self._words = TfidfLogit(
             tokens,
             np.vstack([self._keyword_features(t) for t in tokens]),
-            [e.category.value for e in examples],
+            labels,
             analyzer=content_ngrams,
             c=c or self.C,
             dense_weight=self.KEYWORD_WEIGHT,
         )
+        self._meaning = (
+            VectorLogit(embedder.encode(texts), labels, c=c_embedding or self.C_EMBEDDING)
+            if embedder is not None
+            else None
+        )
+        self.embedding_weight = (
+            self.EMBEDDING_WEIGHT if embedding_weight is None else embedding_weight
+        )
+        self.temperature = temperature or self.TEMPERATURE
+        self.embedder_name = embedder.name if embedder is not None else None
 
     def _keyword_features(self, tokens: Sequence[str]) -> np.ndarray:
         scores = self.keywords.scores(tokens)
         return np.log1p(np.array([scores.get(c, 0.0) for c in self._categories]))
 
-    def probabilities(self, tokens: Sequence[str]) -> dict[Category, float]:
-        row = self._model.probabilities(tokens, self._keyword_features(tokens))
-        return {Category(c): p for c, p in row.items()}
+    def probabilities(
+        self, tokens: Sequence[str], vector: np.ndarray | None = None
+    ) -> dict[Category, float]:
+        words = self._words.probabilities(tokens, self._keyword_features(tokens))
+        with_meaning = self._meaning is not None and vector is not None and vector.size
+        meaning = self._meaning.probabilities(vector) if with_meaning else words  # type: ignore[union-attr, arg-type]
+        weight = self.embedding_weight if with_meaning else 0.0
+        mixed = log_mix(words, meaning, weight, temperature=self.temperature)
+        return {Category(c): p for c, p in mixed.items()}
 
-    def predict(self, tokens: Sequence[str]) -> CategoryPrediction:
-        return category_from(self.probabilities(tokens))
+    def predict(
+        self, tokens: Sequence[str], vector: np.ndarray | None = None
+    ) -> CategoryPrediction:
+        return category_from(self.probabilities(tokens, vector))
 
 
 @lru_cache(maxsize=4)
 def _trained(
-    data_version: str, keywords: KeywordCategoryModel, tokenizer: ThaiTokenizer, train_dir: Path
+    data_version: str,
+    keywords: KeywordCategoryModel,
+    tokenizer: ThaiTokenizer,
+    train_dir: Path,
+    embedder: Embedder | None,
 ) -> TrainedCategoryModel:
     del data_version  # part of the cache key only
-    return TrainedCategoryModel(training_posts(train_dir), keywords, tokenizer)
+    return TrainedCategoryModel(training_posts(train_dir), keywords, tokenizer, embedder=embedder)
 
 
 def build_category(
@@ -165,14 +218,17 @@ def build_category(
     keywords: Mapping[Category, Sequence[str]],
     tokenizer: ThaiTokenizer,
     *,
+    embedder: Embedder | None = None,
     train_dir: Path = TRAINING_DIR,
 ) -> CategoryModel:
-    """The configured category model; the default is trained once per process and data."""
+    """The configured category model; the default is trained once per process, data and
+    embedder (the same embedder object: its vectors are what the model learned)."""
     keyword_model = KeywordCategoryModel(keywords, tokenizer)
     if settings.kind == "keywords":
         return keyword_model
     examples = training_posts(train_dir)
-    return _trained(fingerprint(examples), keyword_model, tokenizer, train_dir)
+    # An embedder object is a cache key by identity: its vectors are what the model learned.
+    return _trained(fingerprint(examples), keyword_model, tokenizer, train_dir, embedder)  # type: ignore[arg-type]
 
 
 def agency_for(

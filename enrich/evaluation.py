@@ -134,9 +134,81 @@ def _place_sets(enrichment: Enrichment) -> tuple[frozenset[str], frozenset[str]]
     return provinces, districts
 
 
+def _confusion(gold: Sequence[str], got: Sequence[str]) -> dict[str, dict[str, int]]:
+    """For each true label, how often each label was predicted (rows with errors only
+    list the labels that occurred)."""
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for truth, guess in zip(gold, got, strict=True):
+        table[truth][guess] += 1
+    return {label: dict(table[label].most_common()) for label in sorted(table)}
+
+
+def _uncertain_report(posts: Sequence[EvalPost], results: Sequence[Enrichment]) -> dict[str, Any]:
+    """How many categories were marked uncertain, and how often each kind was right."""
+    flagged = [i for i, e in enumerate(results) if e.category.uncertain]
+    sure = [i for i in range(len(results)) if not results[i].category.uncertain]
+
+    def accuracy(ix: list[int]) -> float | None:
+        if not ix:
+            return None
+        return round(sum(posts[i].category == results[i].category.label for i in ix) / len(ix), 4)
+
+    return {
+        "share": round(len(flagged) / len(results), 4) if results else 0.0,
+        "accuracy_when_uncertain": accuracy(flagged),
+        "accuracy_when_confident": accuracy(sure),
+    }
+
+
+def read_post_labels(directory: Path) -> list[EvalPost]:
+    """A labelled set kept as posts in the ingest format (``posts.jsonl``) with their labels
+    beside them (``labels.jsonl``: post_id, sentiment, sarcasm, category, is_grievance,
+    provinces, districts, tags), such as the independent set in ``bench/data/independent``.
+    Sarcastic posts carry the tag ``sarcasm``; these sets label no personal data."""
+    texts: dict[str, str] = {}
+    for number, line in enumerate(_lines(directory / "posts.jsonl"), 1):
+        row = _row(directory / "posts.jsonl", number, line)
+        texts[str(row["post_id"])] = str(row["text"])
+    posts: list[EvalPost] = []
+    for number, line in enumerate(_lines(directory / "labels.jsonl"), 1):
+        row = _row(directory / "labels.jsonl", number, line)
+        try:
+            tags = set(row.get("tags", [])) | ({"sarcasm"} if row.get("sarcasm") else set())
+            posts.append(
+                EvalPost(
+                    id=str(row["post_id"]),
+                    text=texts[str(row["post_id"])],
+                    sentiment=str(row["sentiment"]),
+                    category=Category(row["category"]),
+                    is_grievance=bool(row["is_grievance"]),
+                    provinces=frozenset(row.get("provinces", [])),
+                    districts=frozenset(row.get("districts", [])),
+                    pii=(),
+                    tags=frozenset(tags),
+                )
+            )
+        except (KeyError, ValueError) as exc:
+            raise EnrichError(f"{directory / 'labels.jsonl'}:{number}: {exc!r}") from exc
+    return posts
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _row(path: Path, number: int, line: str) -> dict[str, Any]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EnrichError(f"{path}:{number}: {exc}") from exc
+    if not isinstance(row, dict):
+        raise EnrichError(f"{path}:{number}: not a JSON object")
+    return row
+
+
 def evaluate(enricher: Enricher, posts: Sequence[EvalPost], *, errors: int = 25) -> dict[str, Any]:
     """The full quality report; ``errors`` examples of each kind of mistake are included."""
-    results = [enricher.enrich_text(post.text) for post in posts]
+    results, _ = enricher.enrich_texts([post.text for post in posts])
     places = [_place_sets(e) for e in results]
     report: dict[str, Any] = {
         "posts": len(posts),
@@ -155,6 +227,10 @@ def evaluate(enricher: Enricher, posts: Sequence[EvalPost], *, errors: int = 25)
             (pl[1] for p, pl in zip(posts, places, strict=True) if p.districts),
         ),
         "pii": pii_report(posts),
+        "category_confusion": _confusion(
+            [p.category.value for p in posts], [e.category.label.value for e in results]
+        ),
+        "category_uncertain": _uncertain_report(posts, results),
     }
     by_tag: dict[str, list[int]] = defaultdict(list)
     for i, post in enumerate(posts):
@@ -199,5 +275,6 @@ __all__ = [
     "evaluate",
     "pii_report",
     "read_eval_posts",
+    "read_post_labels",
     "set_report",
 ]

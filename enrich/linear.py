@@ -81,4 +81,49 @@ class TfidfLogit:
         return {label: float(p) for label, p in zip(self.classes, exps, strict=True)}
 
 
-__all__ = ["TfidfLogit"]
+class VectorLogit:
+    """Multinomial logistic regression over dense vectors (sentence embeddings), scored
+    with numpy alone; vectors are compared as unit vectors."""
+
+    def __init__(self, vectors: np.ndarray, labels: Sequence[str], *, c: float) -> None:
+        from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
+
+        model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=0)
+        with threadpool_limits(limits=1):
+            model.fit(_unit(np.asarray(vectors, dtype=np.float64)), list(labels))
+        self.classes: list[str] = [str(c) for c in model.classes_]
+        coef = np.asarray(model.coef_, dtype=np.float64)
+        intercept = np.asarray(model.intercept_, dtype=np.float64)
+        if len(self.classes) == 2:
+            coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, intercept[0]])
+        self._weights, self._intercept = coef, intercept
+
+    def probabilities(self, vector: np.ndarray) -> dict[str, float]:
+        logits = self._intercept + self._weights @ _unit(np.asarray(vector, dtype=np.float64))
+        exps = np.exp(logits - logits.max())
+        exps /= exps.sum()
+        return {label: float(p) for label, p in zip(self.classes, exps, strict=True)}
+
+
+def log_mix(
+    words: dict[str, float], meaning: dict[str, float], weight: float, *, temperature: float = 1.0
+) -> dict[str, float]:
+    """Combine two models' probabilities over the same labels in log space (``weight`` is
+    the share of ``meaning``), sharpened or softened by ``temperature``."""
+    labels = list(words)
+    logp = (1 - weight) * np.log(np.array([words[k] for k in labels]) + 1e-12) + weight * np.log(
+        np.array([meaning.get(k, 0.0) for k in labels]) + 1e-12
+    )
+    logp = logp / temperature
+    exps = np.exp(logp - logp.max())
+    exps /= exps.sum()
+    return {label: float(p) for label, p in zip(labels, exps, strict=True)}
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+__all__ = ["TfidfLogit", "VectorLogit", "log_mix"]

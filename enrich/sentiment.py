@@ -31,8 +31,9 @@ import numpy as np
 from domain.errors import EnrichError
 from domain.models import Sentiment, SentimentLabel
 from domain.settings import SentimentSettings
+from enrich.embeddings import Embedder
 from enrich.labelled import TRAINING_DIR, LabelledPost, fingerprint, training_posts
-from enrich.linear import TfidfLogit
+from enrich.linear import TfidfLogit, VectorLogit, log_mix
 from enrich.thai_text import ThaiTokenizer, normalize
 from enrich.wisesight import WisesightNBSVM
 
@@ -77,13 +78,26 @@ class SentimentModel(Protocol):
     name: str
 
     def probabilities(
-        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
     ) -> dict[SentimentLabel, float]:
         """P(negative), P(neutral), P(positive) for one post (summing to one)."""
         ...
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
-        """Label one post from its tokens (and raw text, for models that read characters)."""
+    def predict(
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
+    ) -> Sentiment:
+        """Label one post from its tokens (and raw text, for models that read characters;
+        its embedding, for models that read meaning)."""
         ...
 
 
@@ -145,7 +159,12 @@ class LexiconSentiment:
         return False
 
     def probabilities(
-        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
     ) -> dict[SentimentLabel, float]:
         score = self.raw_score(tokens, text=text, emphasis=emphasis)
         # Softmax over (negative, neutral, positive) logits derived from the score.
@@ -159,8 +178,17 @@ class LexiconSentiment:
         total = sum(exps.values())
         return {k: v / total for k, v in exps.items()}
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
-        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
+    def predict(
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
+    ) -> Sentiment:
+        return sentiment_from(
+            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
+        )
 
 
 _QUESTION_CUES = frozenset(
@@ -182,15 +210,29 @@ class NbsvmSentiment:
         self.nbsvm = nbsvm or WisesightNBSVM()
 
     def probabilities(
-        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
     ) -> dict[SentimentLabel, float]:
         probabilities = self.nbsvm.probabilities(text or " ".join(tokens))
         ours = {_NBSVM_TO_SIANG[k]: v for k, v in probabilities.items() if k in _NBSVM_TO_SIANG}
         total = sum(ours.values()) or 1.0
         return {k: ours[k] / total for k in _LABELS}
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
-        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
+    def predict(
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
+    ) -> Sentiment:
+        return sentiment_from(
+            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
+        )
 
 
 def _ngrams(tokens: Sequence[str]) -> list[str]:
@@ -202,10 +244,12 @@ def _ngrams(tokens: Sequence[str]) -> list[str]:
 class GrievanceSentiment:
     """The wisesight NBSVM re-weighted for grievances on Siang's labelled posts."""
 
-    name = "wisesight-grievance-v1"
+    name = "wisesight-grievance-v2"
     # Chosen by 5-fold cross-validation on the training posts (bench/enrich/quality.py).
     C = 16.0
     DENSE_WEIGHT = 1.5
+    C_EMBEDDING = 16.0
+    EMBEDDING_WEIGHT = 0.2  # share of the embedding's log-probabilities, when there is one
 
     def __init__(
         self,
@@ -215,7 +259,9 @@ class GrievanceSentiment:
         nbsvm: WisesightNBSVM | None = None,
         use_nbsvm: bool = True,
         lexicon: LexiconSentiment | None = None,
+        embedder: Embedder | None = None,
         c: float | None = None,
+        embedding_weight: float | None = None,
     ) -> None:
         self.nbsvm = nbsvm or WisesightNBSVM()
         self.use_nbsvm = use_nbsvm  # False only to measure what the NBSVM adds (bench)
@@ -229,6 +275,20 @@ class GrievanceSentiment:
             c=c or self.C,
             min_df=2,
             dense_weight=self.DENSE_WEIGHT,
+        )
+        # With an embedder, a second regression reads what the post means: sarcasm and
+        # registers the training words never covered (see enrich/category.py, same mix).
+        self._meaning = (
+            VectorLogit(
+                embedder.encode([normalize(e.text).text for e in examples]),
+                [e.sentiment for e in examples],
+                c=self.C_EMBEDDING,
+            )
+            if embedder is not None
+            else None
+        )
+        self.embedding_weight = (
+            self.EMBEDDING_WEIGHT if embedding_weight is None else embedding_weight
         )
 
     def _dense(self, tokens: Sequence[str], text: str, emphasis: int) -> np.ndarray:
@@ -249,13 +309,30 @@ class GrievanceSentiment:
         return tokens, self._dense(tokens, normalized.text, normalized.emphasis)
 
     def probabilities(
-        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
     ) -> dict[SentimentLabel, float]:
         dense = self._dense(tokens, text or " ".join(tokens), emphasis)
-        return self._model.probabilities(tokens, dense)  # type: ignore[return-value]
+        words = self._model.probabilities(tokens, dense)
+        if self._meaning is None or vector is None or not vector.size:
+            return words  # type: ignore[return-value]
+        return log_mix(words, self._meaning.probabilities(vector), self.embedding_weight)  # type: ignore[return-value]
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
-        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
+    def predict(
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
+    ) -> Sentiment:
+        return sentiment_from(
+            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
+        )
 
 
 class TransformersSentiment:
@@ -287,7 +364,12 @@ class TransformersSentiment:
         return None
 
     def probabilities(
-        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
     ) -> dict[SentimentLabel, float]:
         scores: dict[SentimentLabel, float] = dict.fromkeys(_LABELS, 0.0)
         items: Any = self._pipeline(text or " ".join(tokens), truncation=True)[0]
@@ -298,20 +380,33 @@ class TransformersSentiment:
         total = sum(scores.values()) or 1.0
         return {k: v / total for k, v in scores.items()}
 
-    def predict(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> Sentiment:
-        return sentiment_from(self.probabilities(tokens, text=text, emphasis=emphasis))
+    def predict(
+        self,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
+    ) -> Sentiment:
+        return sentiment_from(
+            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
+        )
 
 
 @lru_cache(maxsize=4)
 def _trained_grievance(
-    data_version: str, tokenizer: ThaiTokenizer, train_dir: Path
+    data_version: str, tokenizer: ThaiTokenizer, train_dir: Path, embedder: Embedder | None
 ) -> GrievanceSentiment:
     del data_version  # part of the cache key only
-    return GrievanceSentiment(training_posts(train_dir), tokenizer.tokenize)
+    return GrievanceSentiment(training_posts(train_dir), tokenizer.tokenize, embedder=embedder)
 
 
 def build_sentiment(
-    settings: SentimentSettings, tokenizer: ThaiTokenizer, *, train_dir: Path = TRAINING_DIR
+    settings: SentimentSettings,
+    tokenizer: ThaiTokenizer,
+    *,
+    embedder: Embedder | None = None,
+    train_dir: Path = TRAINING_DIR,
 ) -> SentimentModel:
     """The configured sentiment model; the default is trained once per process and data."""
     if settings.kind == "lexicon":
@@ -323,7 +418,8 @@ def build_sentiment(
             raise EnrichError("models.sentiment.model: a model name or path is required")
         return TransformersSentiment(settings.model)
     examples = training_posts(train_dir)
-    return _trained_grievance(fingerprint(examples), tokenizer, train_dir)
+    # An embedder object is a cache key by identity: its vectors are what the model learned.
+    return _trained_grievance(fingerprint(examples), tokenizer, train_dir, embedder)  # type: ignore[arg-type]
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from enrich.embeddings import Embedder
 from enrich.gazetteer import Gazetteer
 from enrich.grievance import GrievanceModel, build_grievance
 from enrich.sentiment import SentimentModel, build_sentiment, sentiment_from
-from enrich.thai_text import ThaiTokenizer, ce_years_in, normalize
+from enrich.thai_text import NormalizedText, ThaiTokenizer, ce_years_in, normalize
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Enricher:
         agencies: dict[Category, str],
         agencies_by_province: dict[Category, dict[str, str]] | None = None,
         max_text_chars: int = 20_000,
+        min_confidence: float = 0.0,
     ) -> None:
         self.gazetteer = gazetteer
         self.tokenizer = tokenizer
@@ -54,6 +55,7 @@ class Enricher:
         self.agencies = agencies
         self.agencies_by_province = agencies_by_province or {}
         self.max_text_chars = max_text_chars
+        self.min_confidence = min_confidence
 
     @classmethod
     def from_settings(cls, settings: Settings, *, embedder: Embedder | None) -> Enricher:
@@ -61,8 +63,10 @@ class Enricher:
         tokenizer = ThaiTokenizer(
             custom_words(settings, gazetteer), engine=settings.models.tokenizer
         )
-        sentiment = build_sentiment(settings.models.sentiment, tokenizer)
-        category = build_category(settings.models.category, settings.keywords, tokenizer)
+        sentiment = build_sentiment(settings.models.sentiment, tokenizer, embedder=embedder)
+        category = build_category(
+            settings.models.category, settings.keywords, tokenizer, embedder=embedder
+        )
         return cls(
             gazetteer=gazetteer,
             tokenizer=tokenizer,
@@ -78,24 +82,41 @@ class Enricher:
             agencies=dict(settings.agencies),
             agencies_by_province={k: dict(v) for k, v in settings.agencies_by_province.items()},
             max_text_chars=settings.models.max_text_chars,
+            min_confidence=settings.models.category.min_confidence,
         )
 
-    def enrich_text(self, text: str, *, timings: dict[str, float] | None = None) -> Enrichment:
-        """Enrich one text; ``timings``, when given, accumulates seconds per stage."""
+    def enrich_text(
+        self,
+        text: str,
+        *,
+        vector: np.ndarray | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> Enrichment:
+        """Enrich one text; ``vector`` is its embedding when there is one (the category
+        model reads it), ``timings``, when given, accumulates seconds per stage."""
         clock = _StageClock(timings)
-        redacted, pii = redact(text)
-        # the models (tokenizer, classifiers, embedder) see at most max_text_chars
-        normalized = normalize(redacted[: self.max_text_chars])
+        prepared = self._prepare(text)
         clock.lap("normalize")
+        return self._enrich(prepared, vector=vector, timings=timings)
+
+    def _enrich(
+        self,
+        prepared: tuple[str, list[str], NormalizedText],
+        *,
+        vector: np.ndarray | None,
+        timings: dict[str, float] | None,
+    ) -> Enrichment:
+        clock = _StageClock(timings)
+        redacted, pii, normalized = prepared
         tokens = self.tokenizer.tokenize(normalized.text)
         clock.lap("tokenize")
         sentiment_p = self.sentiment.probabilities(
-            tokens, text=normalized.text, emphasis=normalized.emphasis
+            tokens, text=normalized.text, emphasis=normalized.emphasis, vector=vector
         )
         sentiment = sentiment_from(sentiment_p)
         clock.lap("sentiment")
-        category_p = self.category.probabilities(tokens)
-        category = category_from(category_p)
+        category_p = self.category.probabilities(tokens, vector)
+        category = category_from(category_p, min_confidence=self.min_confidence)
         grievance = self.grievance.predict(tokens, sentiment=sentiment_p, category=category_p)
         clock.lap("category")
         locations = self.gazetteer.locate(tokens)
@@ -123,21 +144,45 @@ class Enricher:
             embedding_model=self.embedder.name if self.embedder else None,
         )
 
+    def _prepare(self, text: str) -> tuple[str, list[str], NormalizedText]:
+        """Redacted text, what was redacted, and the normalised text the models see (at
+        most ``max_text_chars``)."""
+        redacted, pii = redact(text)
+        return redacted, pii, normalize(redacted[: self.max_text_chars])
+
     def run(
         self, posts: Sequence[Post], *, timings: dict[str, float] | None = None
     ) -> EnrichedBatch:
-        """Enrich a batch; vectors are row-aligned with the returned posts."""
+        """Enrich a batch; vectors are row-aligned with the returned posts.
+
+        The batch is embedded first (one call to the embedder), because the category
+        model reads each post's vector beside its words.
+        """
+        enrichments, vectors = self.enrich_texts([p.text for p in posts], timings=timings)
         enriched = [
-            p.model_copy(update={"enrichment": self.enrich_text(p.text, timings=timings)})
-            for p in posts
+            post.model_copy(update={"enrichment": enrichment})
+            for post, enrichment in zip(posts, enrichments, strict=True)
         ]
-        clock = _StageClock(timings)
-        if self.embedder is None:
-            vectors = np.zeros((len(enriched), 0), dtype=np.float32)
-        else:
-            vectors = self.embedder.encode([embedding_text(p) for p in enriched])
-        clock.lap("embed")
         return EnrichedBatch(enriched, vectors)
+
+    def enrich_texts(
+        self, texts: Sequence[str], *, timings: dict[str, float] | None = None
+    ) -> tuple[list[Enrichment], np.ndarray]:
+        """Enrich texts in one batch: their enrichments and row-aligned embeddings (zero
+        columns without an embedder)."""
+        clock = _StageClock(timings)
+        prepared = [self._prepare(text) for text in texts]
+        clock.lap("normalize")
+        if self.embedder is None:
+            vectors = np.zeros((len(texts), 0), dtype=np.float32)
+        else:
+            vectors = self.embedder.encode([normalized.text for *_, normalized in prepared])
+        clock.lap("embed")
+        enrichments = [
+            self._enrich(ready, vector=vectors[i] if vectors.size else None, timings=timings)
+            for i, ready in enumerate(prepared)
+        ]
+        return enrichments, vectors
 
 
 class _StageClock:

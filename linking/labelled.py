@@ -40,10 +40,16 @@ class LabelledSet:
 
 def load_set(name: str, settings: Settings, embedder: Embedder) -> LabelledSet:
     """Enrich and embed one labelled set (``train`` or ``eval``) on a scratch store."""
+    return load_sets([DATA / name], settings, embedder)
+
+
+def load_sets(directories: Sequence[Path], settings: Settings, embedder: Embedder) -> LabelledSet:
+    """Enrich and embed the sets in ``directories`` together on one scratch store (each
+    holding ``posts.jsonl``, ``complaints.jsonl`` and ``truth.jsonl``): every post is a
+    candidate for every complaint, whichever folder it came from."""
     from pipeline.jobs import Pipeline
     from storage.embedded import EmbeddedStore
 
-    directory = DATA / name
     with tempfile.TemporaryDirectory(prefix="siang-linking-") as scratch:
         local = settings.model_copy(
             update={"store": settings.store.model_copy(update={"path": Path(scratch) / "s.db"})}
@@ -51,10 +57,11 @@ def load_set(name: str, settings: Settings, embedder: Embedder) -> LabelledSet:
         store = EmbeddedStore(local.store.path)
         try:
             pipeline = Pipeline(local, store, embedder, show_progress=False)
-            pipeline.ingest(directory / "posts.jsonl")
-            pipeline.import_complaints(
-                read_jsonl(directory / "complaints.jsonl"), source=str(directory)
-            )
+            for directory in directories:
+                pipeline.ingest(directory / "posts.jsonl")
+                pipeline.import_complaints(
+                    read_jsonl(directory / "complaints.jsonl"), source=str(directory)
+                )
             pipeline.enrich()
             complaints = list(store.iter_complaints())
             posts = sorted(store.iter_posts(), key=lambda p: p.id)
@@ -64,7 +71,7 @@ def load_set(name: str, settings: Settings, embedder: Embedder) -> LabelledSet:
             store.close()
     truth: set[tuple[str, str]] = set()
     hard: set[tuple[str, str]] = set()
-    for line in read_jsonl(directory / "truth.jsonl"):
+    for line in (row for d in directories for row in read_jsonl(d / "truth.jsonl")):
         row: dict[str, Any] = line.value or {}
         if "complaint_id" in row:
             truth.add((row["post_id"], row["complaint_id"]))
@@ -98,6 +105,7 @@ def measure(data: LabelledSet, settings: LinkSettings) -> dict[str, Any]:
     for link in ranked:
         by_complaint.setdefault(link.complaint_id, []).append((link.score, link.post_id))
     p_at_5, r_at_20 = [], []
+    per_complaint: dict[str, float] = {}
     for complaint in data.complaints:
         cid = complaint.complaint_id
         order = [pid for _, pid in sorted(by_complaint.get(cid, []), key=lambda x: (-x[0], x[1]))]
@@ -105,6 +113,7 @@ def measure(data: LabelledSet, settings: LinkSettings) -> dict[str, Any]:
         if not relevant:
             continue
         p_at_5.append(sum(1 for pid in order[:5] if pid in relevant) / min(5, len(relevant)))
+        per_complaint[cid] = round(p_at_5[-1], 4)
         r_at_20.append(sum(1 for pid in order[:20] if pid in relevant) / len(relevant))
     linked = {(lk.post_id, lk.complaint_id) for lk in ranked if lk.score >= settings.threshold}
     hits = len(linked & data.truth)
@@ -125,6 +134,7 @@ def measure(data: LabelledSet, settings: LinkSettings) -> dict[str, Any]:
         "link_f1": round(2 * precision * recall / (precision + recall), 4) if hits else 0.0,
         "links_proposed": len(linked),
         "hard_negatives_linked": hard_linked,
+        "precision_at_5_per_complaint": per_complaint,
     }
 
 
@@ -147,4 +157,12 @@ def threshold_curve(
     return rows
 
 
-__all__ = ["DATA", "LabelledSet", "candidate_pairs", "load_set", "measure", "threshold_curve"]
+__all__ = [
+    "DATA",
+    "LabelledSet",
+    "candidate_pairs",
+    "load_set",
+    "load_sets",
+    "measure",
+    "threshold_curve",
+]

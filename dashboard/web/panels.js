@@ -75,7 +75,17 @@ export function postCard(post, ...extra) {
       " ",
       post.sentiment ? badge("sentiment", post.sentiment) : null,
       " ",
-      post.category ? h("span", { class: "tag" }, term("category", post.category)) : null,
+      post.category
+        ? h(
+            "span",
+            post.category_uncertain
+              ? { class: "tag tag-uncertain", title: t("post.categoryUncertain") }
+              : { class: "tag" },
+            post.category_uncertain
+              ? `${term("category", post.category)} ?`
+              : term("category", post.category),
+          )
+        : null,
       " ",
       post.url
         ? h("a", { href: post.url, target: "_blank", rel: "noopener noreferrer" }, t("post.open"))

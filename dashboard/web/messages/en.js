@@ -1,6 +1,7 @@
 // Every label of the dashboard in English: keys are shared with messages/th.js.
 
 export default {
+  "post.categoryUncertain": "The model is unsure of this category (low probability): check it",
   "app.title": "Siang · grievance dashboard",
   "app.subtitle": "Public voices on Thai social media, for the 1111 complaint centre",
   "lang.switch": "ไทย",

@@ -1,6 +1,7 @@
 // Every label of the dashboard in Thai (the default): keys are shared with messages/en.js.
 
 export default {
+  "post.categoryUncertain": "หมวดนี้ระบบไม่แน่ใจ (ความน่าจะเป็นต่ำ) ควรตรวจสอบ",
   "app.title": "เสียง · แดชบอร์ดเรื่องร้องทุกข์",
   "app.subtitle": "ติดตามเสียงประชาชนบนสื่อสังคมออนไลน์ สำหรับศูนย์บริการประชาชน 1111",
   "lang.switch": "EN",
