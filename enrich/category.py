@@ -1,4 +1,5 @@
-"""Grievance category and the agency that should hear about it.
+"""Grievance category: which public-service area a post is about (the agency that should hear
+about it is chosen in ``enrich/agency.py``).
 
 Two classifiers share the ``CategoryModel`` protocol, chosen by ``models.category.kind``:
 
@@ -231,26 +232,10 @@ def build_category(
     return _trained(fingerprint(examples), keyword_model, tokenizer, train_dir, embedder)  # type: ignore[arg-type]
 
 
-def agency_for(
-    category: Category,
-    agencies: Mapping[Category, str],
-    *,
-    province: str | None = None,
-    by_province: Mapping[Category, Mapping[str, str]] | None = None,
-) -> str | None:
-    """The responsible agency: a (category, province) entry first, else the category's."""
-    if category is Category.none:
-        return None
-    if province and by_province and province in by_province.get(category, {}):
-        return by_province[category][province]
-    return agencies.get(category)
-
-
 __all__ = [
     "CategoryModel",
     "KeywordCategoryModel",
     "TrainedCategoryModel",
-    "agency_for",
     "build_category",
     "category_from",
     "content_ngrams",

@@ -3,7 +3,7 @@
 Names and codes of all 77 provinces, 928 districts (อำเภอ/เขต) and 7,436 subdistricts
 (ตำบล/แขวง) come from ``geothai`` (Department of Provincial Administration data, CC BY 4.0);
 centroids from ``enrich/data/centroids.csv`` (built from ``thaiaddress``, Apache-2.0, see
-``tools.gazetteer_build`` and ``enrich/data/PLACES.md``); nicknames and landmarks from the config.
+``tools.gazetteer_build`` and ``enrich/data/PLACES.md``); nicknames from the config.
 
 Matching works on token runs (``place_names``), never raw substrings, and favours
 precision: a name that is also an everyday word (เลย, ตาก, สอง), a short district name, a
@@ -11,11 +11,16 @@ bare subdistrict name or a district name several provinces share needs something
 cue word (จังหวัด, อ., ต.), a co-mentioned province or district it belongs to, or a ThaiNER
 LOCATION tag (``place_ner``, run only for posts that have such a name). What stays
 ambiguous is not reported. The rules themselves are in ``place_rules``.
+
+Landmarks and roads come from the bundled table (``enrich.landmarks``) and the config's
+``landmarks``, the config winning on a shared name. A road followed by a lane number is read
+through its sections (สุขุมวิท ซอย 71 → วัฒนา).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -28,7 +33,22 @@ import geothai
 
 from domain.errors import ConfigError
 from domain.models import Location
-from enrich.place_names import Entry, Mention, PlaceIndex, district_name, name_key
+from enrich.landmarks import (
+    LANDMARKS,
+    ROAD_SECTIONS,
+    LandmarkRow,
+    RoadSection,
+    read_landmarks,
+    read_sections,
+)
+from enrich.place_names import (
+    EVERYWHERE,
+    Entry,
+    Mention,
+    PlaceIndex,
+    district_name,
+    name_key,
+)
 from enrich.place_ner import LocationTagger, ThaiNerTagger
 from enrich.place_rules import Found, resolve
 
@@ -42,8 +62,10 @@ _PERSON_NAMES = frozenset({"ชุมพร", "สุรินทร์", "พ�
 # change how ordinary text is segmented.
 _MIN_VOCABULARY_SUBDISTRICT = 7
 _FREQUENT_WORD = 2000  # occurrences in the Thai National Corpus word list
-_VERY_FREQUENT_WORD = 5000
 _EVERYDAY_WORD = 300
+# A vocabulary subdistrict is read without a cue only when it is not made of words even
+# this common (บึงคำพร้อย is read, ไร่อ้อย "a cane field" and หนองหาร, the lake, are not).
+_COMMON_WORD = 500
 
 
 @dataclass(frozen=True)
@@ -67,8 +89,10 @@ class Gazetteer:
 
     Args:
         aliases: nickname or abbreviation → official province name (``place_aliases``).
-        landmarks: landmark name → its province and optional district (``landmarks``).
+        landmarks: landmark name → its province and optional district (``landmarks``),
+            over the bundled table.
         path: the centroid table.
+        landmark_table: the bundled landmarks and roads; ``road_sections`` their sections.
         ner: the tagger that settles uncertain names; the bundled ThaiNER CRF by default,
             opened on first use. ``use_ner=False`` turns it off (uncertain names dropped).
     """
@@ -79,6 +103,8 @@ class Gazetteer:
         *,
         landmarks: Mapping[str, LandmarkLike] | None = None,
         path: Path = CENTROIDS,
+        landmark_table: Path = LANDMARKS,
+        road_sections: Path = ROAD_SECTIONS,
         ner: LocationTagger | None = None,
         use_ner: bool = True,
     ) -> None:
@@ -89,12 +115,11 @@ class Gazetteer:
         self.common_words = _read_words(COMMON_WORDS)
         self._frequency = _word_frequency()
         self._frequent = frozenset(w for w, n in self._frequency.items() if n >= _FREQUENT_WORD)
-        very_frequent = {w for w in self._frequent if self._frequency[w] >= _VERY_FREQUENT_WORD}
         # Subdistricts named ถนน, ครึ่ง or วัดใหม่: a bare one is not trusted even with NER.
         self.everyday_subdistricts = frozenset(
             name_key(name)
             for name in self.subdistricts
-            if self._frequency.get(name, 0) >= _EVERYDAY_WORD or _is_phrase(name, very_frequent)
+            if self._frequency.get(name, 0) >= _EVERYDAY_WORD or _is_phrase(name, self._frequent)
         )
         self.index = PlaceIndex()
         self._index_areas()
@@ -108,10 +133,26 @@ class Gazetteer:
             self.aliases[alias] = province
             self.index.add(alias, Entry("alias", province))
         self.landmarks: dict[str, Place] = {}
-        for name, landmark in (landmarks or {}).items():
-            place = self._landmark_place(name, landmark)
-            self.landmarks[name] = place
-            self.index.add(name, Entry("landmark", place.province, place.district))
+        self.roads: set[str] = set()
+        self._index_landmarks(landmarks or {}, landmark_table)
+        self.sections: dict[str, list[RoadSection]] = defaultdict(list)
+        for section in read_sections(road_sections):
+            self._check(
+                f"{road_sections.name} ({section.road})", section.province, section.district
+            )
+            self.sections[name_key(section.road)].append(section)
+        # อ.เมือง of each province; Ayutthaya's capital district is named for the city
+        self.capitals = {
+            p.province: p.district or ""
+            for places in self.districts.values()
+            for p in places
+            if p.district in (f"เมือง{p.province}", p.province)
+        }
+        self._distinctive = self._vocabulary_subdistricts()
+        common = frozenset(w for w, n in self._frequency.items() if n >= _COMMON_WORD)
+        self.distinctive_subdistricts = frozenset(
+            name_key(name) for name in self._distinctive if not _is_phrase(name, common)
+        )
         self.ner: LocationTagger | None = (ner or ThaiNerTagger()) if use_ner else None
 
     def _load_areas(self, path: Path) -> None:
@@ -155,6 +196,47 @@ class Gazetteer:
             for p in places:
                 self.index.add(_bare(name), Entry("subdistrict", p.province, p.district, name))
 
+    def _index_landmarks(self, configured: Mapping[str, LandmarkLike], table: Path) -> None:
+        rows = {row.name: row for row in read_landmarks(table)}
+        for row in rows.values():
+            self._check(
+                f"{table.name} ({row.name})",
+                row.province,
+                row.district,
+                empty_province=row.is_road or row.is_name,
+            )
+        # Names of the table that are phrases of frequent words (สามย่าน) stay out of the
+        # tokenizer's dictionary, so that they cannot re-segment ordinary text.
+        self._phrase_names = {name for name in rows if _is_phrase(name_key(name), self._frequent)}
+        for name, landmark in configured.items():
+            place = self._landmark_place(name, landmark)
+            rows[name] = LandmarkRow(name, place.province, place.district, "landmark")
+            self._phrase_names.discard(name)
+        for name, row in rows.items():
+            also = tuple(p for p in row.also if p != row.province)
+            if row.is_name:
+                self.index.add(name, Entry("name", ""))
+                continue
+            if row.is_road:
+                self.roads.add(name)
+                self.index.add(name, Entry("road", row.province, row.district, also=also))
+                continue
+            self.landmarks[name] = (
+                self.place(row.province, row.district) or self.provinces[row.province]
+            )
+            self.index.add(name, Entry("landmark", row.province, row.district, also=also))
+
+    def _check(
+        self, source: str, province: str, district: str | None, *, empty_province: bool = False
+    ) -> None:
+        """Refuse a bundled row whose province or district geothai does not know."""
+        if not province and empty_province and district is None:
+            return
+        if province not in self.provinces:
+            raise ValueError(f"{source}: unknown province {province!r}")
+        if district and not any(p.province == province for p in self.districts.get(district, [])):
+            raise ValueError(f"{source}: {province} has no district {district!r}")
+
     def _landmark_place(self, name: str, landmark: LandmarkLike) -> Place:
         key = f"landmarks.{name}"
         centre = self.provinces.get(landmark.province)
@@ -175,10 +257,11 @@ class Gazetteer:
         Subdistrict names join only when unique, long and not made of everyday words, so
         they change the segmentation of text that names them and of nothing else.
         """
-        words = set(self.provinces) | set(self.aliases) | set(self.landmarks) | {"กทม."}
+        named = (set(self.aliases) | set(self.landmarks) | self.roads) - self._phrase_names
+        words = set(self.provinces) | {name for name in named if " " not in name} | {"กทม."}
         words |= {name for name in self.districts if len(name) >= 3}
         if subdistricts:
-            words |= self._vocabulary_subdistricts()
+            words |= self._distinctive
         return words
 
     def _vocabulary_subdistricts(self) -> set[str]:
@@ -230,13 +313,31 @@ class Gazetteer:
     def locate(self, tokens: Sequence[str]) -> list[Location]:
         """Provinces (with district and subdistrict where named) in ``tokens``, surest first."""
         tokens = self.index.split_fused_cues(tokens)
-        mentions = self.index.find(tokens)
+        mentions = [self._with_section(m) for m in self.index.find(tokens)]
         if not mentions:
             return []
         found, uncertain = self._resolve(mentions)
         if uncertain and self.ner is not None:
             found, _ = self._resolve(mentions, ner=self.ner.location_starts(tokens))
         return [self._location(f) for f in found]
+
+    def _with_section(self, mention: Mention) -> Mention:
+        """A road with a lane number read as that lane's section, when the table has it."""
+        if mention.number is None or not mention.has("road"):
+            return mention
+        for section in self.sections.get(mention.key, ()):
+            if section.covers(mention.number):
+                road = mention.of("road")[0]
+                span = ({road.province} | set(road.also)) - {"", EVERYWHERE}
+                entry = Entry(
+                    "road",
+                    section.province,
+                    section.district,
+                    also=tuple(sorted(span - {section.province})),
+                )
+                entries = tuple(entry if e is road else e for e in mention.entries)
+                return dataclasses.replace(mention, entries=entries)
+        return mention
 
     def _resolve(
         self, mentions: Sequence[Mention], *, ner: Sequence[bool] | None = None
@@ -245,7 +346,9 @@ class Gazetteer:
             mentions,
             common=self.common_words,
             everyday=self.everyday_subdistricts,
+            distinctive=self.distinctive_subdistricts,
             person_names=_PERSON_NAMES,
+            capitals=self.capitals,
             ner=ner,
         )
 

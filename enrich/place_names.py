@@ -4,7 +4,8 @@ A name may come out of the tokenizer as one token or as several (ตลาดน
 ตลาดน้ำ + ดำเนินสะดวก), so ``PlaceIndex.find`` joins up to ``MAX_RUN`` consecutive tokens
 and keeps the longest run that is a known name, left to right; a run always starts and ends
 on token boundaries, never inside a word. Dots are ignored (กทม. = กทม, จ. = จ) and Latin
-letters are compared in lower case. The token before a run is its cue (จังหวัด, อ., ต., ถนน).
+letters are compared in lower case. The token before a run is its cue (จังหวัด, อ., ต., ถนน);
+a number right after it, past ซอย or ซ., is its number (สุขุมวิท ซอย 71, a road section).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["province", "alias", "abbreviation", "landmark", "district", "subdistrict"]
+Kind = Literal[
+    "province", "alias", "abbreviation", "landmark", "road", "name", "district", "subdistrict"
+]
 MAX_RUN = 6
 
 PROVINCE_CUES = frozenset({"จังหวัด", "จ", "จว", "ชาว", "ผวจ", "สส", "ตัวเมือง", "เมือง"})
@@ -23,7 +26,12 @@ SUBDISTRICT_CUES = frozenset({"ตำบล", "ต", "แขวง"})
 # A name right after these is a road or lane named after the place, not the place
 # (ถนนเพชรบุรี and ถนนนครสวรรค์ are in Bangkok).
 ROAD_CUES = frozenset({"ถนน", "ถ", "ซอย", "ซ"})
-PERSON_TITLES = frozenset({"คุณ", "นาย", "นาง", "นางสาว", "นส", "น้อง", "พี่", "ดช", "ดญ"})
+# A junction is named after the place it is in or the place its road leads to (แยกบางพลี,
+# แยกปักธงชัย), so a name after these is a place only where the rest of the post agrees.
+JUNCTION_CUES = frozenset({"แยก", "สี่แยก", "สามแยก", "ห้าแยก"})
+PERSON_TITLES = frozenset({"คุณ", "นาย", "นาง", "นางสาว", "นส", "น้อง", "พี่", "ดช", "ดญ", "ลุง", "ป้า"})
+_SOI = frozenset({"ซอย", "ซ", "soi"})
+EVERYWHERE = "*"  # in ``Entry.also``: other towns use the name too (วัดโพธิ์)
 _FUSED_CUES = (
     "จังหวัด",
     "อำเภอ",
@@ -33,6 +41,7 @@ _FUSED_CUES = (
     "ชาว",
     "ถนน",
     "ซอย",
+    "แยก",
     "จ.",
     "อ.",
     "ต.",
@@ -43,12 +52,18 @@ _FUSED_CUES = (
 
 @dataclass(frozen=True)
 class Entry:
-    """One reading of a name: what kind of place it is and where."""
+    """One reading of a name: what kind of place it is and where.
+
+    ``also`` lists the other provinces where the same name is a place too: those a road runs
+    through, or ``*`` for a name other towns use as well (วัดโพธิ์). A road with no usual
+    province has ``province`` empty.
+    """
 
     kind: Kind
     province: str
     district: str | None = None
     subdistrict: str | None = None
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,12 +76,13 @@ class Mention:
     text: str
     cue: str
     entries: tuple[Entry, ...]
+    number: int | None = None
 
     def has(self, kind: Kind) -> bool:
         return any(entry.kind == kind for entry in self.entries)
 
-    def of(self, kind: Kind) -> list[Entry]:
-        return [entry for entry in self.entries if entry.kind == kind]
+    def of(self, *kinds: Kind) -> list[Entry]:
+        return [entry for entry in self.entries if entry.kind in kinds]
 
 
 def district_name(name_th: str) -> str:
@@ -123,6 +139,7 @@ class PlaceIndex:
                     text="".join(tokens[i:end]),
                     cue=_previous_key(keys, i),
                     entries=tuple(self._entries[key]),
+                    number=_next_number(keys, end),
                 )
             )
             i = end
@@ -149,8 +166,20 @@ def _previous_key(keys: Sequence[str], i: int) -> str:
     return ""
 
 
+def _next_number(keys: Sequence[str], end: int) -> int | None:
+    """The number written after a run (สุขุมวิท 71, สุขุมวิท ซ.71, ซอยสุขุมวิท ๗๑ normalised)."""
+    j = end
+    while j < len(keys) and (not keys[j] or keys[j] in _SOI):
+        j += 1
+    if j < len(keys) and keys[j].isascii() and keys[j].isdigit():
+        return int(keys[j])
+    return None
+
+
 __all__ = [
     "DISTRICT_CUES",
+    "EVERYWHERE",
+    "JUNCTION_CUES",
     "MAX_RUN",
     "PERSON_TITLES",
     "PROVINCE_CUES",

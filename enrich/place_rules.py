@@ -1,25 +1,41 @@
 """From name mentions to places: cues, everyday words, co-mentions and ambiguity.
 
-``resolve`` reads the mentions ``PlaceIndex.find`` produced, in three steps:
+``resolve`` reads the mentions ``PlaceIndex.find`` produced, in four steps:
 
 1. Anchors. Official province names, nicknames and landmarks name a province outright,
    except a province that is an everyday word (เลย, ตาก, แพร่), which needs a province cue
    (จังหวัด, จ., ชาว, ส.ส., เมือง; not เมือง for เลย) or a ThaiNER tag; a name right after
-   ถนน or ซอย is a road (ถนนเพชรบุรี is in Bangkok); a personal-name province after a title
-   (คุณชุมพร, น้องน่าน) is a person; a two-letter abbreviation (กบ, ชม) counts only after
-   จ. or จังหวัด. A landmark named like a district (สุวรรณภูมิ) is the district when cued or
-   when that district's province is named too.
+   ถนน or ซอย is a road (ถนนเพชรบุรี is in Bangkok); a place name after a title (คุณพิชัย,
+   น้องจักราช; for provinces only the personal names คุณชุมพร, น้องน่าน) is a person; a
+   brand named after a place (ธนาคารกรุงเทพ) is no place; a two-letter abbreviation (กบ,
+   ชม) counts only after จ. or จังหวัด. A landmark named like a district (สุวรรณภูมิ) is
+   the district when cued or when that district's province is named too; a nickname that
+   is also a landmark (พัทยา) gives its district. ตัวเมือง before a province is its capital
+   district (ตัวเมืองโคราช).
 2. Districts. A district name belonging to an anchored province adds the district. A name
    only one province has is accepted when cued (อ., อำเภอ, เขต); bare when it is at least
    four letters, not an everyday word (สอง, ลอง) and not also the name of subdistricts in
-   three or more other provinces (บ้านนา); otherwise with a ThaiNER tag. A name several
-   provinces share waits for a co-mention: an anchor, or a subdistrict mention whose
-   candidates share exactly one (province, district) with it (ต.บ้านหลวง อ.จอมทอง). อ.เมือง
-   with a named province is its capital district. Repeated until nothing changes.
+   three or more other provinces (บ้านนา); otherwise, unless it is an everyday word, with a
+   ThaiNER tag (the tagger marks สองวัน and เสนา as places too often). เขต points to
+   Bangkok and อ./อำเภอ away from it (เขตจอมทอง, อ.จอมทอง). A name several provinces
+   share waits for a co-mention: an anchor, or a subdistrict mention whose candidates share
+   exactly one (province, district) with it (ต.บ้านหลวง อ.จอมทอง). อ.เมือง with a named
+   province is its capital district. Repeated until nothing changes. A post may name
+   several districts of one province; each is kept.
 3. Subdistricts. A subdistrict name in an accepted district or anchored province adds the
-   detail; a name only one subdistrict has is accepted when cued (ต., ตำบล, แขวง) or, unless
-   it is an everyday word (ถนน, วัดใหม่), with a ThaiNER tag. Shared names with nothing to
-   settle them are dropped: precision first.
+   detail; a name only one subdistrict has is accepted when cued (ต., ตำบล, แขวง), when it is
+   distinctive (long, not a dictionary word and not made of common words: บึงคำพร้อย, not
+   ไร่อ้อย) or, unless it is an everyday word (ถนน, บ้านแถว), with a ThaiNER tag. แขวง
+   points to Bangkok and ต./ตำบล away from it. Shared names with nothing to settle them
+   are dropped: precision first.
+4. Names that depend on the rest of the post: roads (สุขุมวิท, มิตรภาพ; one named with an
+   everyday word only after ถนน, ซอย or แยก: ถนนเทพารักษ์, not ชุมชนเทพารักษ์), road
+   sections (สุขุมวิท ซอย 71), landmarks other towns share (วัดโพธิ์), and districts or
+   provinces named after a junction (แยกบางพลี, แยกขอนแก่น). The provinces named so far
+   are the context: a name is read where the context agrees with it, dropped when the
+   context names a province its road passes or any other province for a shared name, and
+   otherwise read as its usual place (a highway has none). A road and a subdistrict on it
+   confirm each other (สุขุมวิทหน้าตลาดทุ่งสุขลา is in ศรีราชา, not Bangkok).
 
 The second return value says whether a ThaiNER tag could still add a province; the caller
 then runs the tagger and resolves again with its flags. A tag only ever adds: nothing cued
@@ -28,11 +44,13 @@ or co-mentioned depends on it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from enrich.place_names import (
     DISTRICT_CUES,
+    EVERYWHERE,
+    JUNCTION_CUES,
     PERSON_TITLES,
     PROVINCE_CUES,
     ROAD_CUES,
@@ -47,11 +65,15 @@ _MIN_NER_NAME = 3
 _GENERIC_NAME = 3  # subdistricts in this many other provinces make a district name generic
 _ABBREVIATION_CUES = frozenset({"จังหวัด", "จ"})
 _MUANG = "เมือง"
+_TOWN = "ตัวเมือง"  # ตัวเมืองโคราช: the town itself, its capital district
+_ROAD_NAMED = ROAD_CUES | JUNCTION_CUES
+_BANGKOK_CUES = frozenset({"เขต", "แขวง"})
+_PROVINCIAL_CUES = frozenset({"อำเภอ", "อ", "กิ่งอำเภอ", "ตำบล", "ต"})
 
 # Confidence by evidence.
 PROVINCE_CUED, PROVINCE, LANDMARK, ALIAS = 0.95, 0.9, 0.85, 0.8
 IN_ANCHOR, DISTRICT_CUED, DISTRICT_BARE = 0.9, 0.75, 0.6
-SUBDISTRICT_CUED, BY_NER = 0.7, 0.55
+SUBDISTRICT_CUED, SUBDISTRICT_BARE, ROAD, BY_NER = 0.7, 0.6, 0.7, 0.55
 
 
 @dataclass(frozen=True)
@@ -72,7 +94,10 @@ class _State:
     common: frozenset[str]
     everyday: frozenset[str]
     ner: Sequence[bool] | None
-    found: dict[str, Found] = field(default_factory=dict)
+    distinctive: frozenset[str] = frozenset()
+    capitals: Mapping[str, str] = field(default_factory=dict)
+    # province → district (None: the province itself) → what names it
+    found: dict[str, dict[str | None, Found]] = field(default_factory=dict)
     districts: set[tuple[str, str]] = field(default_factory=set)
     waiting: set[str] = field(default_factory=set)  # provinces a ThaiNER tag could add
 
@@ -80,19 +105,27 @@ class _State:
         district = entry.district if detail else None
         subdistrict = entry.subdistrict if detail else None
         new = Found(entry.province, district, subdistrict, confidence, mention.text)
-        old = self.found.get(entry.province)
+        places = self.found.setdefault(entry.province, {})
+        old = places.get(district)
         if old is not None:
             best = new if new.detail > old.detail else old
-            new = Found(
-                best.province,
-                best.district,
-                best.subdistrict,
-                max(old.confidence, confidence),
-                best.text,
-            )
-        self.found[entry.province] = new
+            new = replace(best, confidence=max(old.confidence, confidence))
+        places[district] = new
         if district:
             self.districts.add((entry.province, district))
+
+    def places(self) -> list[Found]:
+        """One place per district named, or the province alone when it has none, surest
+        first; a district is as sure as its province (อ.ปัว with น่าน named)."""
+        out = []
+        for places in self.found.values():
+            province = places.get(None)
+            named = [f for district, f in places.items() if district is not None]
+            for f in named or [places[None]]:
+                if province is not None and province.confidence > f.confidence:
+                    f = replace(f, confidence=province.confidence)
+                out.append(f)
+        return sorted(out, key=lambda f: (-f.confidence, f.province))
 
     def tagged(self, mention: Mention) -> bool:
         return self.ner is not None and any(self.ner[mention.start : mention.end])
@@ -111,7 +144,9 @@ def resolve(
     *,
     common: frozenset[str],
     everyday: frozenset[str] = frozenset(),
+    distinctive: frozenset[str] = frozenset(),
     person_names: frozenset[str] = frozenset(),
+    capitals: Mapping[str, str] | None = None,
     ner: Sequence[bool] | None = None,
 ) -> tuple[list[Found], bool]:
     """Places named by ``mentions``, surest first, and whether ThaiNER could add one.
@@ -119,32 +154,50 @@ def resolve(
     Args:
         common: names (as ``name_key``) that are everyday words and need more evidence.
         everyday: subdistrict names too ordinary to accept bare even with a ThaiNER tag.
+        distinctive: unique subdistrict names unusual enough to accept bare.
         person_names: province names that are personal names after a title (คุณชุมพร).
+        capitals: province → its capital district (for ตัวเมือง).
         ner: per-token flags where ThaiNER starts a LOCATION entity; None before it ran.
     """
-    state = _State(common=common, everyday=everyday, ner=ner)
+    state = _State(
+        common=common,
+        everyday=everyday,
+        ner=ner,
+        distinctive=distinctive,
+        capitals=capitals or {},
+    )
     districts: list[Mention] = []
     subdistricts: list[Mention] = []
     landmarks: list[Mention] = []
+    in_context: list[Mention] = []  # read in step 4, against the provinces named by the rest
     for m in mentions:
         if m.key == _MUANG and m.cue not in DISTRICT_CUES:
             continue  # เมือง alone is "town"; อ.เมือง is a capital district (see Gazetteer)
+        if m.has("name") or (m.cue in PERSON_TITLES and _is_person(m, person_names)):
+            continue  # ธนาคารกรุงเทพ, คุณพิชัย: not places
         if m.cue in SUBDISTRICT_CUES and m.has("subdistrict"):
             subdistricts.append(m)
         elif m.cue in DISTRICT_CUES and m.has("district"):
             districts.append(m)
+        elif m.has("road"):
+            in_context.append(m)
+        elif m.has("province") and m.cue in JUNCTION_CUES:
+            in_context.append(m)  # แยกขอนแก่น: a junction named after the province
         elif m.has("province"):
-            _province(state, m, person_names)
+            _province(state, m)
         elif m.has("alias"):
             state.add(m.of("alias")[0], ALIAS, m, detail=False)
-            if m.has("district"):
+            _town(state, m, m.of("alias")[0].province)
+            if m.has("landmark"):
+                landmarks.append(m)
+            elif m.has("district"):
                 districts.append(m)
         elif m.has("landmark"):
-            landmarks.append(m)
+            (in_context if m.of("landmark")[0].also else landmarks).append(m)
         elif m.has("abbreviation") and m.cue in _ABBREVIATION_CUES:
             state.add(m.of("abbreviation")[0], PROVINCE_CUED, m, detail=False)
         elif m.has("district"):
-            districts.append(m)
+            (in_context if m.cue in JUNCTION_CUES else districts).append(m)
         elif m.has("subdistrict"):
             subdistricts.append(m)
     for m in landmarks:
@@ -154,15 +207,71 @@ def resolve(
             state.add(m.of("landmark")[0], LANDMARK, m, detail=True)
     unsettled = _districts(state, districts, subdistricts)
     _subdistricts(state, subdistricts + unsettled)
-    found = sorted(state.found.values(), key=lambda f: (-f.confidence, f.province))
-    return found, bool(state.waiting - set(state.found))
+    _in_context(state, in_context, subdistricts)
+    return state.places(), bool(state.waiting - set(state.found))
 
 
-def _province(state: _State, m: Mention, person_names: frozenset[str]) -> None:
+def _is_person(m: Mention, person_names: frozenset[str]) -> bool:
+    """Whether a name after คุณ, น้อง... is someone's name: any district, subdistrict or
+    road name (roads are named after people: คุณวิภาวดี), and the provinces that are
+    personal names; never a nickname or landmark."""
+    if m.has("alias") or m.has("landmark") or m.has("abbreviation"):
+        return False
+    if m.has("province"):
+        return m.of("province")[0].province in person_names
+    return True
+
+
+def _town(state: _State, m: Mention, province: str) -> None:
+    """ตัวเมืองโคราช: the province's capital district."""
+    capital = state.capitals.get(province)
+    if m.cue == _TOWN and capital:
+        state.add(Entry("district", province, capital), PROVINCE_CUED, m, detail=True)
+
+
+def _in_context(state: _State, mentions: list[Mention], subdistricts: list[Mention]) -> None:
+    """Roads, road sections, shared landmarks and junction names, read against the
+    provinces the rest of the post names (step 4 of the module docstring)."""
+    context = set(state.found)
+    for m in mentions:
+        if m.has("road") or m.has("landmark"):
+            entry = (m.of("road") or m.of("landmark"))[0]
+            if entry.kind == "road" and m.key in state.common and m.cue not in _ROAD_NAMED:
+                continue  # ชุมชนเทพารักษ์: a road named with an everyday word needs ถนน
+            if entry.province in context:
+                state.add(entry, IN_ANCHOR, m, detail=True)
+            elif context and entry.also:
+                continue  # another town's road or landmark of that name, or one we cannot tell
+            elif entry.kind == "road" and _along(state, entry, subdistricts):
+                continue  # สุขุมวิทหน้าตลาดทุ่งสุขลา: the road where a subdistrict on it is
+            elif entry.province:
+                state.add(entry, ROAD if entry.kind == "road" else LANDMARK, m, detail=True)
+        elif not context or context & {e.province for e in m.of("province", "district")}:
+            if m.has("province"):
+                _province(state, m)  # a junction named after this province
+            else:
+                _district(state, m, subdistricts)  # ...or after this district
+
+
+def _along(state: _State, road: Entry, subdistricts: list[Mention]) -> bool:
+    """Read the subdistricts the post names that the road runs through and that only one
+    subdistrict of its provinces is called; whether there were any. A subdistrict name too
+    weak to stand alone (ทุ่งสุขลา) and a road through its province confirm each other."""
+    span = ({road.province} | set(road.also)) - {"", EVERYWHERE}
+    found = False
+    for m in subdistricts:
+        if m.key in state.common or m.key in state.everyday:
+            continue
+        on_road = [c for c in m.of("subdistrict") if c.province in span]
+        if len({(c.province, c.district) for c in on_road}) == 1:
+            state.add(on_road[0], SUBDISTRICT_CUED, m, detail=True)
+            found = True
+    return found
+
+
+def _province(state: _State, m: Mention) -> None:
     entry = m.of("province")[0]
     if m.cue in ROAD_CUES:
-        return
-    if m.cue in PERSON_TITLES and entry.province in person_names:
         return
     cued = m.cue in PROVINCE_CUES and not (m.cue == _MUANG and m.key in state.common)
     if m.key in state.common and not cued:
@@ -170,6 +279,7 @@ def _province(state: _State, m: Mention, person_names: frozenset[str]) -> None:
             state.add(entry, BY_NER, m, detail=False)
         return
     state.add(entry, PROVINCE_CUED if cued else PROVINCE, m, detail=False)
+    _town(state, m, entry.province)
 
 
 def _districts(
@@ -188,11 +298,11 @@ def _districts(
 
 
 def _district(state: _State, m: Mention, subdistricts: list[Mention]) -> bool:
-    candidates = m.of("district")
-    anchored = [c for c in candidates if c.province in state.found]
+    anchored = [c for c in m.of("district") if c.province in state.found]
     if anchored:
         state.add(anchored[0], IN_ANCHOR, m, detail=True)
         return True
+    candidates = _by_cue(m.of("district"), m.cue)
     cued = m.cue in DISTRICT_CUES
     if len(candidates) == 1:
         (only,) = candidates
@@ -207,7 +317,7 @@ def _district(state: _State, m: Mention, subdistricts: list[Mention]) -> bool:
         if len(m.key) >= _MIN_BARE_DISTRICT and m.key not in state.common:
             state.add(only, DISTRICT_BARE, m, detail=True)
             return True
-        if state.uncertain(m, only.province):
+        if m.key not in state.common and state.uncertain(m, only.province):
             state.add(only, BY_NER, m, detail=True)
             return True
         return False
@@ -219,6 +329,17 @@ def _district(state: _State, m: Mention, subdistricts: list[Mention]) -> bool:
             state.add(shared[0], confidence, s, detail=True)
             return True
     return False
+
+
+def _by_cue(candidates: list[Entry], cue: str) -> list[Entry]:
+    """Bangkok's readings after เขต or แขวง, the others' after อ. or ต., when there are any."""
+    if cue in _BANGKOK_CUES:
+        kept = [c for c in candidates if c.province == BANGKOK]
+    elif cue in _PROVINCIAL_CUES:
+        kept = [c for c in candidates if c.province != BANGKOK]
+    else:
+        return candidates
+    return kept or candidates
 
 
 def _subdistricts(state: _State, mentions: list[Mention]) -> None:
@@ -234,6 +355,7 @@ def _subdistricts(state: _State, mentions: list[Mention]) -> None:
             if len({c.district for c in in_province}) == 1 and in_province[0].province not in named:
                 state.add(in_province[0], IN_ANCHOR, m, detail=True)
             continue
+        candidates = _by_cue(candidates, m.cue)
         if len(candidates) != 1 or m.key in state.common:
             continue
         (only,) = candidates
@@ -241,8 +363,10 @@ def _subdistricts(state: _State, mentions: list[Mention]) -> None:
             state.add(only, SUBDISTRICT_CUED, m, detail=True)
         elif (m.cue in ROAD_CUES and only.province != BANGKOK) or m.key in state.everyday:
             continue
+        elif m.key in state.distinctive:
+            state.add(only, SUBDISTRICT_BARE, m, detail=True)
         elif state.uncertain(m, only.province):
             state.add(only, BY_NER, m, detail=True)
 
 
-__all__ = ["Found", "resolve"]
+__all__ = ["BANGKOK", "Found", "resolve"]

@@ -15,7 +15,8 @@ import numpy as np
 from domain.models import Category, Enrichment, Post
 from domain.privacy import redact
 from domain.settings import Settings
-from enrich.category import CategoryModel, agency_for, build_category, category_from
+from enrich.agency import agency_for
+from enrich.category import CategoryModel, build_category, category_from
 from enrich.embeddings import Embedder
 from enrich.gazetteer import Gazetteer
 from enrich.grievance import GrievanceModel, build_grievance
@@ -134,6 +135,7 @@ class Enricher:
                 self.agencies,
                 province=locations[0].province if locations else None,
                 by_province=self.agencies_by_province,
+                tokens=tokens,
             ),
             hashtags=normalized.hashtags,
             mentions=normalized.mentions,

@@ -1,4 +1,4 @@
-"""Keyword and trained categories, grievance rule and agency lookup (enrich/category.py)."""
+"""Keyword and trained categories and the grievance rule (enrich/category.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from domain.settings import CategorySettings, Settings, load_settings
 from enrich.category import (
     KeywordCategoryModel,
     TrainedCategoryModel,
-    agency_for,
     build_category,
 )
 from enrich.gazetteer import Gazetteer
@@ -101,53 +100,6 @@ def test_multi_token_keywords_match_as_runs_and_weigh_more() -> None:
         Category.consumer: 2.5,
         Category.telecom: 1.0,
     }
-
-
-def test_agency_for(settings: Settings) -> None:
-    assert agency_for(Category.water_supply, settings.agencies) == "การประปาส่วนภูมิภาค"
-    assert agency_for(Category.electricity, settings.agencies) == "การไฟฟ้าส่วนภูมิภาค"
-    assert agency_for(Category.none, settings.agencies) is None
-    assert agency_for(Category.none, {Category.none: "ใครก็ได้"}) is None
-    assert agency_for(Category.telecom, {}) is None
-
-
-def test_agency_depends_on_province_where_configured(settings: Settings) -> None:
-    by_province = settings.agencies_by_province
-    assert (
-        agency_for(
-            Category.water_supply,
-            settings.agencies,
-            province="กรุงเทพมหานคร",
-            by_province=by_province,
-        )
-        == "การประปานครหลวง"
-    )
-    assert (
-        agency_for(
-            Category.water_supply, settings.agencies, province="สงขลา", by_province=by_province
-        )
-        == "การประปาส่วนภูมิภาค"
-    )
-    assert (
-        agency_for(
-            Category.electricity, settings.agencies, province="นนทบุรี", by_province=by_province
-        )
-        == "การไฟฟ้านครหลวง"
-    )
-    assert (
-        agency_for(
-            Category.education, settings.agencies, province="กรุงเทพมหานคร", by_province=by_province
-        )
-        == settings.agencies[Category.education]
-    )
-
-
-def test_enricher_routes_bangkok_water_to_the_metropolitan_authority() -> None:
-    from enrich.service import Enricher
-
-    enricher = Enricher.from_settings(load_settings(), embedder=None)
-    assert enricher.enrich_text("น้ำประปาไม่ไหลที่ลาดพร้าว กทม.").agency == "การประปานครหลวง"
-    assert enricher.enrich_text("น้ำประปาไม่ไหลที่หาดใหญ่").agency == "การประปาส่วนภูมิภาค"
 
 
 # --- the trained classifier (TrainedCategoryModel) ---

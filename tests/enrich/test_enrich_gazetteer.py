@@ -24,6 +24,7 @@ from enrich.service import custom_words
 from enrich.thai_text import ThaiTokenizer, normalize
 
 DEV_SET = Path(__file__).resolve().parents[1] / "fixtures" / "gazetteer" / "dev.jsonl"
+BANGKOK = "กรุงเทพมหานคร"
 
 
 class FakeTagger:
@@ -310,7 +311,25 @@ def test_the_data_has_district_names_shared_by_several_provinces(gazetteer: Gaze
 
 def test_shared_district_name_without_a_province_is_dropped(gazetteer: Gazetteer) -> None:
     for name in _shared_district_names(gazetteer):
-        assert _places(gazetteer, ["น้ำท่วม", "อำเภอ", name]) == []
+        provincial = [p.province for p in gazetteer.districts[name] if p.province != BANGKOK]
+        if len(provincial) > 1:  # อำเภอ rules out Bangkok, which has เขต; the rest stay open
+            assert _places(gazetteer, ["น้ำท่วม", "อำเภอ", name]) == [], name
+
+
+def test_khet_points_to_bangkok_and_amphoe_away_from_it(gazetteer: Gazetteer) -> None:
+    # จอมทอง is a เขต of Bangkok and an อำเภอ of เชียงใหม่, the only name they share.
+    assert [n for n in _shared_district_names(gazetteer) if _in_bangkok(gazetteer, n)] == ["จอมทอง"]
+    assert _places(gazetteer, ["น้ำท่วม", "เขต", "จอมทอง"]) == [(BANGKOK, "จอมทอง")]
+    assert _places(gazetteer, ["น้ำท่วม", "อำเภอ", "จอมทอง"]) == [("เชียงใหม่", "จอมทอง")]
+    assert _places(gazetteer, ["น้ำท่วม", "จอมทอง"]) == []
+    # แขวง and ตำบล do the same for subdistricts: ลาดยาว is a แขวง of จตุจักร and an อำเภอ
+    # of นครสวรรค์ with a ตำบล of its own.
+    assert _places(gazetteer, ["แขวง", "ลาดยาว"]) == [(BANGKOK, "จตุจักร")]
+    assert _places(gazetteer, ["ต.", "ลาดยาว"]) == [("นครสวรรค์", "ลาดยาว")]
+
+
+def _in_bangkok(gazetteer: Gazetteer, name: str) -> bool:
+    return any(place.province == BANGKOK for place in gazetteer.districts[name])
 
 
 def test_shared_district_name_resolved_by_co_mentioned_province(gazetteer: Gazetteer) -> None:
@@ -346,14 +365,50 @@ def test_a_district_name_many_subdistricts_share_needs_a_co_mention(
 
 
 def test_shared_subdistrict_and_district_settle_each_other(gazetteer: Gazetteer) -> None:
-    # อ.จอมทอง is in Bangkok and in Chiang Mai, five subdistricts are called บ้านหลวง, and
-    # only one บ้านหลวง lies in a จอมทอง: neither names a province, together they do.
+    # จอมทอง is a district of Bangkok and of Chiang Mai, five subdistricts are called
+    # บ้านหลวง, and only one บ้านหลวง lies in a จอมทอง: neither names a province, together
+    # they do.
     assert len(gazetteer.districts["จอมทอง"]) == 2
     assert len(gazetteer.subdistricts["บ้านหลวง"]) == 5
-    assert _places(gazetteer, ["อ.", "จอมทอง"]) == []
+    assert _places(gazetteer, ["จอมทอง"]) == []
     assert _places(gazetteer, ["ต.", "บ้านหลวง"]) == []
-    tokens = ["ไฟดับ", "ต.", "บ้านหลวง", "อ.", "จอมทอง"]
+    tokens = ["ไฟดับ", "ต.", "บ้านหลวง", "จอมทอง"]
     assert _places(gazetteer, tokens) == [("เชียงใหม่", "จอมทอง")]
+
+
+def test_a_post_may_name_several_districts_of_one_province(gazetteer: Gazetteer) -> None:
+    tokens = ["ไฟดับ", "ที่", "บางบัวทอง", "ส่วน", "ปากเกร็ด", "น้ำไม่ไหล"]
+    assert _places(gazetteer, tokens) == [("นนทบุรี", "บางบัวทอง"), ("นนทบุรี", "ปากเกร็ด")]
+    # ...and the province alone is not reported beside them
+    assert _places(gazetteer, ["นนทบุรี", "อ.", "ปากเกร็ด"]) == [("นนทบุรี", "ปากเกร็ด")]
+
+
+def test_town_before_a_province_is_its_capital_district(gazetteer: Gazetteer) -> None:
+    assert _places(gazetteer, ["ตัวเมือง", "โคราช"]) == [("นครราชสีมา", "เมืองนครราชสีมา")]
+    assert _places(gazetteer, ["ตัวเมือง", "อยุธยา"]) == [("พระนครศรีอยุธยา", "พระนครศรีอยุธยา")]
+    assert _places(gazetteer, ["เมือง", "โคราช"]) == [("นครราชสีมา", None)]
+
+
+def test_a_district_name_after_a_title_is_a_person(gazetteer: Gazetteer) -> None:
+    assert _places(gazetteer, ["น้อง", "จักราช", "สอบ", "ติด"]) == []
+    # a nickname or landmark stays a place
+    assert _places(gazetteer, ["พี่", "ปากเกร็ด"]) == [("นนทบุรี", "ปากเกร็ด")]
+    assert _places(gazetteer, ["ที่", "จักราช"]) == [("นครราชสีมา", "จักราช")]
+
+
+def test_ner_does_not_make_an_everyday_word_a_district_or_subdistrict(
+    gazetteer: Gazetteer,
+) -> None:
+    # The tagger marks "สอง" of "สองวัน" (two days) and บ้าน+แถว (the house around...).
+    tagger = _with_tagger(gazetteer, FakeTagger("สอง", "บ้าน"))
+    assert _places(tagger, ["แจ้ง", "ไป", "สอง", "วัน", "แล้ว"]) == []
+    assert _places(tagger, ["อยู่", "ที่", "บ้าน", "แถว", "ปากช่อง"]) == [("นครราชสีมา", "ปากช่อง")]
+    assert _places(tagger, ["อำเภอ", "สอง"]) == [("แพร่", "สอง")]
+
+
+def test_a_distinctive_subdistrict_is_read_without_a_cue(gazetteer: Gazetteer) -> None:
+    assert _places(gazetteer, ["บึงคำพร้อย", "น้ำท่วม"]) == [("ปทุมธานี", "ลำลูกกา")]
+    assert _places(gazetteer, ["ไร่อ้อย", "ไฟไหม้"]) == []  # "a cane field"
 
 
 # --- everyday words that are place names ------------------------------------------------
@@ -428,7 +483,12 @@ def test_vocabulary_has_places_but_no_everyday_phrases(gazetteer: Gazetteer) -> 
     assert {"เชียงใหม่", "โคราช", "ตลาดน้ำดำเนินสะดวก", "บางพลี", "หนองเพรางาย"} <= words
     assert not {"วัดใหม่", "สามพี่น้อง", "บ้านใหม่", "ถนน", "ครึ่ง"} & words
     shared = {name for name, places in gazetteer.subdistricts.items() if len(places) > 1}
-    named_otherwise = set(gazetteer.districts) | set(gazetteer.landmarks) | set(gazetteer.provinces)
+    named_otherwise = (
+        set(gazetteer.districts)
+        | set(gazetteer.landmarks)
+        | set(gazetteer.provinces)
+        | gazetteer.roads
+    )
     assert not (shared - named_otherwise) & words
 
 

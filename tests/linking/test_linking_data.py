@@ -41,10 +41,6 @@ KINDS = {"other_place", "other_problem", "outside_window"}
 IN_WINDOW_KINDS = {"other_place", "other_problem"}
 DAYS_BEFORE, DAYS_AFTER = 3, 7
 COLLECTED_AT = datetime(2026, 12, 1, tzinfo=UTC)
-# Names the gazetteer resolves to another province than the one these posts mean, kept in the
-# data because people write them: แยกโชคชัย 4 (Bangkok) is read as อ.โชคชัย (Nakhon Ratchasima),
-# and ถนนสุขุมวิท in Chonburi or Samut Prakan as the Bangkok alias สุขุมวิท.
-GAZETTEER_CONFUSIONS = frozenset({"โชคชัย", "สุขุมวิท"})
 MIN_LOCATED_SHARE = 0.5
 # Character-trigram Jaccard above which two texts count as near-copies; the closest pair of
 # texts across the two sets as written scores about 0.31.
@@ -99,7 +95,7 @@ def locate() -> Any:
     def provinces(text: str) -> set[str]:
         tokens = tokenizer.tokenize(normalize(text).text)
         locations = gazetteer.locate(tokens)
-        return {loc.province for loc in locations if loc.matched not in GAZETTEER_CONFUSIONS}
+        return {loc.province for loc in locations}
 
     return provinces
 
