@@ -82,9 +82,9 @@ def _beyond_the_schema(case: schemathesis.Case) -> list[CheckFunction]:
     right: an opaque cursor this API did not issue, semantic or hybrid search without the
     text to embed, a province no gazetteer knows, a Traffy body dated in the future or
     naming an unknown ticket, an alert rule whose quiet hours start and end together, an
-    hourly timeline whose range holds more buckets than one answer may. And a mangled ``Authorization`` header
-    is not a bad request here: the harness also sends a valid ``X-API-Key``, and either
-    scheme is enough.
+    hourly timeline whose range holds more buckets than one answer may. And a mangled
+    ``Authorization`` header is not a bad request here: the harness also sends a valid
+    ``X-API-Key``, and either scheme is enough.
     """
     query = case.query or {}
     excluded: list[CheckFunction] = []

@@ -17,7 +17,7 @@ from api.app import create_app
 from domain.models import Category
 from domain.settings import Settings
 from storage.base import Store
-from storage.embedded import EmbeddedStore
+from tests.api.conftest import Serve
 from tests.conftest import T0, FixedEmbedder, make_post
 
 # The query texts' vectors (the API embeds the normalised text with the app's embedder).
@@ -45,21 +45,11 @@ def _fill(store: Store) -> None:
     store.save_enrichment(posts, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
 
 
-@pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.integration)])
-def client(request: pytest.FixtureRequest, settings: Settings) -> Iterator[TestClient]:
-    store: Store = (
-        EmbeddedStore(settings.store.path)
-        if request.param == "embedded"
-        else request.getfixturevalue("es_store")
-    )
-    _fill(store)
-    if request.param == "elasticsearch":
-        store.client.indices.refresh(index=f"{store.prefix}-*")  # type: ignore[attr-defined]
-    key = issue_key(store, role="viewer", name="analyst")
-    embedder = FixedEmbedder(dimension=4, table=QUERIES)
-    app = create_app(settings, store, embedder=embedder)
-    with TestClient(app, headers={"X-API-Key": key}) as c:
-        yield c
+@pytest.fixture
+def client(any_store: Store, serve: Serve) -> Iterator[TestClient]:
+    _fill(any_store)
+    with serve(any_store, embedder=FixedEmbedder(dimension=4, table=QUERIES)) as served:
+        yield served
 
 
 def _resume(cursor: str) -> dict[str, object]:

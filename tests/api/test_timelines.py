@@ -10,14 +10,11 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from api.access import issue_key
-from api.app import create_app
 from api.timelines import MAX_BUCKETS
 from domain.models import BANGKOK_TZ, Category, SpikeEpisode, Topic
-from domain.settings import Settings
 from storage.base import Store
-from storage.embedded import EmbeddedStore
-from tests.conftest import FixedEmbedder, make_post
+from tests.api.conftest import Serve
+from tests.conftest import make_post
 
 NOV = datetime(2026, 11, 1, tzinfo=BANGKOK_TZ)  # midnight, Bangkok
 # Two posts on 1 November, a burst of three on 4 November, nothing between. Post 3 is at
@@ -56,20 +53,11 @@ def _fill(store: Store) -> None:
     )  # fmt: skip
 
 
-@pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.integration)])
-def client(request: pytest.FixtureRequest, settings: Settings) -> Iterator[TestClient]:
-    store: Store = (
-        EmbeddedStore(settings.store.path)
-        if request.param == "embedded"
-        else request.getfixturevalue("es_store")
-    )
-    _fill(store)
-    if request.param == "elasticsearch":
-        store.client.indices.refresh(index=f"{store.prefix}-*")  # type: ignore[attr-defined]
-    key = issue_key(store, role="viewer", name="viewer-1")
-    app = create_app(settings, store, embedder=FixedEmbedder(dimension=4))
-    with TestClient(app, headers={"X-API-Key": key}) as c:
-        yield c
+@pytest.fixture
+def client(any_store: Store, serve: Serve) -> Iterator[TestClient]:
+    _fill(any_store)
+    with serve(any_store) as served:
+        yield served
 
 
 def _points(body: dict[str, object]) -> list[tuple[str, int]]:

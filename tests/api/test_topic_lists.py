@@ -10,13 +10,10 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from api.access import issue_key
-from api.app import create_app
 from domain.models import Category, Keyword, Topic
-from domain.settings import Settings
 from storage.base import Store
-from storage.embedded import EmbeddedStore
-from tests.conftest import T0, FixedEmbedder, make_post
+from tests.api.conftest import Serve
+from tests.conftest import T0, make_post
 
 # 24 topics; topic i has i % 4 + 1 posts, spike score i (so the list is 23, 22, … 0).
 # Topics 0–11 are water in นครราชสีมา, 12–23 power cuts in สงขลา; posts of odd topics
@@ -61,20 +58,11 @@ def _fill(store: Store) -> None:
     )
 
 
-@pytest.fixture(params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.integration)])
-def client(request: pytest.FixtureRequest, settings: Settings) -> Iterator[TestClient]:
-    store: Store = (
-        EmbeddedStore(settings.store.path)
-        if request.param == "embedded"
-        else request.getfixturevalue("es_store")
-    )
-    _fill(store)
-    if request.param == "elasticsearch":
-        store.client.indices.refresh(index=f"{store.prefix}-*")  # type: ignore[attr-defined]
-    key = issue_key(store, role="viewer", name="viewer-1")
-    app = create_app(settings, store, embedder=FixedEmbedder(dimension=4))
-    with TestClient(app, headers={"X-API-Key": key}) as c:
-        yield c
+@pytest.fixture
+def client(any_store: Store, serve: Serve) -> Iterator[TestClient]:
+    _fill(any_store)
+    with serve(any_store) as served:
+        yield served
 
 
 def _ids(client: TestClient, **params: object) -> list[int]:

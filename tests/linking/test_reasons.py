@@ -66,9 +66,10 @@ def test_disagreeing_places_and_a_post_before_filing_are_said_as_such() -> None:
 
 
 def test_a_link_stored_before_structured_evidence_still_gives_its_reasons() -> None:
+    before = LinkEvidence(days_from_filing=1.0, shared_words=["ไฟ"])
     old = PostComplaintLink(
         post_id="x:1", complaint_id="c", score=0.9, explanation="same province (นนทบุรี)",
-        signals={"cosine": 0.6123}, evidence=LinkEvidence(days_from_filing=1.0, shared_words=["ไฟ"]),
+        signals={"cosine": 0.6123}, evidence=before,
     )  # fmt: skip
     assert [(r.kind, r.similarity) for r in reasons(old)] == [
         ("shared_words", None), ("similarity", 0.612), ("time_gap", None)
