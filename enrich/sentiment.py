@@ -116,7 +116,23 @@ def _load_lexicon(path: Path) -> dict[str, int]:
     return lexicon
 
 
-class LexiconSentiment:
+class _LabelsFromProbabilities:
+    """``predict`` for every model here: the most probable label of its ``probabilities``."""
+
+    def predict(
+        self: SentimentModel,
+        tokens: Sequence[str],
+        *,
+        text: str = "",
+        emphasis: int = 0,
+        vector: np.ndarray | None = None,
+    ) -> Sentiment:
+        return sentiment_from(
+            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
+        )
+
+
+class LexiconSentiment(_LabelsFromProbabilities):
     """Sum of word and emoji polarities; negation flips, intensifiers and emphasis amplify."""
 
     name = "lexicon-v1"
@@ -178,18 +194,6 @@ class LexiconSentiment:
         total = sum(exps.values())
         return {k: v / total for k, v in exps.items()}
 
-    def predict(
-        self,
-        tokens: Sequence[str],
-        *,
-        text: str = "",
-        emphasis: int = 0,
-        vector: np.ndarray | None = None,
-    ) -> Sentiment:
-        return sentiment_from(
-            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
-        )
-
 
 _QUESTION_CUES = frozenset(
     {"ไหม", "มั้ย", "มั๊ย", "เมื่อไหร่", "เมื่อไร", "ยังไง", "อย่างไร", "หรือเปล่า", "รึเปล่า", "ไหน", "กี่", "?"}
@@ -201,7 +205,7 @@ _NBSVM_TO_SIANG: dict[str, SentimentLabel] = {
 }
 
 
-class NbsvmSentiment:
+class NbsvmSentiment(_LabelsFromProbabilities):
     """The wisesight NBSVM as published: the most probable of pos, neu and neg."""
 
     name = "wisesight-nbsvm"
@@ -222,18 +226,6 @@ class NbsvmSentiment:
         total = sum(ours.values()) or 1.0
         return {k: ours[k] / total for k in _LABELS}
 
-    def predict(
-        self,
-        tokens: Sequence[str],
-        *,
-        text: str = "",
-        emphasis: int = 0,
-        vector: np.ndarray | None = None,
-    ) -> Sentiment:
-        return sentiment_from(
-            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
-        )
-
 
 def _ngrams(tokens: Sequence[str]) -> list[str]:
     """Siang-token unigrams and bigrams, lowercased; redaction placeholders dropped."""
@@ -241,7 +233,7 @@ def _ngrams(tokens: Sequence[str]) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
-class GrievanceSentiment:
+class GrievanceSentiment(_LabelsFromProbabilities):
     """The wisesight NBSVM re-weighted for grievances on Siang's labelled posts."""
 
     name = "wisesight-grievance-v2"
@@ -322,20 +314,8 @@ class GrievanceSentiment:
             return words  # type: ignore[return-value]
         return log_mix(words, self._meaning.probabilities(vector), self.embedding_weight)  # type: ignore[return-value]
 
-    def predict(
-        self,
-        tokens: Sequence[str],
-        *,
-        text: str = "",
-        emphasis: int = 0,
-        vector: np.ndarray | None = None,
-    ) -> Sentiment:
-        return sentiment_from(
-            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
-        )
 
-
-class TransformersSentiment:
+class TransformersSentiment(_LabelsFromProbabilities):
     """A Hugging Face text-classification model by name or local path (no downloads)."""
 
     def __init__(self, model: str) -> None:
@@ -379,18 +359,6 @@ class TransformersSentiment:
                 scores[label] += float(item["score"])
         total = sum(scores.values()) or 1.0
         return {k: v / total for k, v in scores.items()}
-
-    def predict(
-        self,
-        tokens: Sequence[str],
-        *,
-        text: str = "",
-        emphasis: int = 0,
-        vector: np.ndarray | None = None,
-    ) -> Sentiment:
-        return sentiment_from(
-            self.probabilities(tokens, text=text, emphasis=emphasis, vector=vector)
-        )
 
 
 @lru_cache(maxsize=4)
