@@ -8,6 +8,9 @@ populated embedded store, one by one and then in stateful chains.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import pkgutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +19,9 @@ from typing import Any
 import numpy as np
 import pytest
 import schemathesis
+import schemathesis.core
+import schemathesis.engine
+import schemathesis.specs
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CheckFunction
 from schemathesis.core.transport import Response
@@ -29,6 +35,23 @@ from storage.embedded import EmbeddedStore
 from tests.conftest import T0, FixedEmbedder, make_post
 
 pytestmark = pytest.mark.integration
+
+
+def _import_lazy_checks() -> None:
+    """Import the Schemathesis modules its checks import lazily, here at the top of the stack.
+
+    Pytest rewrites a plugin's modules as they are first imported, compiling their source;
+    CPython 3.11.7 raises "SystemError: AST constructor recursion depth mismatch" when that
+    compile runs deep inside a Hypothesis test (seen in CI on ``object_authorization``).
+    Imported now, nothing is compiled inside a test.
+    """
+    for package in (schemathesis.specs, schemathesis.core, schemathesis.engine):
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module.name)
+
+
+_import_lazy_checks()
 _SECRET = "fuzz-webhook-secret"
 _FOLDER = Path(tempfile.mkdtemp(prefix="siang-fuzz-"))
 _SETTINGS = load_settings(
