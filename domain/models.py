@@ -385,9 +385,19 @@ class LinkEvidence(_Model):
     )
     category: str | None = Field(None, description="The category both share, if any.")
     similarity: float | None = Field(None, description="Cosine of the two embeddings.")
+    problems: list[str] = Field(
+        default_factory=list,
+        description="The problems both name (ไฟดับ for กระแสไฟฟ้าขัดข้อง too) when they agree; "
+        "the post's when it names others than the complaint.",
+    )
+    problem_agrees: bool | None = Field(
+        None, description="Whether the problems agree; None when either names none."
+    )
 
 
-LinkReasonKind = Literal["place", "distance", "category", "shared_words", "similarity", "time_gap"]
+LinkReasonKind = Literal[
+    "place", "distance", "category", "problem", "shared_words", "similarity", "time_gap"
+]
 
 
 class LinkReason(_Model):
@@ -399,7 +409,9 @@ class LinkReason(_Model):
     names: list[str] = Field(default_factory=list, description="place: the places named.")
     km: float | None = Field(None, description="distance: nearest points, kilometres.")
     category: str | None = Field(None, description="category: the shared category.")
-    words: list[str] = Field(default_factory=list, description="shared_words")
+    words: list[str] = Field(
+        default_factory=list, description="shared_words; problem: the problems, as people say them"
+    )
     similarity: float | None = Field(None, description="similarity: cosine, 0 to 1.")
     days: float | None = Field(
         None, description="time_gap: post time minus filing time (negative: before filing)."

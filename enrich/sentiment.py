@@ -141,7 +141,14 @@ class LexiconSentiment(_LabelsFromProbabilities):
         self.lexicon = _load_lexicon(path)
 
     def raw_score(self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0) -> float:
-        score = 0.0
+        positive, negative = self.sides(tokens, text=text, emphasis=emphasis)
+        return positive - negative
+
+    def sides(
+        self, tokens: Sequence[str], *, text: str = "", emphasis: int = 0
+    ) -> tuple[float, float]:
+        """The praise and the complaint in the text, apart (both ≥ 0): sarcasm has both."""
+        positive = negative = 0.0
         scored_emoji: Counter[str] = Counter()  # emoji characters already counted as tokens
         for i, token in enumerate(tokens):
             polarity = float(self.lexicon.get(token, _EMOJI.get(token, 0)))
@@ -152,18 +159,24 @@ class LexiconSentiment(_LabelsFromProbabilities):
                 polarity = -polarity if polarity > 0 else -polarity * 0.3
             if i + 1 < len(tokens) and tokens[i + 1] in _INTENSIFIERS:
                 polarity *= 1.5
-            score += polarity
+            if polarity > 0:
+                positive += polarity
+            else:
+                negative -= polarity
         # Emoji the tokenizer glued together (😡😡) or left out are counted from the text.
         for char in text:
             if char not in _EMOJI:
                 continue
             if scored_emoji[char]:
                 scored_emoji[char] -= 1
+            elif _EMOJI[char] > 0:
+                positive += _EMOJI[char]
             else:
-                score += _EMOJI[char]
-        if emphasis and score:
-            score *= 1 + 0.25 * min(emphasis, 4)
-        return score
+                negative -= _EMOJI[char]
+        if emphasis and (positive or negative):
+            boost = 1 + 0.25 * min(emphasis, 4)
+            positive, negative = positive * boost, negative * boost
+        return positive, negative
 
     def _negated(self, tokens: Sequence[str], i: int) -> bool:
         """A negator within two tokens before ``i``, with no other polar word in between."""

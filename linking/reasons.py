@@ -1,9 +1,10 @@
 """A link's evidence as items a client can word in any language, and the Thai sentence.
 
 Every view of a post–complaint link (the dashboard, the API, an officer's mail) shows the
-same pieces: where the places agree, how far apart they are, the shared category and words,
-how alike the texts read and how long after filing the post came. ``reasons`` gives them as
-data; ``thai_sentence`` words them the way the dashboard's Thai labels do.
+same pieces: where the places agree, how far apart they are, the shared category, whether
+they name the same problem, the shared words, how alike the texts read and how long after
+filing the post came. ``reasons`` gives them as data; ``thai_sentence`` words them the way
+the dashboard's Thai labels do.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def reasons(link: PostComplaintLink) -> list[LinkReason]:
         )
     if evidence.category is not None:
         items.append(LinkReason(kind="category", agrees=True, category=evidence.category))
+    if evidence.problem_agrees is not None:
+        items.append(
+            LinkReason(kind="problem", agrees=evidence.problem_agrees, words=evidence.problems)
+        )
     if evidence.shared_words:
         items.append(LinkReason(kind="shared_words", agrees=True, words=evidence.shared_words))
     similarity = _similarity(link, evidence)
@@ -79,6 +84,9 @@ def _thai(item: LinkReason) -> str:
     if item.kind == "category":
         category = item.category or ""
         return f"หมวดเดียวกัน ({CATEGORY_TH.get(category, category)})"
+    if item.kind == "problem":
+        problems = ", ".join(item.words)
+        return f"ปัญหาเดียวกัน ({problems})" if item.agrees else f"โพสต์พูดถึงปัญหาอื่น ({problems})"
     if item.kind == "shared_words":
         return "มีคำร่วมกัน: " + ", ".join(item.words[:8])
     if item.kind == "similarity":

@@ -20,7 +20,16 @@ from domain.models import Complaint, LinkDecision, Post, PostComplaintLink
 from domain.settings import LinkSettings
 from enrich.thai_text import content_tokens
 from linking.calibration import load_weights, score, with_feedback
-from linking.signals import ComplaintView, Idf, PostView, char_grams, explain, pair_signals
+from linking.problems import problem_table
+from linking.signals import (
+    ComplaintView,
+    Idf,
+    PostView,
+    char_grams,
+    explain,
+    pair_signals,
+    with_closest,
+)
 from storage.base import Store
 
 PlaceOf = Callable[[str, str | None], tuple[float, float] | None]
@@ -131,7 +140,8 @@ class Linker:
         elif self.place_of and complaint.province and complaint.district:
             point = self.place_of(complaint.province, complaint.district)
         words = content_tokens(complaint.tokens)
-        return ComplaintView(complaint, frozenset(words), char_grams(words), point)
+        problems = problem_table().named([*complaint.tokens, complaint.agency or ""])
+        return ComplaintView(complaint, frozenset(words), char_grams(words), point, problems)
 
     def candidates(
         self,
@@ -162,6 +172,7 @@ class Linker:
             for cosine, p_index in zip(cosines.tolist(), found.tolist(), strict=True):
                 signals, _ = pair_signals(complaint, views[p_index], cosine, idf)
                 pairs.append(Pair(c_index, p_index, signals))
+        with_closest([pair.post for pair in pairs], [pair.signals for pair in pairs])
         return Candidates(views, c_views, idf, pairs)
 
     def _link(

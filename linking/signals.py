@@ -11,6 +11,13 @@
                post's district or subdistrict centre; 0 when either is unknown
 * ``category`` 1 when the post's category equals the complaint's
 * ``time``     exp(-|Δdays| / 3)
+* ``problem``  +1 when both name a problem they share (``linking.problems``: ไฟดับ and
+               กระแสไฟฟ้าขัดข้อง are one problem), -1 when both name problems but none in
+               common, 0 when either names none
+* ``closest``  exp(-(best − cosine) / 0.05), best being the post's highest cosine to any
+               complaint of the run: 1 for the complaint the post reads most like. Unlike
+               the raw cosine it does not sink when a writer's register is far from the
+               1111 form's, since every complaint is then equally far.
 
 Places come from enrichment, so nicknames (กทม., โคราช) are already official names.
 """
@@ -25,13 +32,26 @@ from typing import Literal
 
 from domain.models import Complaint, LinkEvidence, Post
 from enrich.thai_text import content_tokens
+from linking.problems import problem_table
 
-SIGNALS = ("cosine", "lexical", "chars", "province", "district", "near", "category", "time")
+SIGNALS = (
+    "cosine",
+    "lexical",
+    "chars",
+    "province",
+    "district",
+    "near",
+    "category",
+    "time",
+    "problem",
+    "closest",
+)
 _GRAM = 4
 _EARTH_KM = 6371.0
 NEAR_KM = 5.0
 SIMILAR_COSINE = 0.5  # texts this alike count as a matched signal
 _TIME_DAYS = 3.0
+_CLOSEST_SCALE = 0.05
 
 
 @dataclass(frozen=True)
@@ -44,6 +64,7 @@ class PostView:
     provinces: frozenset[str]
     districts: frozenset[tuple[str, str]]  # (province, district)
     points: tuple[tuple[float, float], ...]  # district- or subdistrict-level centres
+    problems: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, post: Post) -> PostView:
@@ -58,6 +79,7 @@ class PostView:
             frozenset(loc.province for loc in e.locations),
             frozenset((loc.province, loc.district) for loc in e.locations if loc.district),
             tuple((loc.lat, loc.lon) for loc in e.locations if loc.district),
+            problem_table().named(e.tokens),
         )
 
 
@@ -67,6 +89,7 @@ class ComplaintView:
     words: frozenset[str]
     grams: frozenset[str]
     point: tuple[float, float] | None  # its GPS point, else its district's centre
+    problems: frozenset[str] = frozenset()  # from its subject, description and agency
 
 
 def char_grams(words: list[str]) -> frozenset[str]:
@@ -124,6 +147,8 @@ def pair_signals(
     near = math.exp(-distance / NEAR_KM) if distance is not None else 0.0
     e = view.post.enrichment
     category = 1.0 if e and e.category.label == c.category else 0.0
+    common = view.problems & complaint.problems
+    problem = 1.0 if common else (-1.0 if view.problems and complaint.problems else 0.0)
     days = (view.post.created_at - c.filed_at).total_seconds() / 86400
     signals = {
         "cosine": max(cosine, 0.0),
@@ -134,12 +159,15 @@ def pair_signals(
         "near": near,
         "category": category,
         "time": math.exp(-abs(days) / _TIME_DAYS),
+        "problem": problem,
+        "closest": 0.0,  # set by with_closest, once every pair of the run is known
     }
     for name, agreed in (
         ("province", province > 0),
         ("district", district > 0),
         ("near", distance is not None and distance <= NEAR_KM),
         ("category", category > 0),
+        ("problem", problem > 0),
         ("lexical", bool(shared)),
         ("cosine", cosine >= SIMILAR_COSINE),
     ):
@@ -156,8 +184,24 @@ def pair_signals(
         place_names=names,
         category=c.category.value if category > 0 else None,
         similarity=round(max(cosine, 0.0), 3),
+        problems=_problem_names(common if problem > 0 else view.problems if problem < 0 else ()),
+        problem_agrees=None if problem == 0 else problem > 0,
     )
     return signals, evidence
+
+
+def with_closest(post_of_pair: list[int], signals: list[dict[str, float]]) -> None:
+    """Set every pair's ``closest`` signal from the cosines of its post's other pairs."""
+    best: dict[int, float] = {}
+    for post, values in zip(post_of_pair, signals, strict=True):
+        best[post] = max(best.get(post, 0.0), values["cosine"])
+    for post, values in zip(post_of_pair, signals, strict=True):
+        values["closest"] = math.exp(-(best[post] - values["cosine"]) / _CLOSEST_SCALE)
+
+
+def _problem_names(problems: Iterable[str]) -> list[str]:
+    table = problem_table()
+    return sorted(table.name(p) for p in problems)
 
 
 def explain(complaint: Complaint, signals: dict[str, float], evidence: LinkEvidence) -> str:
@@ -204,4 +248,5 @@ __all__ = [
     "char_grams",
     "explain",
     "pair_signals",
+    "with_closest",
 ]

@@ -200,6 +200,8 @@ export default {
   "reason.place.province.different": "Another province ({names})",
   "reason.distance": "About {km} km apart",
   "reason.category": "Same category ({category})",
+  "reason.problem.same": "Same problem:",
+  "reason.problem.different": "The post names another problem:",
   "reason.sharedWords": "Shared words:",
   "reason.similarity": "Text similarity {value}",
   "reason.before": "Posted {n} days before filing",

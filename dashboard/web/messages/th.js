@@ -198,6 +198,8 @@ export default {
   "reason.place.province.different": "ต่างจังหวัด ({names})",
   "reason.distance": "ห่างราว {km} กม.",
   "reason.category": "หมวดเดียวกัน ({category})",
+  "reason.problem.same": "ปัญหาเดียวกัน:",
+  "reason.problem.different": "โพสต์พูดถึงปัญหาอื่น:",
   "reason.sharedWords": "มีคำร่วมกัน:",
   "reason.similarity": "ข้อความคล้ายกัน {value}",
   "reason.before": "โพสต์ก่อนยื่นเรื่อง {n} วัน",

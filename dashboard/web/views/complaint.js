@@ -92,6 +92,11 @@ function reasonText(reason) {
       return t("reason.distance", { km: formatNumber(reason.km, 1) });
     case "category":
       return t("reason.category", { category: term("category", reason.category) });
+    case "problem":
+      return [
+        t(reason.agrees ? "reason.problem.same" : "reason.problem.different"),
+        reason.words.map((word) => [" ", h("span", { class: "tag word" }, word)]),
+      ];
     case "shared_words":
       // Spaces between the chips, so the words are read (and copied) as words.
       return [
