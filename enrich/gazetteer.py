@@ -13,8 +13,10 @@ LOCATION tag (``place_ner``, run only for posts that have such a name). What sta
 ambiguous is not reported. The rules themselves are in ``place_rules``.
 
 Landmarks and roads come from the bundled table (``enrich.landmarks``) and the config's
-``landmarks``, the config winning on a shared name. A road followed by a lane number is read
-through its sections (สุขุมวิท ซอย 71 → วัฒนา).
+``landmarks``, the config winning on a shared name. A road followed by a lane number or a
+kilometre is read through its sections (สุขุมวิท ซอย 71 → วัฒนา, ลาดพร้าว 71 → ลาดพร้าว,
+บางนา-ตราด กม.26 → บางเสาธง). Districts are also known by their English names when
+these cannot be English words (Hat Yai, Don Mueang; not Song or Long).
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ _EVERYDAY_WORD = 300
 # A vocabulary subdistrict is read without a cue only when it is not made of words even
 # this common (บึงคำพร้อย is read, ไร่อ้อย "a cane field" and หนองหาร, the lake, are not).
 _COMMON_WORD = 500
+# An English district name is indexed when it has two words (Hat Yai) or is this long.
+_MIN_ENGLISH_WORD = 8
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,12 @@ class Gazetteer:
             for name in self.subdistricts
             if self._frequency.get(name, 0) >= _EVERYDAY_WORD or _is_phrase(name, self._frequent)
         )
+        # ...and of those, the ones that are everyday words themselves (สนามบิน, not สีกัน)
+        self.word_subdistricts = frozenset(
+            name_key(name)
+            for name in self.subdistricts
+            if self._frequency.get(name, 0) >= _EVERYDAY_WORD
+        )
         self.index = PlaceIndex()
         self._index_areas()
         self.aliases: dict[str, str] = {}
@@ -140,7 +150,8 @@ class Gazetteer:
             self._check(
                 f"{road_sections.name} ({section.road})", section.province, section.district
             )
-            self.sections[name_key(section.road)].append(section)
+            for name in section.names or (section.road,):
+                self.sections[name_key(name)].append(section)
         # อ.เมือง of each province; Ayutthaya's capital district is named for the city
         self.capitals = {
             p.province: p.district or ""
@@ -192,6 +203,12 @@ class Gazetteer:
                 self.index.add(p.district or "", Entry("district", p.province, p.district))
                 if p.district == f"เมือง{p.province}":  # อ.เมือง + a named province
                     self.index.add("เมือง", Entry("district", p.province, p.district))
+        for province in geothai.provinces():
+            for district in geothai.districts(province.code):
+                english = district.name_en
+                if " " in english.strip() or len(english) >= _MIN_ENGLISH_WORD:
+                    entry = Entry("district", province.name_th, district_name(district.name_th))
+                    self.index.add(english, entry)
         for name, places in self.subdistricts.items():
             for p in places:
                 self.index.add(_bare(name), Entry("subdistrict", p.province, p.district, name))
@@ -322,21 +339,29 @@ class Gazetteer:
         return [self._location(f) for f in found]
 
     def _with_section(self, mention: Mention) -> Mention:
-        """A road with a lane number read as that lane's section, when the table has it."""
-        if mention.number is None or not mention.has("road"):
+        """A road with a lane number or kilometre read as that section, when the table has
+        it; a district a road is named after (ลาดพร้าว 71) is then only the road."""
+        if mention.number is None:
             return mention
         for section in self.sections.get(mention.key, ()):
-            if section.covers(mention.number):
-                road = mention.of("road")[0]
-                span = ({road.province} | set(road.also)) - {"", EVERYWHERE}
+            if section.covers(mention.number, mention.unit):
+                roads = mention.of("road")
+                span = ({roads[0].province} | set(roads[0].also)) if roads else set()
                 entry = Entry(
                     "road",
                     section.province,
                     section.district,
-                    also=tuple(sorted(span - {section.province})),
+                    also=tuple(sorted(span - {"", EVERYWHERE, section.province})),
                 )
-                entries = tuple(entry if e is road else e for e in mention.entries)
+                if not roads:
+                    return dataclasses.replace(mention, entries=(entry,))
+                entries = tuple(entry if e is roads[0] else e for e in mention.entries)
                 return dataclasses.replace(mention, entries=entries)
+        sections = self.sections.get(mention.key, ())
+        provinces = {section.province for section in sections}
+        if len(provinces) == 1 and mention.unit == "soi" and mention.has("district"):
+            # ลาดพร้าว 101: a lane of the road, in no section we know; not the district
+            return dataclasses.replace(mention, entries=(Entry("road", provinces.pop()),))
         return mention
 
     def _resolve(
@@ -349,6 +374,7 @@ class Gazetteer:
             distinctive=self.distinctive_subdistricts,
             person_names=_PERSON_NAMES,
             capitals=self.capitals,
+            words=self.word_subdistricts | self.common_words,
             ner=ner,
         )
 

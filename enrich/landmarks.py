@@ -14,8 +14,11 @@ can be trusted on its own:
   towns use as well (วัดโพธิ์).
 
 ``enrich/data/road_sections.csv`` gives the district of numbered lanes of a road (สุขุมวิท
-odd sois 1 to 71 are in วัฒนา). The gazetteer checks every province and district against
-geothai when it loads them.
+odd sois 1 to 71 are in วัฒนา), or of its kilometres (``unit`` ``km``: บางนา-ตราด กม.26 is in
+บางเสาธง). ``road`` may list the names a road goes by, joined by ``|`` (จรัญสนิทวงศ์|จรัญฯ);
+the first is the road's row in the landmark table, or a district the road is named after
+(ลาดพร้าว). The gazetteer checks every province and district against geothai when it loads
+them.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ ROAD_SECTIONS = DATA / "road_sections.csv"
 
 Side = Literal["odd", "even", "both"]
 _SIDES: dict[str, Side] = {"odd": "odd", "even": "even", "both": "both"}
+_UNITS = frozenset({"soi", "km"})
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class LandmarkRow:
 
 @dataclass(frozen=True)
 class RoadSection:
-    """The lanes ``first``..``last`` of a road (odd, even or both sides) and their place."""
+    """The lanes (or kilometres) ``first``..``last`` of a road (odd, even or both sides) and
+    their place."""
 
     road: str
     first: int
@@ -63,9 +68,11 @@ class RoadSection:
     side: Side
     province: str
     district: str | None
+    unit: str = "soi"
+    names: tuple[str, ...] = ()  # every name of the road, ``road`` first
 
-    def covers(self, number: int) -> bool:
-        if not self.first <= number <= self.last:
+    def covers(self, number: int, unit: str = "soi") -> bool:
+        if unit != self.unit or not self.first <= number <= self.last:
             return False
         return self.side == "both" or (number % 2 == 1) == (self.side == "odd")
 
@@ -88,18 +95,23 @@ def read_landmarks(path: Path = LANDMARKS) -> list[LandmarkRow]:
 def read_sections(path: Path = ROAD_SECTIONS) -> list[RoadSection]:
     """The rows of a road-section table; a malformed row raises ``ValueError``."""
     sections = []
-    for line, row in _rows(path, ("road", "first", "last", "side", "province", "district")):
+    columns = ("road", "first", "last", "side", "province", "district", "unit")
+    for line, row in _rows(path, columns):
         side = _SIDES.get(row["side"])
-        if side is None or not (row["first"].isdigit() and row["last"].isdigit()):
+        names = tuple(name for name in row["road"].split("|") if name)
+        numbers = row["first"].isdigit() and row["last"].isdigit()
+        if side is None or not numbers or not names or row["unit"] not in _UNITS:
             raise ValueError(f"{path.name}:{line}: bad road section {row}")
         sections.append(
             RoadSection(
-                road=row["road"],
+                road=names[0],
                 first=int(row["first"]),
                 last=int(row["last"]),
                 side=side,
                 province=row["province"],
                 district=row["district"] or None,
+                unit=row["unit"],
+                names=names,
             )
         )
     return sections

@@ -10,24 +10,32 @@
    brand named after a place (ธนาคารกรุงเทพ) is no place; a two-letter abbreviation (กบ,
    ชม) counts only after จ. or จังหวัด. A landmark named like a district (สุวรรณภูมิ) is
    the district when cued or when that district's province is named too; a nickname that
-   is also a landmark (พัทยา) gives its district. ตัวเมือง before a province is its capital
-   district (ตัวเมืองโคราช).
+   is also a landmark (พัทยา) gives its district, but a landmark named just like a district
+   is a person after a title (น้องปาย). ตัวเมือง or ในเมือง before a province is its capital
+   district (ตัวเมืองโคราช, ในเมืองขอนแก่น); that ในเมือง is no ต.ในเมือง.
 2. Districts. A district name belonging to an anchored province adds the district. A name
-   only one province has is accepted when cued (อ., อำเภอ, เขต); bare when it is at least
+   only one province has is accepted when cued (อ., อำเภอ, เขต, or รพ./โรงพยาบาล: a
+   hospital is named after its district, รพ.ฝาง); bare when it is at least
    four letters, not an everyday word (สอง, ลอง) and not also the name of subdistricts in
    three or more other provinces (บ้านนา); otherwise, unless it is an everyday word, with a
-   ThaiNER tag (the tagger marks สองวัน and เสนา as places too often). เขต points to
-   Bangkok and อ./อำเภอ away from it (เขตจอมทอง, อ.จอมทอง). A name several provinces
-   share waits for a co-mention: an anchor, or a subdistrict mention whose candidates share
-   exactly one (province, district) with it (ต.บ้านหลวง อ.จอมทอง). อ.เมือง with a named
+   ThaiNER tag (the tagger marks สองวัน and เสนา as places too often), or with one of its
+   subdistricts named too (หนองบอน ประเวศ; cued, ต.บ้านกลาง, when the district is an
+   everyday word like สอง). เขต points to Bangkok and อ./อำเภอ away from
+   it (เขตจอมทอง, อ.จอมทอง). A name several provinces share waits for a co-mention: an
+   anchor, or a subdistrict mention whose candidates share exactly one (province, district)
+   with it (ต.บ้านหลวง อ.จอมทอง). อ.เมือง with a named
    province is its capital district. Repeated until nothing changes. A post may name
    several districts of one province; each is kept.
 3. Subdistricts. A subdistrict name in an accepted district or anchored province adds the
-   detail; a name only one subdistrict has is accepted when cued (ต., ตำบล, แขวง), when it is
-   distinctive (long, not a dictionary word and not made of common words: บึงคำพร้อย, not
-   ไร่อ้อย) or, unless it is an everyday word (ถนน, บ้านแถว), with a ThaiNER tag. แขวง
-   points to Bangkok and ต./ตำบล away from it. Shared names with nothing to settle them
-   are dropped: precision first.
+   detail; in a province only, an everyday word (ฉลอง, "celebrate") must be written next to
+   a name of that province (ฉลอง ภูเก็ต, not ฉลองวันเกิดที่ภูเก็ต). A name only one
+   subdistrict has is accepted when cued (ต., ตำบล, แขวง), when it is distinctive (long, not
+   a dictionary word and not made of common words: บึงคำพร้อย, not ไร่อ้อย) or, unless it is
+   an everyday word (ถนน, บ้านแถว), with a ThaiNER tag. Bangkok's แขวง are named bare
+   (คลองเตยเหนือ, ทุ่งมหาเมฆ): a name only Bangkok has is read unless it is an everyday
+   word, or, when it is only made of common words (สีกัน, ออเงิน), after แถว or ย่าน; not
+   when the post names other provinces and not Bangkok. แขวง points to Bangkok and ต./ตำบล
+   away from it. Shared names with nothing to settle them are dropped: precision first.
 4. Names that depend on the rest of the post: roads (สุขุมวิท, มิตรภาพ; one named with an
    everyday word only after ถนน, ซอย or แยก: ถนนเทพารักษ์, not ชุมชนเทพารักษ์), road
    sections (สุขุมวิท ซอย 71), landmarks other towns share (วัดโพธิ์), and districts or
@@ -48,13 +56,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from enrich.place_names import (
+    AREA_CUES,
     DISTRICT_CUES,
     EVERYWHERE,
+    HOSPITAL_CUES,
     JUNCTION_CUES,
     PERSON_TITLES,
     PROVINCE_CUES,
     ROAD_CUES,
     SUBDISTRICT_CUES,
+    TOWN_CUES,
     Entry,
     Mention,
 )
@@ -65,7 +76,6 @@ _MIN_NER_NAME = 3
 _GENERIC_NAME = 3  # subdistricts in this many other provinces make a district name generic
 _ABBREVIATION_CUES = frozenset({"จังหวัด", "จ"})
 _MUANG = "เมือง"
-_TOWN = "ตัวเมือง"  # ตัวเมืองโคราช: the town itself, its capital district
 _ROAD_NAMED = ROAD_CUES | JUNCTION_CUES
 _BANGKOK_CUES = frozenset({"เขต", "แขวง"})
 _PROVINCIAL_CUES = frozenset({"อำเภอ", "อ", "กิ่งอำเภอ", "ตำบล", "ต"})
@@ -96,6 +106,9 @@ class _State:
     ner: Sequence[bool] | None
     distinctive: frozenset[str] = frozenset()
     capitals: Mapping[str, str] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()
+    # province → the token spans of the mentions that named it
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # province → district (None: the province itself) → what names it
     found: dict[str, dict[str | None, Found]] = field(default_factory=dict)
     districts: set[tuple[str, str]] = field(default_factory=set)
@@ -111,8 +124,16 @@ class _State:
             best = new if new.detail > old.detail else old
             new = replace(best, confidence=max(old.confidence, confidence))
         places[district] = new
+        self.spans.setdefault(entry.province, []).append((mention.start, mention.end))
         if district:
             self.districts.add((entry.province, district))
+
+    def next_to(self, mention: Mention, province: str) -> bool:
+        """Whether ``mention`` is written right before or after a name of ``province``."""
+        return any(
+            end == mention.start or start == mention.end
+            for start, end in self.spans.get(province, ())
+        )
 
     def places(self) -> list[Found]:
         """One place per district named, or the province alone when it has none, surest
@@ -147,6 +168,7 @@ def resolve(
     distinctive: frozenset[str] = frozenset(),
     person_names: frozenset[str] = frozenset(),
     capitals: Mapping[str, str] | None = None,
+    words: frozenset[str] = frozenset(),
     ner: Sequence[bool] | None = None,
 ) -> tuple[list[Found], bool]:
     """Places named by ``mentions``, surest first, and whether ThaiNER could add one.
@@ -157,6 +179,8 @@ def resolve(
         distinctive: unique subdistrict names unusual enough to accept bare.
         person_names: province names that are personal names after a title (คุณชุมพร).
         capitals: province → its capital district (for ตัวเมือง).
+        words: subdistrict names that are everyday words themselves (สนามบิน), not only
+            made of them (สีกัน).
         ner: per-token flags where ThaiNER starts a LOCATION entity; None before it ran.
     """
     state = _State(
@@ -165,12 +189,13 @@ def resolve(
         ner=ner,
         distinctive=distinctive,
         capitals=capitals or {},
+        words=words,
     )
     districts: list[Mention] = []
     subdistricts: list[Mention] = []
     landmarks: list[Mention] = []
     in_context: list[Mention] = []  # read in step 4, against the provinces named by the rest
-    for m in mentions:
+    for m in _town_cues(mentions):
         if m.key == _MUANG and m.cue not in DISTRICT_CUES:
             continue  # เมือง alone is "town"; อ.เมือง is a capital district (see Gazetteer)
         if m.has("name") or (m.cue in PERSON_TITLES and _is_person(m, person_names)):
@@ -211,21 +236,38 @@ def resolve(
     return state.places(), bool(state.waiting - set(state.found))
 
 
+def _town_cues(mentions: Sequence[Mention]) -> list[Mention]:
+    """ในเมือง right before a province names its town (ในเมืองโคราช): drop it as a
+    subdistrict; after ต. it is the subdistrict, and the province no town (ต.ในเมือง ขอนแก่น)."""
+    out: list[Mention] = []
+    for m in mentions:
+        before = out[-1] if out else None
+        if m.cue in TOWN_CUES and before is not None and before.end == m.start:
+            if before.key == m.cue and before.cue in SUBDISTRICT_CUES:
+                m = replace(m, cue="")
+            elif before.key == m.cue and (m.has("province") or m.has("alias")):
+                out.pop()
+        out.append(m)
+    return out
+
+
 def _is_person(m: Mention, person_names: frozenset[str]) -> bool:
     """Whether a name after คุณ, น้อง... is someone's name: any district, subdistrict or
-    road name (roads are named after people: คุณวิภาวดี), and the provinces that are
-    personal names; never a nickname or landmark."""
-    if m.has("alias") or m.has("landmark") or m.has("abbreviation"):
+    road name (roads are named after people: คุณวิภาวดี), a landmark named just like a
+    district (น้องปาย), and the provinces that are personal names; never a nickname."""
+    if m.has("alias") or m.has("abbreviation"):
         return False
+    if m.has("landmark"):
+        return m.has("district")
     if m.has("province"):
         return m.of("province")[0].province in person_names
     return True
 
 
 def _town(state: _State, m: Mention, province: str) -> None:
-    """ตัวเมืองโคราช: the province's capital district."""
+    """ตัวเมืองโคราช, ในเมืองขอนแก่น: the province's capital district."""
     capital = state.capitals.get(province)
-    if m.cue == _TOWN and capital:
+    if m.cue in TOWN_CUES and capital:
         state.add(Entry("district", province, capital), PROVINCE_CUED, m, detail=True)
 
 
@@ -303,7 +345,7 @@ def _district(state: _State, m: Mention, subdistricts: list[Mention]) -> bool:
         state.add(anchored[0], IN_ANCHOR, m, detail=True)
         return True
     candidates = _by_cue(m.of("district"), m.cue)
-    cued = m.cue in DISTRICT_CUES
+    cued = m.cue in DISTRICT_CUES or m.cue in HOSPITAL_CUES
     if len(candidates) == 1:
         (only,) = candidates
         if cued:
@@ -311,6 +353,9 @@ def _district(state: _State, m: Mention, subdistricts: list[Mention]) -> bool:
             return True
         if m.cue in ROAD_CUES and only.province != BANGKOK:
             return True  # a road named after a district elsewhere: drop it
+        if _confirmed(m, only, subdistricts, cued_only=m.key in state.common):
+            state.add(only, DISTRICT_BARE, m, detail=True)
+            return True  # หนองบอน ประเวศ: a district and one of its subdistricts
         elsewhere = {e.province for e in m.of("subdistrict")} - {only.province}
         if len(elsewhere) >= _GENERIC_NAME and only.province != BANGKOK:
             return False  # บ้านนา, ท่าช้าง: subdistricts of many provinces share the name
@@ -329,6 +374,21 @@ def _district(state: _State, m: Mention, subdistricts: list[Mention]) -> bool:
             state.add(shared[0], confidence, s, detail=True)
             return True
     return False
+
+
+def _confirmed(
+    m: Mention, district: Entry, subdistricts: list[Mention], *, cued_only: bool
+) -> bool:
+    """Whether another mention names exactly one subdistrict of ``district``; only a cued
+    one (ต.บ้านกลาง) for a district that is an everyday word (สอง: แถวบ้านกลาง…สองราย)."""
+    here = (district.province, district.district)
+    return any(
+        s is not m
+        and s.key != m.key
+        and (not cued_only or s.cue in SUBDISTRICT_CUES)
+        and sum((e.province, e.district) == here for e in s.of("subdistrict")) == 1
+        for s in subdistricts
+    )
 
 
 def _by_cue(candidates: list[Entry], cue: str) -> list[Entry]:
@@ -352,10 +412,18 @@ def _subdistricts(state: _State, mentions: list[Mention]) -> None:
         in_province = [c for c in candidates if c.province in state.found]
         if in_province:
             named = {province for province, _ in state.districts}
-            if len({c.district for c in in_province}) == 1 and in_province[0].province not in named:
+            province = in_province[0].province
+            ordinary = m.key in state.common or m.key in state.words
+            if (
+                len({(c.province, c.district) for c in in_province}) == 1
+                and province not in named
+                and (m.cue in SUBDISTRICT_CUES or not ordinary or state.next_to(m, province))
+            ):
                 state.add(in_province[0], IN_ANCHOR, m, detail=True)
             continue
         candidates = _by_cue(candidates, m.cue)
+        if m.key not in state.common and _bangkok(state, m, candidates):
+            continue
         if len(candidates) != 1 or m.key in state.common:
             continue
         (only,) = candidates
@@ -367,6 +435,22 @@ def _subdistricts(state: _State, mentions: list[Mention]) -> None:
             state.add(only, SUBDISTRICT_BARE, m, detail=True)
         elif state.uncertain(m, only.province):
             state.add(only, BY_NER, m, detail=True)
+
+
+def _bangkok(state: _State, m: Mention, candidates: list[Entry]) -> bool:
+    """Read a name only Bangkok's แขวง have, written bare (step 3); whether it was read."""
+    if not candidates or any(c.province != BANGKOK for c in candidates):
+        return False
+    if state.found and BANGKOK not in state.found:
+        return False  # the post is about another province
+    if m.cue in ROAD_CUES or m.cue in JUNCTION_CUES:
+        return False
+    if m.key in state.everyday and (m.key in state.words or m.cue not in AREA_CUES):
+        return False  # สนามบิน, or สีกัน without แถว
+    only = candidates[0] if len({c.district for c in candidates}) == 1 else None
+    confidence = SUBDISTRICT_CUED if m.cue in SUBDISTRICT_CUES else SUBDISTRICT_BARE
+    state.add(only or candidates[0], confidence, m, detail=only is not None)
+    return True
 
 
 __all__ = ["BANGKOK", "Found", "resolve"]
