@@ -126,7 +126,7 @@ class CategorySettings(_Section):
         "trained", description="trained: classifier on Siang's labelled posts; keywords: counts."
     )
     min_confidence: float = Field(
-        0.55,
+        0.6,
         ge=0.0,
         le=1.0,
         description="A category whose calibrated probability is below this is marked "
@@ -319,7 +319,7 @@ class LinkSettings(_Section):
     days_before: float = Field(3.0, ge=0, description="Posts this many days before filing count.")
     days_after: float = Field(7.0, ge=0, description="...and this many days after.")
     threshold: float = Field(
-        0.5, ge=0.0, le=1.0, description="Calibrated score from which a pair is a link."
+        0.56, ge=0.0, le=1.0, description="Calibrated score from which a pair is a link."
     )
     max_per_complaint: int = Field(50, ge=1)
     weights: dict[str, float] | None = Field(

@@ -249,7 +249,7 @@ def _ngrams(tokens: Sequence[str]) -> list[str]:
 class GrievanceSentiment(_LabelsFromProbabilities):
     """The wisesight NBSVM re-weighted for grievances on Siang's labelled posts."""
 
-    name = "wisesight-grievance-v2"
+    name = "wisesight-grievance-v3"
     # Chosen by 5-fold cross-validation on the training posts (bench/enrich/quality.py).
     C = 16.0
     DENSE_WEIGHT = 1.5
@@ -297,12 +297,16 @@ class GrievanceSentiment(_LabelsFromProbabilities):
         )
 
     def _dense(self, tokens: Sequence[str], text: str, emphasis: int) -> np.ndarray:
-        lexical = self.lexicon.raw_score(tokens, text=text, emphasis=emphasis)
+        praise, complaint = self.lexicon.sides(tokens, text=text, emphasis=emphasis)
+        lexical = praise - complaint
         question = any(t in _QUESTION_CUES for t in tokens) or "?" in text
+        # Praise and complaint in one post (ขอบคุณนะคะที่ให้อยู่แบบไม่มีไฟ) is how sarcasm
+        # reads; a linear model sees it only as its own feature.
+        mixed = min(praise, complaint)
         return np.concatenate(
             [
                 self.nbsvm.decision(text) if self.use_nbsvm else np.zeros(4),
-                [max(lexical, 0.0), max(-lexical, 0.0), float(question), min(emphasis, 3)],
+                [max(lexical, 0.0), max(-lexical, 0.0), float(question), min(emphasis, 3), mixed],
             ]
         )
 
