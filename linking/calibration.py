@@ -1,10 +1,10 @@
 """One calibrated link score: a logistic model over the pair signals.
 
 The shipped weights (``linking/data/weights.json``) are fitted on the labelled training
-set in ``linking/data/train`` by ``python -m linking.calibration``, so a score reads as
-the chance the post is about the complaint. Officers' decisions then move the weights:
-``with_feedback`` refits on the decided pairs with the shipped weights as a Gaussian
-prior, so a few decisions nudge the model and many decisions can overrule it.
+sets ``linking/data/train`` and ``train_b`` (two writers) by ``python -m linking.calibration``,
+so a score reads as the chance the post is about the complaint. Officers' decisions then
+move the weights: ``with_feedback`` refits on the decided pairs with the shipped weights as a
+Gaussian prior, so a few decisions nudge the model and many decisions can overrule it.
 """
 
 from __future__ import annotations
@@ -23,9 +23,12 @@ from linking.signals import SIGNALS
 
 WEIGHTS = Path(str(files("linking").joinpath("data", "weights.json")))
 _FEATURES = ("bias", *SIGNALS)
-_STRENGTH = 0.5  # L2 pull towards 0 of a fresh fit, per weight
+TRAINING_SETS = ("train", "train_b")
+_STRENGTHS = (0.1, 0.25, 0.5, 1.0)  # L2 pull towards 0 of a fresh fit, per weight: chosen
 _FOLDS = 5
-_PRECISION_GOAL = 0.85  # the 0.8 target plus a margin for data harder than the training set
+# Officers want 0.85; text from writers the training sets never saw scores lower, so the
+# threshold is set where out-of-fold precision reaches 0.88.
+_PRECISION_GOAL = 0.88
 
 
 def load_weights(path: Path = WEIGHTS) -> dict[str, float]:
@@ -94,43 +97,52 @@ __all__ = ["WEIGHTS", "fit_weights", "load_weights", "score", "with_feedback"]
 
 
 def calibrate(output: Path = WEIGHTS) -> dict[str, object]:
-    """Fit the shipped weights on ``linking/data/train`` and suggest a threshold.
+    """Fit the shipped weights on the training sets and suggest a threshold.
 
-    The threshold comes from out-of-fold scores (5 folds by complaint), so it is judged on
-    pairs the weights were not fitted on: the lowest one whose precision reaches
-    ``_PRECISION_GOAL``, i.e. the most recall at that precision.
+    The L2 strength and the threshold come from out-of-fold scores (5 folds by complaint),
+    so they are judged on pairs the weights were not fitted on: the strength whose scores
+    give the most recall at ``_PRECISION_GOAL``, and the lowest threshold reaching it.
     """
     from domain.settings import load_settings
     from enrich.embeddings import build_embedder
-    from linking.labelled import load_set
+    from linking.labelled import DATA, load_sets
     from linking.service import Linker
 
     settings = load_settings()
-    data = load_set("train", settings, build_embedder(settings.models.embedder))
+    data = load_sets(
+        [DATA / name for name in TRAINING_SETS], settings, build_embedder(settings.models.embedder)
+    )
     run = Linker(settings.linking, place_of=data.place_of).candidates(
         data.complaints, data.complaint_vectors, data.posts, data.post_vectors
     )
     rows = [pair.signals for pair in run.pairs]
     labels = [run.ids(pair) in data.truth for pair in run.pairs]
     folds = [hash_fold(run.ids(pair)[1]) for pair in run.pairs]
-    held_out = np.zeros(len(rows))
-    for fold in range(_FOLDS):
-        train = [i for i, f in enumerate(folds) if f != fold]
-        weights = fit_weights(
-            [rows[i] for i in train], [labels[i] for i in train], strength=_STRENGTH
-        )
-        for i, f in enumerate(folds):
-            if f == fold:
-                held_out[i] = score(weights, rows[i])
-    curve = _curve(held_out, np.array(labels), len(data.truth))
-    reaching = [c for c in curve if c["precision"] >= _PRECISION_GOAL]
-    threshold = min(c["threshold"] for c in reaching) if reaching else 0.5
+    by_strength = {}
+    for strength in _STRENGTHS:
+        held_out = np.zeros(len(rows))
+        for fold in range(_FOLDS):
+            train = [i for i, f in enumerate(folds) if f != fold]
+            weights = fit_weights(
+                [rows[i] for i in train], [labels[i] for i in train], strength=strength
+            )
+            for i, f in enumerate(folds):
+                if f == fold:
+                    held_out[i] = score(weights, rows[i])
+        curve = _curve(held_out, np.array(labels), len(data.truth))
+        reaching = [c for c in curve if c["precision"] >= _PRECISION_GOAL]
+        best = min(reaching, key=lambda c: c["threshold"]) if reaching else None
+        by_strength[strength] = (best["recall"] if best else 0.0, best, curve)
+    strength = max(_STRENGTHS, key=lambda s: (by_strength[s][0], -s))
+    _, chosen, curve = by_strength[strength]
     report: dict[str, object] = {
-        "weights": fit_weights(rows, labels, strength=_STRENGTH),
-        "fitted_on": f"linking/data/train: {len(data.complaints)} complaints, "
-        f"{len(data.posts)} posts, {len(rows)} candidate pairs, {sum(labels)} true links",
-        "l2_strength": _STRENGTH,
-        "suggested_threshold": threshold,
+        "weights": fit_weights(rows, labels, strength=strength),
+        "fitted_on": f"linking/data/{' + '.join(TRAINING_SETS)}: {len(data.complaints)} "
+        f"complaints, {len(data.posts)} posts, {len(rows)} candidate pairs, "
+        f"{sum(labels)} true links",
+        "l2_strength": strength,
+        "out_of_fold_recall_at_goal_by_strength": {str(s): by_strength[s][0] for s in _STRENGTHS},
+        "suggested_threshold": chosen["threshold"] if chosen else 0.5,
         "threshold_rule": f"lowest threshold with out-of-fold precision >= {_PRECISION_GOAL} "
         f"({_FOLDS} folds by complaint)",
         "out_of_fold_curve": curve,
@@ -146,7 +158,7 @@ def hash_fold(complaint_id: str) -> int:
 
 def _curve(scores: np.ndarray, labels: np.ndarray, true_links: int) -> list[dict[str, float]]:
     rows = []
-    for t in (round(0.05 * i, 2) for i in range(1, 20)):
+    for t in (round(0.01 * i, 2) for i in range(5, 96)):
         chosen = scores >= t
         hits = int((chosen & labels).sum())
         rows.append(

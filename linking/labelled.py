@@ -10,7 +10,7 @@ reports precision@5 and recall@20 per complaint and link precision/recall.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -22,7 +22,7 @@ from domain.models import Complaint, Post, PostComplaintLink
 from domain.settings import LinkSettings, Settings
 from enrich.embeddings import Embedder
 from ingest.jsonl import read_jsonl
-from linking.service import Linker
+from linking.service import Linker, PlaceOf
 
 DATA = Path(str(files("linking").joinpath("data")))
 
@@ -35,7 +35,7 @@ class LabelledSet:
     post_vectors: np.ndarray
     truth: set[tuple[str, str]]  # (post_id, complaint_id)
     hard_negatives: set[tuple[str, str]]
-    place_of: Callable[[str, str | None], tuple[float, float] | None]
+    place_of: PlaceOf
 
 
 def load_set(name: str, settings: Settings, embedder: Embedder) -> LabelledSet:

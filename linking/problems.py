@@ -3,8 +3,10 @@
 A complaint says กระแสไฟฟ้าขัดข้อง where the post says ไฟดับ, and ผิวจราจรชำรุด where the
 post says ถนนเป็นหลุม. Word overlap misses that and sentence embeddings blur it, so the
 linker also compares the *problems* each side names, from the phrase table
-``linking/data/problems.tsv`` (one problem a line, its phrases in both registers and the
-agencies' short names).
+``linking/data/problems.tsv`` (one problem a line: its name, its category, and its phrases
+in both registers, the agencies' short names and how people say it was fixed: ไฟมาแล้ว).
+Problems of one category are kin: น้ำขุ่น and น้ำไม่ไหล are not the same problem, but a
+post about one is not plainly about something else either.
 
 A phrase is found on the text's tokens glued back together, so the tokenizer's choices do
 not matter (น้ำประปา|ไม่|ไหล and น้ำ|ประปา|ไม่ไหล both hold น้ำประปาไม่ไหล). It must start
@@ -28,11 +30,13 @@ _DROPPED = re.compile(r"[\s.]")
 class ProblemTable:
     """Phrase → problem, matched longest first at each token start."""
 
-    def __init__(self, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
+    def __init__(self, rows: Sequence[tuple[str, str, Sequence[str]]]) -> None:
         self._problem: dict[str, str] = {}
         self._names: dict[str, str] = {}
-        for problem, phrases in rows:
+        self._kin: dict[str, str] = {}
+        for problem, category, phrases in rows:
             self._names.setdefault(problem, phrases[0])
+            self._kin[problem] = category
             for phrase in phrases:
                 key = _DROPPED.sub("", phrase.lower())
                 if key:
@@ -47,11 +51,18 @@ class ProblemTable:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
-            problem, sep, phrases = line.partition("\t")
-            if not sep or not phrases.strip():
-                raise ValueError(f"{path}:{number}: expected 'problem<TAB>phrase | phrase'")
-            rows.append((problem.strip(), [p.strip() for p in phrases.split("|")]))
+            fields = line.split("\t")
+            if len(fields) != 3 or not fields[2].strip():
+                raise ValueError(
+                    f"{path}:{number}: expected 'problem<TAB>category<TAB>phrase | phrase'"
+                )
+            problem, category, phrases = (f.strip() for f in fields)
+            rows.append((problem, category, [p.strip() for p in phrases.split("|")]))
         return cls(rows)
+
+    def kin(self, problems: frozenset[str]) -> frozenset[str]:
+        """The categories of ``problems``."""
+        return frozenset(self._kin[p] for p in problems)
 
     def name(self, problem: str) -> str:
         """The problem as people say it: its first phrase (ไฟดับ for power_outage)."""

@@ -32,7 +32,8 @@ from linking.signals import (
 )
 from storage.base import Store
 
-PlaceOf = Callable[[str, str | None], tuple[float, float] | None]
+# (province, district, subdistrict) → the finest known point of a complaint's place
+PlaceOf = Callable[[str, str | None, str | None], tuple[float, float] | None]
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class Linker:
         if complaint.lat is not None and complaint.lon is not None:
             point = (complaint.lat, complaint.lon)
         elif self.place_of and complaint.province and complaint.district:
-            point = self.place_of(complaint.province, complaint.district)
+            point = self.place_of(complaint.province, complaint.district, complaint.subdistrict)
         words = content_tokens(complaint.tokens)
         problems = problem_table().named([*complaint.tokens, complaint.agency or ""])
         return ComplaintView(complaint, frozenset(words), char_grams(words), point, problems)

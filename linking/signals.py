@@ -7,13 +7,14 @@
                หอนาฬิกาลำปาง, รอบองค์พระ vs องค์พระปฐมเจดีย์)
 * ``province`` +1 same province, -1 a different one, 0 when the post names none
 * ``district`` +1 same district, -1 another district of the same province, 0 unknown
-* ``near``     exp(-km / 5) between the complaint's point (or district centre) and the
-               post's district or subdistrict centre; 0 when either is unknown
+* ``near``     exp(-km / 5) between the complaint's point (its GPS, else its subdistrict's or
+               district's centre) and the post's subdistrict or district centre; 0 when
+               either is unknown
 * ``category`` 1 when the post's category equals the complaint's
 * ``time``     exp(-|Δdays| / 3)
 * ``problem``  +1 when both name a problem they share (``linking.problems``: ไฟดับ and
-               กระแสไฟฟ้าขัดข้อง are one problem), -1 when both name problems but none in
-               common, 0 when either names none
+               กระแสไฟฟ้าขัดข้อง are one problem), -1 when both name problems and none is
+               even kin (of one category), 0 otherwise
 * ``closest``  exp(-(best − cosine) / 0.05), best being the post's highest cosine to any
                complaint of the run: 1 for the complaint the post reads most like. Unlike
                the raw cosine it does not sink when a writer's register is far from the
@@ -88,7 +89,7 @@ class ComplaintView:
     complaint: Complaint
     words: frozenset[str]
     grams: frozenset[str]
-    point: tuple[float, float] | None  # its GPS point, else its district's centre
+    point: tuple[float, float] | None  # its GPS point, else its subdistrict's or district's
     problems: frozenset[str] = frozenset()  # from its subject, description and agency
 
 
@@ -148,7 +149,10 @@ def pair_signals(
     e = view.post.enrichment
     category = 1.0 if e and e.category.label == c.category else 0.0
     common = view.problems & complaint.problems
-    problem = 1.0 if common else (-1.0 if view.problems and complaint.problems else 0.0)
+    problem = 1.0 if common else 0.0
+    if not common and view.problems and complaint.problems:
+        table = problem_table()
+        problem = 0.0 if table.kin(view.problems) & table.kin(complaint.problems) else -1.0
     days = (view.post.created_at - c.filed_at).total_seconds() / 86400
     signals = {
         "cosine": max(cosine, 0.0),

@@ -174,9 +174,16 @@ class Pipeline:
             tally.items_out = link_store(self.store, self.settings.linking, place_of=self.place_of)
             return tally.items_out
 
-    def place_of(self, province: str, district: str | None) -> tuple[float, float] | None:
-        """A district's centre (for the linker's distance), None without a known district."""
-        place = self.enricher.gazetteer.place(province, district)
+    def place_of(
+        self, province: str, district: str | None, subdistrict: str | None = None
+    ) -> tuple[float, float] | None:
+        """A complaint's subdistrict point, else its district's centre (for the linker's
+        distance); None without a known district."""
+        gazetteer = self.enricher.gazetteer
+        for candidate in gazetteer.subdistricts.get(subdistrict or "", []):
+            if (candidate.province, candidate.district) == (province, district):
+                return (candidate.lat, candidate.lon)
+        place = gazetteer.place(province, district)
         return (place.lat, place.lon) if place is not None and place.district else None
 
     def alerts(self, trends: TrendsReport) -> tuple[int, list[Alert]]:

@@ -1,4 +1,4 @@
-"""The labelled post↔complaint sets in ``linking/data/{eval,train}`` (see LABELLING.md).
+"""The labelled post↔complaint sets in ``linking/data/{eval,train,train_b}`` (LABELLING.md).
 
 Each set is read as written (``complaints.jsonl``, ``posts.jsonl``, ``truth.jsonl``) and held
 to what the guide promises: the counts, disjoint ids and texts, truth rows that refer to real
@@ -8,6 +8,7 @@ that Siang's own import parses.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -27,10 +28,10 @@ from enrich.thai_text import ThaiTokenizer, normalize
 from ingest.service import parse_post
 
 DATA = Path(__file__).resolve().parents[2] / "linking" / "data"
-SETS = ("eval", "train")
-ID_PREFIX = {"eval": ("E-", "e"), "train": ("T-", "t")}
+SETS = ("eval", "train", "train_b")
+ID_PREFIX = {"eval": ("E-", "e"), "train": ("T-", "t"), "train_b": ("B-", "b")}
 # set → minimum complaints, posts, true links
-MINIMUMS = {"eval": (45, 330, 120), "train": (30, 220, 80)}
+MINIMUMS = {"eval": (45, 330, 120), "train": (30, 220, 80), "train_b": (45, 330, 140)}
 MIN_CATEGORIES = 12
 MIN_PROVINCES = 15
 MIN_SHARED_PROVINCE_CATEGORY = 3  # (province, category) pairs filed by two or more complaints
@@ -166,10 +167,10 @@ def test_ids_unique_and_prefixed(sets: dict[str, LabelledSet], name: str) -> Non
         assert native_id.startswith(post_prefix)
 
 
-def test_sets_share_no_ids(sets: dict[str, LabelledSet]) -> None:
-    evaluation, train = sets["eval"], sets["train"]
-    assert not set(evaluation.complaint_by_id) & set(train.complaint_by_id)
-    assert not set(evaluation.post_by_id) & set(train.post_by_id)
+@pytest.mark.parametrize("a, b", list(itertools.combinations(SETS, 2)))
+def test_sets_share_no_ids(sets: dict[str, LabelledSet], a: str, b: str) -> None:
+    assert not set(sets[a].complaint_by_id) & set(sets[b].complaint_by_id)
+    assert not set(sets[a].post_by_id) & set(sets[b].post_by_id)
 
 
 def test_no_text_repeated_within_or_across_sets(sets: dict[str, LabelledSet]) -> None:
@@ -189,7 +190,8 @@ def _trigrams(text: str) -> frozenset[str]:
     return frozenset(squashed[i : i + 3] for i in range(len(squashed) - 2))
 
 
-def test_no_near_copies_across_sets(sets: dict[str, LabelledSet]) -> None:
+@pytest.mark.parametrize("training", ["train", "train_b"])
+def test_no_near_copies_across_sets(sets: dict[str, LabelledSet], training: str) -> None:
     def texts(data: LabelledSet) -> list[tuple[str, frozenset[str]]]:
         rows = [(p["post_id"], _trigrams(p["text"])) for p in data.posts]
         rows += [(c["complaint_id"], _trigrams(c["description"])) for c in data.complaints]
@@ -198,7 +200,7 @@ def test_no_near_copies_across_sets(sets: dict[str, LabelledSet]) -> None:
     close = [
         (a_id, b_id)
         for a_id, a in texts(sets["eval"])
-        for b_id, b in texts(sets["train"])
+        for b_id, b in texts(sets[training])
         if len(a & b) > NEAR_COPY * len(a | b)
     ]
     assert close == []

@@ -42,7 +42,10 @@ def test_a_short_phrase_must_be_a_whole_piece_of_text() -> None:
 
 def test_a_malformed_table_row_is_named_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "problems.tsv"
-    path.write_text("# comment\nwater_outage\tน้ำไม่ไหล | ประปาไม่ไหล\nbroken row\n", "utf-8")
+    path.write_text(
+        "# comment\nwater_outage\twater_supply\tน้ำไม่ไหล | ประปาไม่ไหล\nno_category\tน้ำขุ่น\n",
+        "utf-8",
+    )
     with pytest.raises(ValueError, match=r"problems.tsv:3"):
         ProblemTable.read(path)
 
