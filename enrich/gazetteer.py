@@ -44,6 +44,7 @@ from enrich.landmarks import (
     read_sections,
 )
 from enrich.place_names import (
+    BRANCHED,
     EVERYWHERE,
     Entry,
     Mention,
@@ -134,6 +135,7 @@ class Gazetteer:
         self.index = PlaceIndex()
         self._index_areas()
         self.aliases: dict[str, str] = {}
+        self._names_of: dict[str, list[str]] = defaultdict(list)  # province → its nicknames
         for alias, province in (aliases or {}).items():
             if province not in self.provinces:
                 raise ConfigError(
@@ -141,6 +143,7 @@ class Gazetteer:
                     key=f"place_aliases.{alias}",
                 )
             self.aliases[alias] = province
+            self._names_of[province].append(alias)
             self.index.add(alias, Entry("alias", province))
         self.landmarks: dict[str, Place] = {}
         self.roads: set[str] = set()
@@ -336,7 +339,27 @@ class Gazetteer:
         found, uncertain = self._resolve(mentions)
         if uncertain and self.ner is not None:
             found, _ = self._resolve(mentions, ner=self.ner.location_starts(tokens))
-        return [self._location(f) for f in found]
+        return [self._location(self._branch(f, tokens)) for f in found]
+
+    def _branch(self, found: Found, tokens: Sequence[str]) -> Found:
+        """A chain named bare in a post about one province is that province's branch
+        (ขอนแก่น … หน้าเซ็นทรัล → เซ็นทรัลขอนแก่น), when the table knows the branch."""
+        if found.district is not None:
+            return found
+        chains = {name_key(t) for t in tokens} & BRANCHED
+        if not chains:
+            return found
+        names = {found.province, *self._names_of.get(found.province, ())}
+        districts = {
+            entry.district
+            for chain in chains
+            for name in names
+            for entry in self.index.get(chain + name)
+            if entry.kind == "landmark" and entry.province == found.province and entry.district
+        }
+        if len(districts) != 1:
+            return found
+        return dataclasses.replace(found, district=districts.pop(), text=found.text)
 
     def _with_section(self, mention: Mention) -> Mention:
         """A road with a lane number or kilometre read as that section, when the table has

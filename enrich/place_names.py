@@ -8,10 +8,15 @@ letters are compared in lower case. The token before a run is its cue (จัง
 รพ.); ใน or ตัว before a เมือง cue make it one (ในเมืองโคราช). A number right after a run, past
 ซอย or ซ., is its lane number (สุขุมวิท ซอย 71, a road section), or past กม. its kilometre
 (บางนา-ตราด กม.26); a number that counts something (3 วัน, 2 คัน) is neither.
+
+A run ending in ฯ (ไปยาลน้อย, the Thai mark of a shortened name) is read as the one known
+name it begins (รพ.สรรพสิทธิฯ → รพ.สรรพสิทธิประสงค์, เมืองทองฯ → เมืองทองธานี), when its
+stem has at least ``MIN_STEM`` letters and every name it begins is the same place.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +26,8 @@ Kind = Literal[
     "province", "alias", "abbreviation", "landmark", "road", "name", "district", "subdistrict"
 ]
 MAX_RUN = 6
+MIN_STEM = 4
+ABBREVIATION_MARK = "ฯ"
 
 PROVINCE_CUES = frozenset(
     {"จังหวัด", "จ", "จว", "ชาว", "ผวจ", "สส", "ตัวเมือง", "ในเมือง", "ในตัวเมือง", "เมือง"}
@@ -32,6 +39,17 @@ SUBDISTRICT_CUES = frozenset({"ตำบล", "ต", "แขวง"})
 # A hospital is named after the district it serves (รพ.ฝาง, โรงพยาบาลสีคิ้ว): a district
 # name after these is cued like after อ.; a village health centre (รพ.สต.) is not one.
 HOSPITAL_CUES = frozenset({"รพ", "โรงพยาบาล", "รพร", "รพช"})
+# Chains with a branch in many towns, each branch named chain + town (เซ็นทรัลขอนแก่น,
+# บขส.อุดร): named bare in a post about one province they are that province's branch.
+BRANCHED = frozenset(
+    name.replace(".", "").lower()  # as name_key keys it
+    for name in (
+        "เซ็นทรัล", "เซ็นทรัลพลาซา", "เซ็นทรัลเฟสติวัล", "โรบินสัน", "บิ๊กซี", "โลตัส",
+        "แม็คโคร", "แมคโคร", "เดอะมอลล์", "ท็อปส์", "โฮมโปร", "ไทวัสดุ", "เทอร์มินอล21",
+        "เทอมินอล21", "บขส.", "สถานีขนส่ง", "สถานีรถไฟ", "สนามบิน", "ท่าอากาศยาน",
+        "ราชภัฏ", "ม.ราชภัฏ", "ศาลากลาง",
+    )
+)  # fmt: skip
 # "Around", "the area of": a place name usually follows (แถวสีกัน, ย่านสีลม).
 AREA_CUES = frozenset({"แถว", "ย่าน"})
 # A name right after these is a road or lane named after the place, not the place
@@ -150,11 +168,13 @@ class PlaceIndex:
 
     def __init__(self) -> None:
         self._entries: dict[str, list[Entry]] = defaultdict(list)
+        self._sorted: list[str] | None = None  # keys in order, for ฯ stems
 
     def add(self, name: str, entry: Entry) -> None:
         key = name_key(name)
         if key and entry not in self._entries[key]:
             self._entries[key].append(entry)
+            self._sorted = None
 
     def get(self, name: str) -> list[Entry]:
         return self._entries.get(name_key(name), [])
@@ -171,12 +191,7 @@ class PlaceIndex:
             if not keys[i]:
                 i += 1
                 continue
-            found = None
-            for j in range(min(len(tokens), i + MAX_RUN), i, -1):
-                key = "".join(keys[i:j])
-                if key in self._entries:
-                    found = (j, key)
-                    break
+            found = self._run(keys, i)
             if found is None:
                 i += 1
                 continue
@@ -196,6 +211,33 @@ class PlaceIndex:
             )
             i = end
         return mentions
+
+    def _run(self, keys: Sequence[str], i: int) -> tuple[int, str] | None:
+        """(end, key) of the longest known name starting at ``i``, shortened ones included."""
+        for j in range(min(len(keys), i + MAX_RUN), i, -1):
+            joined = "".join(keys[i:j])
+            if joined in self._entries:
+                return j, joined
+            marked = joined.endswith(ABBREVIATION_MARK)
+            if marked or (j < len(keys) and keys[j] == ABBREVIATION_MARK):
+                full = self._shortened(joined.rstrip(ABBREVIATION_MARK))
+                if full is not None:
+                    return (j if marked else j + 1), full
+        return None
+
+    def _shortened(self, stem: str) -> str | None:
+        """The known name ``stem`` shortens (ฯ), if every name it begins is one place."""
+        if len(stem) < MIN_STEM:
+            return None
+        if self._sorted is None:
+            self._sorted = sorted(self._entries)
+        at = bisect.bisect_left(self._sorted, stem)
+        names = []
+        while at < len(self._sorted) and self._sorted[at].startswith(stem):
+            names.append(self._sorted[at])
+            at += 1
+        places = {(e.kind, e.province, e.district) for name in names for e in self._entries[name]}
+        return min(names, key=len) if len(places) == 1 else None
 
     def split_fused_cues(self, tokens: Sequence[str]) -> list[str]:
         """Split a cue written onto a name in one token (จ.ตาก, อำเภอเมือง) into two."""

@@ -13,6 +13,12 @@ says the row's kind. Rows a careful reader could not settle name no district.
 Unlike the first table, single rows are not each asserted: the whole table must keep
 district and province precision at ``PRECISION`` and recall at ``RECALL``, and the report
 names the rows it gets wrong.
+
+``place_posts_writer_c.tsv`` is the third: 280 whole posts by a writer who read nothing of
+Siang, only a brief (all regions, nicknames, landmarks, sois, traps such as ขนมเปี๊ยะสุพรรณ
+or a flight to เชียงใหม่ delayed at สุวรรณภูมิ). Measured before the ฯ stems, chain branches
+and the landmark table's 1,588 new rows: districts P 0.93 / R 0.82; after, 0.93 / 0.90. Its
+misses were read while working, so it is a development set now, held to floors.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ PRECISION = 0.97
 RECALL = 0.93
 
 PHRASES = read_phrases(TABLE)
+WRITER_C = Path(__file__).with_name("place_posts_writer_c.tsv")
+WRITER_C_PRECISION, WRITER_C_RECALL = 0.90, 0.87
 
 
 @pytest.fixture(scope="module")
@@ -58,18 +66,28 @@ def test_the_table_is_large_varied_and_names_real_places(enricher: Enricher) -> 
 
 
 def test_precision_and_recall_over_the_table(enricher: Enricher) -> None:
+    _holds(enricher, PHRASES, PRECISION, RECALL)
+
+
+def test_precision_and_recall_over_another_writers_posts(enricher: Enricher) -> None:
+    posts = read_phrases(WRITER_C)
+    assert len(posts) >= 250
+    _holds(enricher, posts, WRITER_C_PRECISION, WRITER_C_RECALL)
+
+
+def _holds(enricher: Enricher, phrases: list[Phrase], precision: float, recall: float) -> None:
     got: list[tuple[frozenset[str], frozenset[str]]] = []
     wrong: list[tuple[Phrase, list[str], list[str]]] = []
-    for phrase in PHRASES:
+    for phrase in phrases:
         locations = enricher.enrich_text(phrase.text).locations
         provinces = frozenset(loc.province for loc in locations)
         districts = frozenset(loc.district for loc in locations if loc.district)
         got.append((provinces, districts))
         if (provinces, districts) != (phrase.provinces, phrase.districts):
             wrong.append((phrase, sorted(provinces), sorted(districts)))
-    provinces = set_report((p.provinces for p in PHRASES), (g[0] for g in got))
-    districts = set_report((p.districts for p in PHRASES), (g[1] for g in got))
+    by_province = set_report((p.provinces for p in phrases), (g[0] for g in got))
+    by_district = set_report((p.districts for p in phrases), (g[1] for g in got))
     detail = "\n".join(f"line {p.line}: {p.text!r} → {ps} {ds}" for p, ps, ds in wrong)
-    for report in (provinces, districts):
-        assert report["precision"] >= PRECISION, (report, detail)
-        assert report["recall"] >= RECALL, (report, detail)
+    for report in (by_province, by_district):
+        assert report["precision"] >= precision, (report, detail)
+        assert report["recall"] >= recall, (report, detail)
