@@ -319,7 +319,7 @@ class LinkSettings(_Section):
     days_before: float = Field(3.0, ge=0, description="Posts this many days before filing count.")
     days_after: float = Field(7.0, ge=0, description="...and this many days after.")
     threshold: float = Field(
-        0.56, ge=0.0, le=1.0, description="Calibrated score from which a pair is a link."
+        0.53, ge=0.0, le=1.0, description="Calibrated score from which a pair is a link."
     )
     max_per_complaint: int = Field(50, ge=1)
     weights: dict[str, float] | None = Field(

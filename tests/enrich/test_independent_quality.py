@@ -46,23 +46,23 @@ def test_the_set_is_large_varied_and_apart_from_the_training_data(posts: list[Ev
 
 
 def test_category(report: dict[str, Any]) -> None:
-    # measured: macro-F1 0.792 (words alone 0.765, keyword counts 0.527); target 0.80
-    assert report["category"]["macro_f1"] >= 0.77
-    # measured: 14% marked uncertain; 85% right when not
-    assert report["category_uncertain"]["accuracy_when_confident"] >= 0.82
+    # measured: macro-F1 0.809 (words alone 0.778, keyword counts 0.530); target 0.80
+    assert report["category"]["macro_f1"] >= 0.79
+    # measured: 15% marked uncertain; 87% right when not
+    assert report["category_uncertain"]["accuracy_when_confident"] >= 0.84
 
 
 def test_sentiment_and_grievance(report: dict[str, Any]) -> None:
-    # measured: sentiment accuracy 0.831, macro-F1 0.646; grievance F1 0.898
-    assert report["sentiment"]["accuracy"] >= 0.80
-    assert report["sentiment"]["macro_f1"] >= 0.62
-    assert report["is_grievance"]["per_label"]["True"]["f1"] >= 0.87
+    # measured: sentiment accuracy 0.845, macro-F1 0.685; grievance F1 0.906
+    assert report["sentiment"]["accuracy"] >= 0.82
+    assert report["sentiment"]["macro_f1"] >= 0.66
+    assert report["is_grievance"]["per_label"]["True"]["f1"] >= 0.88
 
 
 def test_places(report: dict[str, Any]) -> None:
-    # measured: province precision 0.960, recall 0.769; district 0.923 / 0.687 (target: 0.90
+    # measured: province precision 0.961, recall 0.808; district 0.926 / 0.741 (target: 0.90
     # recall at 0.90 precision)
     assert report["province"]["precision"] >= 0.93
-    assert report["province"]["recall"] >= 0.74
+    assert report["province"]["recall"] >= 0.78
     assert report["district"]["precision"] >= 0.90
-    assert report["district"]["recall"] >= 0.66
+    assert report["district"]["recall"] >= 0.71
