@@ -27,8 +27,9 @@ _SHORT = 5  # phrases shorter than this must end on a token boundary too
 _DROPPED = re.compile(r"[\s.]")
 
 
-class ProblemTable:
-    """Phrase → problem, matched longest first at each token start."""
+class PhraseTable:
+    """Phrase → the name it stands for (a problem here; a stance in ``tracking``), each name
+    with its kin (a category), matched longest first at each token start."""
 
     def __init__(self, rows: Sequence[tuple[str, str, Sequence[str]]]) -> None:
         self._problem: dict[str, str] = {}
@@ -46,7 +47,8 @@ class ProblemTable:
         self.problems = frozenset(self._problem.values())
 
     @classmethod
-    def read(cls, path: Path = PROBLEMS) -> ProblemTable:
+    def read(cls, path: Path = PROBLEMS) -> PhraseTable:
+        """A table of ``name<TAB>kin<TAB>phrase | phrase`` lines; # starts a comment."""
         rows = []
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
@@ -103,9 +105,9 @@ def _matches_at(pattern: re.Pattern[str], text: str, start: int) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def problem_table() -> ProblemTable:
+def problem_table() -> PhraseTable:
     """The shipped table, read once."""
-    return ProblemTable.read()
+    return PhraseTable.read()
 
 
-__all__ = ["PROBLEMS", "ProblemTable", "problem_table"]
+__all__ = ["PROBLEMS", "PhraseTable", "problem_table"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from domain.settings import LinkSettings
-from linking.problems import ProblemTable, problem_table
+from linking.problems import PhraseTable, problem_table
 from linking.reasons import reasons, thai_sentence
 from linking.service import Linker
 from tests.conftest import make_post
@@ -47,7 +47,7 @@ def test_a_malformed_table_row_is_named_with_its_line(tmp_path: Path) -> None:
         "utf-8",
     )
     with pytest.raises(ValueError, match=r"problems.tsv:3"):
-        ProblemTable.read(path)
+        PhraseTable.read(path)
 
 
 def test_the_problem_signal_agrees_disagrees_or_abstains() -> None:
