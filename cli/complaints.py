@@ -75,6 +75,34 @@ def complaints_traffy(
     _complaints_echo(report)
 
 
+@complaints_app.command("track")
+def complaints_track(
+    config: ConfigOption = None,
+    limit: Annotated[int, typer.Option(min=0, help="Reopen candidates to list.")] = 20,
+) -> None:
+    """Follow every resolved complaint in the store: what the public said after the fix
+    (satisfaction signal), and which cases it still reports (reopen candidates)."""
+    settings = settings_from(config)
+    from domain.models import BANGKOK_TZ
+    from enrich.embeddings import build_embedder
+    from pipeline.jobs import Pipeline
+    from storage.base import FollowUpQuery
+
+    with exit_on_error(), opened_store(settings) as store:
+        pipeline = Pipeline(settings, store, build_embedder(settings.models.embedder))
+        candidates = pipeline.track()
+        total, _ = store.search_follow_ups(FollowUpQuery(), limit=0)
+        _, listed = store.search_follow_ups(FollowUpQuery(reopen_only=True), limit=limit)
+    typer.echo(f"resolved complaints followed: {total}, reopen candidates: {candidates}")
+    for f in listed:
+        resolved = f.resolved_at.astimezone(BANGKOK_TZ)
+        typer.echo(
+            f"  {f.complaint_id}  resolved {resolved:%Y-%m-%d}  {f.province or '-'}  "
+            f"{f.agency or '-'}  still reported in {len(f.still_broken)} posts, "
+            f"fixed in {len(f.fixed)}; public: {f.satisfaction.label}"
+        )
+
+
 def _complaints_echo(report: ImportReport) -> None:
     c = report.counts
     typer.echo(

@@ -91,6 +91,7 @@ def _echo_summary(summary: PipelineSummary) -> None:
             f"{topic.size} posts] {when}"
         )
     typer.echo(f"  links:       {s.links} post↔complaint links")
+    typer.echo(f"  follow-ups:  {s.reopen_candidates} resolved complaints the public still reports")
     typer.echo(f"  alerts:      {len(s.alerts)} ({s.alerts_new} new in the outbox)")
     for alert in s.alerts[:8]:
         typer.echo(f"    [{alert.rule}] {alert.subject} at {alert.window_start:%Y-%m-%d %H:%M}")

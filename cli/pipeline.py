@@ -224,12 +224,14 @@ def run_pipeline(
                 enriched = pipeline.enrich()
                 trends = pipeline.topics()
                 links = pipeline.link()
+                reopen = pipeline.track()
                 new_alerts, _ = pipeline.alerts(trends)
                 log.info(
-                    "run: %d enriched, %d topics, %d links, %d new alerts",
+                    "run: %d enriched, %d topics, %d links, %d reopen candidates, %d new alerts",
                     enriched,
                     len(trends.topics),
                     links,
+                    reopen,
                     new_alerts,
                 )
             except SiangError as exc:

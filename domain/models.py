@@ -366,6 +366,78 @@ class LinkDecision(_Model):
     note: str | None = Field(None, max_length=2000)
 
 
+ReopenVerdict = Literal["confirmed", "dismissed"]
+PostStance = Literal["still_broken", "fixed", "other"]
+
+
+class ReopenDecision(_Model):
+    """An officer's verdict on a reopen candidate: the problem is still there, or it is not."""
+
+    complaint_id: str = Field(min_length=1, examples=["1111-2569-000123"])
+    verdict: ReopenVerdict = Field(
+        description="confirmed: the public is right, the case should be reopened; "
+        "dismissed: the posts are not about this case, or it is fixed."
+    )
+    by: str = Field(min_length=1, description="The officer (API key name) who decided.")
+    at: AwareDatetime
+    note: str | None = Field(None, max_length=2000)
+
+
+class FollowUpPost(_Model):
+    """A public post about a resolved complaint, after its resolution."""
+
+    post_id: str
+    stance: PostStance
+    score: float = Field(description="Linking score, time counted from the resolution.")
+    days_after: float = Field(description="Days from the resolution to the post.")
+    cues: list[str] = Field(default_factory=list, description="Stance cues found.")
+
+
+class PublicWindow(_Model):
+    """The public voice of a complaint's place and category over one window."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    posts: int
+    negative: int
+    per_day: float
+    negative_share: float | None
+
+
+class SatisfactionSignal(_Model):
+    """Did the public voice change after the fix? Each measure is in [-1, 1], positive when
+    the public seems satisfied; the score is their mean (tracking/satisfaction.py)."""
+
+    before: PublicWindow = Field(description="The days before filing.")
+    after: PublicWindow = Field(description="The days after resolution.")
+    fixed_posts: int = Field(description="Posts about the complaint saying it was fixed.")
+    still_broken_posts: int = Field(description="...saying it is still broken.")
+    relief: float | None = Field(None, description="Negative share before minus after.")
+    quieter: float | None = Field(None, description="How much daily volume fell.")
+    voice: float | None = Field(None, description="(fixed - still broken) / both.")
+    score: float | None = None
+    label: Literal["satisfied", "mixed", "dissatisfied", "no_signal"]
+
+
+class ComplaintFollowUp(_Model):
+    """What the public said about a resolved complaint after it was resolved."""
+
+    complaint_id: str
+    agency: str | None = None
+    province: str | None = None
+    district: str | None = None
+    category: Category
+    resolved_at: AwareDatetime
+    satisfaction: SatisfactionSignal
+    reopen_candidate: bool = Field(
+        description="The public still reports the problem after the resolution."
+    )
+    still_broken: list[FollowUpPost] = Field(default_factory=list, description="Evidence.")
+    fixed: list[FollowUpPost] = Field(default_factory=list)
+    decision: ReopenDecision | None = Field(None, description="The officer's latest verdict.")
+    computed_at: AwareDatetime
+
+
 class LinkEvidence(_Model):
     """What an officer checks: which signals matched, shared words, distance in days and place."""
 
@@ -692,11 +764,13 @@ __all__ = [
     "Category",
     "CategoryPrediction",
     "Complaint",
+    "ComplaintFollowUp",
     "ComplaintStatusChange",
     "Emergence",
     "EmergenceKind",
     "Engagement",
     "Enrichment",
+    "FollowUpPost",
     "Keyword",
     "LinkDecision",
     "LinkEvidence",
@@ -707,8 +781,13 @@ __all__ = [
     "Platform",
     "Post",
     "PostComplaintLink",
+    "PostStance",
+    "PublicWindow",
     "QuarantinedRecord",
+    "ReopenDecision",
+    "ReopenVerdict",
     "Role",
+    "SatisfactionSignal",
     "Sentiment",
     "SentimentLabel",
     "SourceRun",

@@ -335,6 +335,27 @@ class LinkSettings(_Section):
     )
 
 
+class TrackingSettings(_Section):
+    """What the public says after a complaint is resolved (``tracking/``)."""
+
+    before_days: int = Field(
+        14, ge=1, le=365, description="Days before filing: the baseline of the place's voice."
+    )
+    after_days: int = Field(
+        30, ge=1, le=365, description="Days after resolution in which posts are read."
+    )
+    about_threshold: float = Field(
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description="Linking score (time counted from the resolution) from which a post after "
+        "resolution is about the complaint.",
+    )
+    reopen_min_posts: int = Field(
+        1, ge=1, description="Still-broken posts that make a resolved complaint a candidate."
+    )
+
+
 class ComplaintExportSettings(_Section):
     """How the columns of a 1111 export (CSV or JSON) map onto complaint fields.
 
@@ -544,6 +565,7 @@ class Settings(BaseSettings):
     trends: TrendSettings = Field(default_factory=TrendSettings)
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
     linking: LinkSettings = Field(default_factory=LinkSettings)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)

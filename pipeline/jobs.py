@@ -46,6 +46,7 @@ class PipelineSummary:
     alerts_new: int
     alerts: list[Alert] = field(default_factory=list)
     emergences: list[Emergence] = field(default_factory=list)  # the store's 50 strongest
+    reopen_candidates: int = 0  # resolved complaints the public still reports
 
     def top_spiking(self, n: int = 5) -> list[Topic]:
         def strongest(t: Topic) -> float:
@@ -174,6 +175,23 @@ class Pipeline:
             tally.items_out = link_store(self.store, self.settings.linking, place_of=self.place_of)
             return tally.items_out
 
+    def track(self) -> int:
+        """Follow every resolved complaint: its satisfaction signal and reopen candidates."""
+        from datetime import UTC, datetime
+
+        from tracking.service import track_store
+
+        with recorded_stage(self.store, "track") as tally:
+            tally.items_in = self.store.count_posts()
+            follow_ups, candidates = track_store(
+                self.store, self.settings, now=datetime.now(UTC), place_of=self.place_of
+            )
+            tally.items_out = follow_ups
+            if candidates:
+                log.info("track: %d resolved complaints, %d reopen candidates",
+                         follow_ups, candidates)  # fmt: skip
+            return candidates
+
     def place_of(
         self, province: str, district: str | None, subdistrict: str | None = None
     ) -> tuple[float, float] | None:
@@ -211,6 +229,7 @@ class Pipeline:
         enriched = self.enrich()
         trends = self.topics()
         links = self.link()
+        reopen = self.track()
         new_alerts, alerts = self.alerts(trends)
         return PipelineSummary(
             ingest,
@@ -223,6 +242,7 @@ class Pipeline:
             new_alerts,
             alerts,
             self.store.list_emergences(limit=50)[1],
+            reopen,
         )
 
 

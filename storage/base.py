@@ -21,11 +21,13 @@ from domain.models import (
     ApiKey,
     AuditEntry,
     Complaint,
+    ComplaintFollowUp,
     Emergence,
     LinkDecision,
     Post,
     PostComplaintLink,
     QuarantinedRecord,
+    ReopenDecision,
     SourceRun,
     SourceStats,
     StageRun,
@@ -89,6 +91,25 @@ class ComplaintQuery:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "terms", searchable_terms(self.terms))
+
+
+@dataclass(frozen=True)
+class FollowUpQuery:
+    """Filters of resolved complaints' follow-ups; ``start``/``end`` bound the resolution."""
+
+    reopen_only: bool = False
+    agency: str | None = None
+    province: str | None = None
+    category: str | None = None
+    label: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+def reopen_decision_id(decision: ReopenDecision) -> str:
+    """One id per (complaint, officer, time): recording the same decision twice keeps one."""
+    key = f"{decision.complaint_id}\0{decision.by}\0{decision.at.isoformat()}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -327,6 +348,31 @@ class LinkStore(Protocol):
         ...
 
 
+class TrackingStore(Protocol):
+    """What the public said about resolved complaints, and officers' verdicts on reopening."""
+
+    def replace_follow_ups(self, follow_ups: Sequence[ComplaintFollowUp]) -> None:
+        """The follow-ups of this tracking run replace every stored one."""
+        ...
+
+    def get_follow_up(self, complaint_id: str) -> ComplaintFollowUp | None: ...
+
+    def search_follow_ups(
+        self, query: FollowUpQuery, *, limit: int = 100, offset: int = 0
+    ) -> tuple[int, list[ComplaintFollowUp]]:
+        """(how many match, one page): reopen candidates first (most still-broken posts),
+        then by resolution time, newest first."""
+        ...
+
+    def add_reopen_decision(self, decision: ReopenDecision) -> bool:
+        """Keep an officer's verdict; False if this very decision (complaint, by, at) is stored."""
+        ...
+
+    def reopen_decisions(self, *, complaint_id: str | None = None) -> list[ReopenDecision]:
+        """Every stored verdict, oldest first, for one complaint or all."""
+        ...
+
+
 class AlertStore(Protocol):
     """The alert outbox and the rules managed through the API."""
 
@@ -396,6 +442,7 @@ class Store(
     ComplaintStore,
     TopicStore,
     LinkStore,
+    TrackingStore,
     AlertStore,
     AccessStore,
     IntakeStore,
@@ -418,6 +465,7 @@ __all__ = [
     "Dimension",
     "EmergenceQuery",
     "EmergenceStore",
+    "FollowUpQuery",
     "IntakeStore",
     "Interval",
     "LinkStore",
@@ -429,5 +477,6 @@ __all__ = [
     "Sort",
     "Store",
     "TopicStore",
+    "TrackingStore",
     "UpsertCounts",
 ]

@@ -49,6 +49,7 @@ from storage.es_intake import IntakeIndices
 from storage.es_links import LinkIndices
 from storage.es_operations import OperationIndices
 from storage.es_topics import TopicIndex
+from storage.es_tracking import TrackingIndices
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -74,6 +75,7 @@ class ElasticsearchStore(
     ComplaintIndex,
     TopicIndex,
     LinkIndices,
+    TrackingIndices,
     AlertIndices,
     AccessIndices,
     IntakeIndices,
@@ -107,6 +109,8 @@ class ElasticsearchStore(
                 "topics",
                 "links",
                 "link-decisions",
+                "follow-ups",
+                "reopen-decisions",
                 "alerts",
                 "quarantine",
                 "sources",

@@ -34,6 +34,7 @@ from storage.embedded_intake import EmbeddedIntake
 from storage.embedded_links import EmbeddedLinks
 from storage.embedded_operations import EmbeddedOperations
 from storage.embedded_topics import EmbeddedTopics
+from storage.embedded_tracking import EmbeddedTracking
 from storage.embedded_vectors import PostVectorIndex
 from storage.fulltext import index_body, index_terms
 
@@ -64,6 +65,7 @@ class EmbeddedStore(
     EmbeddedComplaints,
     EmbeddedTopics,
     EmbeddedLinks,
+    EmbeddedTracking,
     EmbeddedAlerts,
     EmbeddedAccess,
     EmbeddedIntake,

@@ -67,6 +67,16 @@ CREATE TABLE IF NOT EXISTS link_decisions (
 );
 CREATE INDEX IF NOT EXISTS link_decisions_complaint ON link_decisions(complaint_id, at);
 CREATE INDEX IF NOT EXISTS link_decisions_post ON link_decisions(post_id, at);
+CREATE TABLE IF NOT EXISTS follow_ups (
+  complaint_id TEXT PRIMARY KEY, reopen INTEGER NOT NULL, still_broken INTEGER NOT NULL,
+  agency TEXT, province TEXT, category TEXT NOT NULL, label TEXT NOT NULL,
+  resolved_at INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS follow_ups_order ON follow_ups(reopen, still_broken, resolved_at);
+CREATE TABLE IF NOT EXISTS reopen_decisions (
+  id TEXT PRIMARY KEY, complaint_id TEXT NOT NULL, at INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reopen_decisions_complaint ON reopen_decisions(complaint_id, at);
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL, triggered_at INTEGER NOT NULL, status TEXT NOT NULL
 );

@@ -1,0 +1,43 @@
+"""The labelled reopen set (bench/data/satisfaction/, written apart from the code) holds
+what issue 21 asks of it: at least 40 resolved complaints, post-resolution posts that are
+thankful, still broken or unrelated, and reopen labels that follow from them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from complaints.service import complaint_from_fields
+from ingest.jsonl import read_jsonl
+from tracking.reopen import resolved_at
+
+DATA = Path(__file__).resolve().parents[2] / "bench" / "data" / "satisfaction"
+
+
+def _rows(name: str) -> list[dict]:  # type: ignore[type-arg]
+    return [line.value for line in read_jsonl(DATA / name) if line.value is not None]
+
+
+def test_the_set_is_large_enough_and_consistent() -> None:
+    complaints = {c["complaint_id"]: complaint_from_fields(c) for c in _rows("complaints.jsonl")}
+    posts = {p["post_id"]: p for p in _rows("posts.jsonl")}
+    truth = _rows("truth.jsonl")
+    resolved = {cid for cid, c in complaints.items() if resolved_at(c) is not None}
+    assert len(resolved) >= 40
+    stances = Counter(row["stance"] for row in truth if "stance" in row)
+    assert {"still_broken", "fixed", "unrelated"} <= set(stances)
+    reopen = {row["complaint_id"]: row["reopen"] for row in truth if "reopen" in row}
+    assert set(reopen) == set(complaints)
+    broken_after: set[str] = set()
+    for row in truth:
+        if row.get("stance") not in ("still_broken", "fixed"):
+            continue
+        complaint = complaints[row["complaint_id"]]
+        fixed_at = resolved_at(complaint)
+        assert fixed_at is not None, row
+        assert datetime.fromisoformat(posts[row["post_id"]]["created_at"]) > fixed_at, row
+        if row["stance"] == "still_broken":
+            broken_after.add(row["complaint_id"])
+    assert {cid for cid, is_reopen in reopen.items() if is_reopen} == broken_after
+    assert 0.25 <= len(broken_after) / len(resolved) <= 0.6
