@@ -16,6 +16,7 @@ from api import (
     complaints,
     dashboard,
     emergences,
+    follow_ups,
     health,
     keys,
     links,
@@ -82,8 +83,9 @@ def create_app(
         )
 
     # One router per thing served (api/<name>.py); /health, /metrics and /dashboard need no key.
-    for module in (health, metrics, posts, stats, topics, emergences, complaints, links,
-                   alerts, places, keys, webhooks, dashboard):  # fmt: skip
+    # follow_ups before complaints: /complaints/reopen-candidates is not a complaint id.
+    for module in (health, metrics, posts, stats, topics, emergences, follow_ups, complaints,
+                   links, alerts, places, keys, webhooks, dashboard):  # fmt: skip
         app.include_router(module.router)
 
     problems.install(app, settings)

@@ -355,6 +355,10 @@ class TrackingStore(Protocol):
         """The follow-ups of this tracking run replace every stored one."""
         ...
 
+    def upsert_follow_ups(self, follow_ups: Sequence[ComplaintFollowUp]) -> None:
+        """Add or replace these follow-ups (by complaint), leaving the others."""
+        ...
+
     def get_follow_up(self, complaint_id: str) -> ComplaintFollowUp | None: ...
 
     def search_follow_ups(
@@ -362,6 +366,12 @@ class TrackingStore(Protocol):
     ) -> tuple[int, list[ComplaintFollowUp]]:
         """(how many match, one page): reopen candidates first (most still-broken posts),
         then by resolution time, newest first."""
+        ...
+
+    def iter_follow_ups(
+        self, query: FollowUpQuery, *, batch_size: int = 500
+    ) -> Iterator[ComplaintFollowUp]:
+        """Every matching follow-up, in pages of ``batch_size`` (for grouping them all)."""
         ...
 
     def add_reopen_decision(self, decision: ReopenDecision) -> bool:

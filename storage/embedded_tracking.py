@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from domain.models import ComplaintFollowUp, ReopenDecision
@@ -16,6 +16,10 @@ class EmbeddedTracking(EmbeddedConnection):
     def replace_follow_ups(self, follow_ups: Sequence[ComplaintFollowUp]) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM follow_ups")
+        self.upsert_follow_ups(follow_ups)
+
+    def upsert_follow_ups(self, follow_ups: Sequence[ComplaintFollowUp]) -> None:
+        with self._tx() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO follow_ups(complaint_id, reopen, still_broken, agency,"
                 " province, category, label, resolved_at, doc) VALUES(?,?,?,?,?,?,?,?,?)",
@@ -45,25 +49,7 @@ class EmbeddedTracking(EmbeddedConnection):
     def search_follow_ups(
         self, query: FollowUpQuery, *, limit: int = 100, offset: int = 0
     ) -> tuple[int, list[ComplaintFollowUp]]:
-        where: list[str] = []
-        args: list[Any] = []
-        if query.reopen_only:
-            where.append("reopen=1")
-        for column, value in (
-            ("agency", query.agency),
-            ("province", query.province),
-            ("category", query.category),
-            ("label", query.label),
-        ):
-            if value is not None:
-                where.append(f"{column}=?")
-                args.append(value)
-        if query.start is not None:
-            where.append("resolved_at>=?")
-            args.append(round(query.start.timestamp() * 1_000_000))
-        if query.end is not None:
-            where.append("resolved_at<?")
-            args.append(round(query.end.timestamp() * 1_000_000))
+        where, args = _where(query)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         with self._lock:
             total = self._db.execute("SELECT COUNT(*) FROM follow_ups" + clause, args).fetchone()[0]
@@ -73,6 +59,25 @@ class EmbeddedTracking(EmbeddedConnection):
                 [*args, limit, offset],
             ).fetchall()
         return int(total), [ComplaintFollowUp.model_validate_json(r["doc"]) for r in rows]
+
+    def iter_follow_ups(
+        self, query: FollowUpQuery, *, batch_size: int = 500
+    ) -> Iterator[ComplaintFollowUp]:
+        where, args = _where(query)
+        after = ""
+        while True:
+            keyed = [*where, "complaint_id>?"]
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT complaint_id, doc FROM follow_ups WHERE " + " AND ".join(keyed)
+                    + " ORDER BY complaint_id LIMIT ?",
+                    [*args, after, batch_size],
+                ).fetchall()  # fmt: skip
+            if not rows:
+                return
+            for row in rows:
+                yield ComplaintFollowUp.model_validate_json(row["doc"])
+            after = rows[-1]["complaint_id"]
 
     def add_reopen_decision(self, decision: ReopenDecision) -> bool:
         with self._tx() as db:
@@ -96,6 +101,29 @@ class EmbeddedTracking(EmbeddedConnection):
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY at, id", args).fetchall()
         return [ReopenDecision.model_validate_json(r["doc"]) for r in rows]
+
+
+def _where(query: FollowUpQuery) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if query.reopen_only:
+        where.append("reopen=1")
+    for column, value in (
+        ("agency", query.agency),
+        ("province", query.province),
+        ("category", query.category),
+        ("label", query.label),
+    ):
+        if value is not None:
+            where.append(f"{column}=?")
+            args.append(value)
+    if query.start is not None:
+        where.append("resolved_at>=?")
+        args.append(round(query.start.timestamp() * 1_000_000))
+    if query.end is not None:
+        where.append("resolved_at<?")
+        args.append(round(query.end.timestamp() * 1_000_000))
+    return where, args
 
 
 __all__ = ["EmbeddedTracking"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from domain.models import ComplaintFollowUp, ReopenDecision
@@ -20,6 +20,20 @@ class TrackingIndices(ElasticsearchConnection):
             stage="follow-ups",
         )
 
+    def upsert_follow_ups(self, follow_ups: Sequence[ComplaintFollowUp]) -> None:
+        self._bulk(
+            [
+                {
+                    "_op_type": "index",
+                    "_index": self.index["follow-ups"],
+                    "_id": f.complaint_id,
+                    "_source": _follow_up_source(f),
+                }
+                for f in follow_ups
+            ],
+            stage="follow-ups",
+        )
+
     def get_follow_up(self, complaint_id: str) -> ComplaintFollowUp | None:
         hits = self._search(
             self.index["follow-ups"],
@@ -32,27 +46,9 @@ class TrackingIndices(ElasticsearchConnection):
     def search_follow_ups(
         self, query: FollowUpQuery, *, limit: int = 100, offset: int = 0
     ) -> tuple[int, list[ComplaintFollowUp]]:
-        filters: list[dict[str, Any]] = []
-        if query.reopen_only:
-            filters.append({"term": {"reopen_candidate": True}})
-        for name, value in (
-            ("agency", query.agency),
-            ("province", query.province),
-            ("category", query.category),
-            ("label", query.label),
-        ):
-            if value is not None:
-                filters.append({"term": {name: value}})
-        bounds = {
-            op: value.isoformat()
-            for op, value in (("gte", query.start), ("lt", query.end))
-            if value is not None
-        }
-        if bounds:
-            filters.append({"range": {"resolved_at": bounds}})
         found = self._search(
             self.index["follow-ups"],
-            query={"bool": {"filter": filters}} if filters else {"match_all": {}},
+            query=_query(query),
             size=limit,
             from_=offset,
             track_total_hits=True,
@@ -67,6 +63,26 @@ class TrackingIndices(ElasticsearchConnection):
         return int(found["total"]["value"]), [
             ComplaintFollowUp.model_validate(h["_source"]["doc"]) for h in found["hits"]
         ]
+
+    def iter_follow_ups(
+        self, query: FollowUpQuery, *, batch_size: int = 500
+    ) -> Iterator[ComplaintFollowUp]:
+        after: list[Any] | None = None
+        while True:
+            extra = {"search_after": after} if after else {}
+            hits = self._search(
+                self.index["follow-ups"],
+                query=_query(query),
+                sort=[{"complaint_id": "asc"}],
+                size=batch_size,
+                source_includes=["doc"],
+                **extra,
+            )["hits"]["hits"]
+            if not hits:
+                return
+            for hit in hits:
+                yield ComplaintFollowUp.model_validate(hit["_source"]["doc"])
+            after = hits[-1]["sort"]
 
     def add_reopen_decision(self, decision: ReopenDecision) -> bool:
         action = {
@@ -97,6 +113,28 @@ class TrackingIndices(ElasticsearchConnection):
             sort=[{"at": "asc"}, {"by": "asc"}],
         )["hits"]["hits"]
         return [ReopenDecision.model_validate(h["_source"]["doc"]) for h in hits]
+
+
+def _query(query: FollowUpQuery) -> dict[str, Any]:
+    filters: list[dict[str, Any]] = []
+    if query.reopen_only:
+        filters.append({"term": {"reopen_candidate": True}})
+    for name, value in (
+        ("agency", query.agency),
+        ("province", query.province),
+        ("category", query.category),
+        ("label", query.label),
+    ):
+        if value is not None:
+            filters.append({"term": {name: value}})
+    bounds = {
+        op: value.isoformat()
+        for op, value in (("gte", query.start), ("lt", query.end))
+        if value is not None
+    }
+    if bounds:
+        filters.append({"range": {"resolved_at": bounds}})
+    return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
 
 def _follow_up_source(follow_up: ComplaintFollowUp) -> dict[str, Any]:

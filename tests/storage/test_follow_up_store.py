@@ -76,6 +76,15 @@ def test_follow_ups_replace_filter_and_page_candidates_first(store: Store) -> No
         (FollowUpQuery(start=T0 + timedelta(days=2), end=T0 + timedelta(days=4)), ["c3", "c2"]),
     ):
         assert [f.complaint_id for f in store.search_follow_ups(query)[1]] == expected, query
+    everything = list(store.iter_follow_ups(FollowUpQuery(), batch_size=3))  # pages of 3
+    assert [f.complaint_id for f in everything] == ["c1", "c2", "c3", "c4"]
+    water = store.iter_follow_ups(FollowUpQuery(category="water_supply"), batch_size=1)
+    assert [f.complaint_id for f in water] == ["c1", "c2", "c4"]
+    decided = two.model_copy(update={"reopen_candidate": False})
+    store.upsert_follow_ups([decided])  # one follow-up replaced, the others kept
+    assert store.get_follow_up("c2") == decided
+    assert store.search_follow_ups(FollowUpQuery(reopen_only=True))[0] == 1
+    assert store.search_follow_ups(FollowUpQuery())[0] == 4
     store.replace_follow_ups([four])  # a new run replaces every follow-up
     assert store.search_follow_ups(FollowUpQuery())[0] == 1
     assert store.get_follow_up("c3") is None

@@ -1,0 +1,181 @@
+"""After the fix: resolved complaints the public still reports, their follow-ups, officers'
+reopen verdicts, and the satisfaction signal grouped by agency, province or category.
+
+Follow-ups come from the tracking stage (``siang complaints track``, every ``siang run``).
+A verdict shows on the complaint's follow-up at once, and the next run keeps it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.access import Analyst, Officer, audit
+from api.complaints import read_complaint
+from api.deps import IsoDatetime, ProvinceFilter, StoreDep
+from domain.errors import NotFoundError
+from domain.models import Category, ComplaintFollowUp, ReopenDecision, ReopenVerdict
+from storage.base import FollowUpQuery
+
+router = APIRouter(prefix="/v1")
+
+
+class FollowUpPage(BaseModel):
+    total: int = Field(description="Follow-ups matching the filters, over all pages.")
+    limit: int
+    offset: int
+    follow_ups: list[ComplaintFollowUp]
+
+
+class ReopenDecisionRequest(BaseModel):
+    verdict: ReopenVerdict
+    note: str | None = Field(None, max_length=2000)
+
+
+class ReopenDecisionResult(BaseModel):
+    recorded: bool = Field(description="False when this very decision was already stored.")
+    decision: ReopenDecision
+    follow_up: ComplaintFollowUp
+
+
+class SatisfactionGroup(BaseModel):
+    key: str | None = Field(
+        description="The agency, province or category; null: not given.",
+        examples=["การประปาส่วนภูมิภาคสาขาสันทราย"],
+    )
+    resolved: int = Field(description="Resolved complaints followed.")
+    reopen_candidates: int
+    mean_score: float | None = Field(description="Mean satisfaction score, -1 to 1.")
+    satisfied: int
+    mixed: int
+    dissatisfied: int
+    no_signal: int
+
+
+class SatisfactionSummary(BaseModel):
+    group: Literal["agency", "province", "category"]
+    groups: list[SatisfactionGroup] = Field(description="Most resolved complaints first.")
+
+
+def _query(
+    province: ProvinceFilter,
+    agency: Annotated[str | None, Query(max_length=200)] = None,
+    category: Category | None = None,
+    start: Annotated[IsoDatetime | None, Query(description="Resolved at or after.")] = None,
+    end: Annotated[IsoDatetime | None, Query(description="Resolved before.")] = None,
+    reopen_only: bool = False,
+) -> FollowUpQuery:
+    return FollowUpQuery(
+        reopen_only=reopen_only,
+        agency=agency,
+        province=province,
+        category=category.value if category else None,
+        start=start,
+        end=end,
+    )
+
+
+@router.get("/complaints/reopen-candidates", response_model=FollowUpPage, tags=["complaints"])
+def reopen_candidates(
+    store: StoreDep,
+    caller: Officer,
+    province: ProvinceFilter,
+    agency: Annotated[str | None, Query(max_length=200)] = None,
+    category: Category | None = None,
+    start: Annotated[IsoDatetime | None, Query(description="Resolved at or after.")] = None,
+    end: Annotated[IsoDatetime | None, Query(description="Resolved before.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> FollowUpPage:
+    """Resolved complaints the public still reports after the resolution, most reported
+    first, with the posts as evidence. Officers; audited."""
+    query = _query(province, agency, category, start, end, reopen_only=True)
+    total, found = store.search_follow_ups(query, limit=limit, offset=offset)
+    audit(store, caller, "list_reopen_candidates", *(f"complaint:{f.complaint_id}" for f in found))
+    return FollowUpPage(total=total, limit=limit, offset=offset, follow_ups=found)
+
+
+@router.get(
+    "/complaints/{complaint_id}/follow-up", response_model=ComplaintFollowUp, tags=["complaints"]
+)
+def follow_up(complaint_id: str, store: StoreDep, caller: Officer) -> ComplaintFollowUp:
+    """What the public said after the complaint was resolved: its satisfaction signal and
+    whether it is a reopen candidate. 404 until it is resolved and tracked. Officers."""
+    read_complaint(store, caller, complaint_id)
+    found = store.get_follow_up(complaint_id)
+    if found is None:
+        raise NotFoundError("follow-up", complaint_id)
+    return found
+
+
+@router.post(
+    "/complaints/{complaint_id}/reopen-decision",
+    response_model=ReopenDecisionResult,
+    tags=["complaints"],
+)
+def decide(
+    complaint_id: str, body: ReopenDecisionRequest, store: StoreDep, caller: Officer
+) -> ReopenDecisionResult:
+    """Confirm (reopen) or dismiss a candidate. It shows on the follow-up at once; the next
+    tracking run keeps it and lets it move the satisfaction signal."""
+    current = store.get_follow_up(complaint_id)
+    if current is None:
+        raise NotFoundError("follow-up", complaint_id)
+    decision = ReopenDecision(
+        complaint_id=complaint_id,
+        verdict=body.verdict,
+        by=caller.name,
+        at=datetime.now(UTC),
+        note=body.note,
+    )
+    recorded = store.add_reopen_decision(decision)
+    audit(store, caller, f"{body.verdict}_reopen", f"complaint:{complaint_id}")
+    decided = current.model_copy(
+        update={"decision": decision, "reopen_candidate": body.verdict == "confirmed"}
+    )
+    store.upsert_follow_ups([decided])
+    return ReopenDecisionResult(recorded=recorded, decision=decision, follow_up=decided)
+
+
+@router.get("/satisfaction", response_model=SatisfactionSummary, tags=["complaints"])
+def satisfaction(
+    store: StoreDep,
+    caller: Analyst,
+    province: ProvinceFilter,
+    group: Literal["agency", "province", "category"] = "agency",
+    agency: Annotated[str | None, Query(max_length=200)] = None,
+    category: Category | None = None,
+    start: Annotated[IsoDatetime | None, Query(description="Resolved at or after.")] = None,
+    end: Annotated[IsoDatetime | None, Query(description="Resolved before.")] = None,
+) -> SatisfactionSummary:
+    """The satisfaction signal of resolved complaints, grouped by agency, province or
+    category: how many, how many the public still reports, and the mean score."""
+    grouped: dict[str | None, list[ComplaintFollowUp]] = defaultdict(list)
+    for f in store.iter_follow_ups(_query(province, agency, category, start, end)):
+        key = f.category.value if group == "category" else getattr(f, group)
+        grouped[key].append(f)
+    groups = []
+    for key, members in grouped.items():
+        scores = [m.satisfaction.score for m in members if m.satisfaction.score is not None]
+        labels = [m.satisfaction.label for m in members]
+        groups.append(
+            SatisfactionGroup(
+                key=key,
+                resolved=len(members),
+                reopen_candidates=sum(m.reopen_candidate for m in members),
+                mean_score=round(sum(scores) / len(scores), 4) if scores else None,
+                satisfied=labels.count("satisfied"),
+                mixed=labels.count("mixed"),
+                dissatisfied=labels.count("dissatisfied"),
+                no_signal=labels.count("no_signal"),
+            )
+        )
+    groups.sort(key=lambda g: (-g.resolved, g.key or ""))
+    return SatisfactionSummary(group=group, groups=groups)
+
+
+__all__ = ["router"]

@@ -1,0 +1,100 @@
+"""After the fix over HTTP: reopen candidates, a complaint's follow-up, officers' verdicts
+and the satisfaction signal by agency, province and category, on both stores."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from api.access import issue_key
+from domain.models import ComplaintStatusChange
+from storage.base import Store
+from tests.api.conftest import Serve
+from tests.conftest import T0
+from tests.linking.test_linker import _complaint
+from tests.storage.test_follow_up_store import _follow_up
+
+
+def _seed(store: Store) -> dict[str, str]:
+    resolved = [ComplaintStatusChange(at=T0 + timedelta(days=2), status="resolved")]
+    store.upsert_complaints(
+        [
+            _complaint(complaint_id=cid, status="resolved", history=resolved)
+            for cid in ("c1", "c2", "c3")
+        ]
+        + [_complaint(complaint_id="c-open")]
+    )
+    store.replace_follow_ups(
+        [
+            _follow_up("c1", days=1, label="satisfied"),
+            _follow_up("c2", days=2, broken=2, label="dissatisfied"),
+            _follow_up("c3", days=3, broken=1, province="นครราชสีมา", agency="กฟภ.",
+                       label="dissatisfied"),
+        ]
+    )  # fmt: skip
+    return {"X-API-Key": issue_key(store, role="officer", name="officer-1")}
+
+
+def test_reopen_candidates_page_filter_and_need_an_officer(any_store: Store, serve: Serve) -> None:
+    officer = _seed(any_store)
+    with serve(any_store) as client:
+        assert client.get("/v1/complaints/reopen-candidates").status_code == 403  # viewer
+        page = client.get("/v1/complaints/reopen-candidates", headers=officer).json()
+        assert page["total"] == 2
+        assert [f["complaint_id"] for f in page["follow_ups"]] == ["c2", "c3"]
+        assert len(page["follow_ups"][0]["still_broken"]) == 2
+        korat = client.get(
+            "/v1/complaints/reopen-candidates", params={"province": "โคราช"}, headers=officer
+        ).json()
+        assert [f["complaint_id"] for f in korat["follow_ups"]] == ["c3"]
+        one = client.get("/v1/complaints/c1/follow-up", headers=officer)
+        assert one.status_code == 200 and one.json()["satisfaction"]["label"] == "satisfied"
+        assert client.get("/v1/complaints/c-open/follow-up", headers=officer).status_code == 404
+
+
+def test_a_verdict_shows_at_once_and_is_kept(any_store: Store, serve: Serve) -> None:
+    officer = _seed(any_store)
+    with serve(any_store) as client:
+        answer = client.post(
+            "/v1/complaints/c2/reopen-decision",
+            json={"verdict": "dismissed", "note": "โพสต์เป็นคนละหมู่บ้าน"},
+            headers=officer,
+        )
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["recorded"] and body["decision"]["by"] == "officer-1"
+        assert body["follow_up"]["reopen_candidate"] is False
+        if hasattr(any_store, "client"):
+            any_store.client.indices.refresh(index=f"{any_store.prefix}-*")  # type: ignore[attr-defined]
+        page = client.get("/v1/complaints/reopen-candidates", headers=officer).json()
+        assert [f["complaint_id"] for f in page["follow_ups"]] == ["c3"]
+        assert [d.verdict for d in any_store.reopen_decisions(complaint_id="c2")] == ["dismissed"]
+        missing = client.post(
+            "/v1/complaints/c-open/reopen-decision", json={"verdict": "confirmed"}, headers=officer
+        )
+        assert missing.status_code == 404
+
+
+def test_satisfaction_groups_by_agency_province_and_category(
+    any_store: Store, serve: Serve
+) -> None:
+    _seed(any_store)
+    analyst = {"X-API-Key": issue_key(any_store, role="analyst", name="analyst-1")}
+    with serve(any_store) as client:
+        by_agency = client.get("/v1/satisfaction", headers=analyst).json()
+        assert by_agency["group"] == "agency"
+        groups = {g["key"]: g for g in by_agency["groups"]}
+        assert groups["กปภ.สาขาสันทราย"]["resolved"] == 2
+        assert groups["กปภ.สาขาสันทราย"]["reopen_candidates"] == 1
+        assert groups["กปภ.สาขาสันทราย"]["satisfied"] == 1
+        assert groups["กฟภ."]["dissatisfied"] == 1
+        by_province = client.get(
+            "/v1/satisfaction", params={"group": "province"}, headers=analyst
+        ).json()
+        assert {g["key"]: g["resolved"] for g in by_province["groups"]} == {
+            "เชียงใหม่": 2, "นครราชสีมา": 1
+        }  # fmt: skip
+        by_category = client.get(
+            "/v1/satisfaction", params={"group": "category"}, headers=analyst
+        ).json()
+        assert [(g["key"], g["resolved"]) for g in by_category["groups"]] == [("water_supply", 3)]
+        assert client.get("/v1/satisfaction").status_code == 403  # viewer
