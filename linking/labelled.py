@@ -47,6 +47,40 @@ def load_sets(directories: Sequence[Path], settings: Settings, embedder: Embedde
     """Enrich and embed the sets in ``directories`` together on one scratch store (each
     holding ``posts.jsonl``, ``complaints.jsonl`` and ``truth.jsonl``): every post is a
     candidate for every complaint, whichever folder it came from."""
+    records = load_records(directories, settings, embedder)
+    truth: set[tuple[str, str]] = set()
+    hard: set[tuple[str, str]] = set()
+    for line in (row for d in directories for row in read_jsonl(d / "truth.jsonl")):
+        row: dict[str, Any] = line.value or {}
+        if "complaint_id" in row:
+            truth.add((row["post_id"], row["complaint_id"]))
+        elif "hard_negative_for" in row:
+            hard.add((row["post_id"], row["hard_negative_for"]))
+    return LabelledSet(
+        records.complaints,
+        records.complaint_vectors,
+        records.posts,
+        records.post_vectors,
+        truth,
+        hard,
+        records.place_of,
+    )
+
+
+@dataclass
+class Records:
+    """Posts and complaints as production sees them: enriched, embedded, placed."""
+
+    complaints: list[Complaint]
+    complaint_vectors: np.ndarray
+    posts: list[Post]
+    post_vectors: np.ndarray
+    place_of: PlaceOf
+
+
+def load_records(directories: Sequence[Path], settings: Settings, embedder: Embedder) -> Records:
+    """Ingest, import and enrich ``posts.jsonl`` and ``complaints.jsonl`` of each directory
+    on one scratch store, the way the pipeline does, and read them back."""
     from pipeline.jobs import Pipeline
     from storage.embedded import EmbeddedStore
 
@@ -69,15 +103,7 @@ def load_sets(directories: Sequence[Path], settings: Settings, embedder: Embedde
             p_vectors = store.post_vectors([p.id for p in posts])
         finally:
             store.close()
-    truth: set[tuple[str, str]] = set()
-    hard: set[tuple[str, str]] = set()
-    for line in (row for d in directories for row in read_jsonl(d / "truth.jsonl")):
-        row: dict[str, Any] = line.value or {}
-        if "complaint_id" in row:
-            truth.add((row["post_id"], row["complaint_id"]))
-        elif "hard_negative_for" in row:
-            hard.add((row["post_id"], row["hard_negative_for"]))
-    return LabelledSet(complaints, c_vectors, posts, p_vectors, truth, hard, pipeline.place_of)
+    return Records(complaints, c_vectors, posts, p_vectors, pipeline.place_of)
 
 
 def candidate_pairs(
@@ -160,7 +186,9 @@ def threshold_curve(
 __all__ = [
     "DATA",
     "LabelledSet",
+    "Records",
     "candidate_pairs",
+    "load_records",
     "load_set",
     "load_sets",
     "measure",
