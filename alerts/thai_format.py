@@ -10,22 +10,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.models import BANGKOK, CATEGORY_TH
+from domain.thai_dates import THAI_MONTHS_SHORT, thai_datetime
 
 _TZ = ZoneInfo(BANGKOK)
-_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+_MONTHS = THAI_MONTHS_SHORT
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 CATEGORIES = CATEGORY_TH
@@ -47,12 +35,6 @@ COMPLAINT_STATUSES = {
     "closed": "ปิดเรื่อง",
 }
 DIGESTS = {"hourly": "รายชั่วโมง", "daily": "รายวัน"}
-
-
-def thai_datetime(moment: datetime) -> str:
-    """``13 พ.ย. 2569 19:00 น.``: Bangkok time, Buddhist-era year."""
-    local = moment.astimezone(_TZ)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year + 543} {local:%H:%M} น."
 
 
 def thai_hour_range(start: datetime, end: datetime) -> str:

@@ -16,7 +16,6 @@ from api import (
     complaints,
     dashboard,
     emergences,
-    follow_ups,
     health,
     keys,
     links,
@@ -26,6 +25,7 @@ from api import (
     problems,
     stats,
     topics,
+    tracking,
     webhooks,
 )
 from api.access import RateLimiter
@@ -83,8 +83,8 @@ def create_app(
         )
 
     # One router per thing served (api/<name>.py); /health, /metrics and /dashboard need no key.
-    # follow_ups before complaints: /complaints/reopen-candidates is not a complaint id.
-    for module in (health, metrics, posts, stats, topics, emergences, follow_ups, complaints,
+    # tracking before complaints: /complaints/reopen-candidates is not a complaint id.
+    for module in (health, metrics, posts, stats, topics, emergences, tracking, complaints,
                    links, alerts, places, keys, webhooks, dashboard):  # fmt: skip
         app.include_router(module.router)
 

@@ -22,27 +22,24 @@ from domain.errors import RecordError
 from domain.models import BANGKOK_TZ
 
 BE_OFFSET = 543
+_MONTH_NAMES = [
+    ("มกราคม", "ม.ค.", "มค"),
+    ("กุมภาพันธ์", "ก.พ.", "กพ"),
+    ("มีนาคม", "มี.ค.", "มีค"),
+    ("เมษายน", "เม.ย.", "เมย"),
+    ("พฤษภาคม", "พ.ค.", "พค"),
+    ("มิถุนายน", "มิ.ย.", "มิย"),
+    ("กรกฎาคม", "ก.ค.", "กค"),
+    ("สิงหาคม", "ส.ค.", "สค"),
+    ("กันยายน", "ก.ย.", "กย"),
+    ("ตุลาคม", "ต.ค.", "ตค"),
+    ("พฤศจิกายน", "พ.ย.", "พย"),
+    ("ธันวาคม", "ธ.ค.", "ธค"),
+]
 _THAI_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("มกราคม", "ม.ค.", "มค"),
-            ("กุมภาพันธ์", "ก.พ.", "กพ"),
-            ("มีนาคม", "มี.ค.", "มีค"),
-            ("เมษายน", "เม.ย.", "เมย"),
-            ("พฤษภาคม", "พ.ค.", "พค"),
-            ("มิถุนายน", "มิ.ย.", "มิย"),
-            ("กรกฎาคม", "ก.ค.", "กค"),
-            ("สิงหาคม", "ส.ค.", "สค"),
-            ("กันยายน", "ก.ย.", "กย"),
-            ("ตุลาคม", "ต.ค.", "ตค"),
-            ("พฤศจิกายน", "พ.ย.", "พย"),
-            ("ธันวาคม", "ธ.ค.", "ธค"),
-        ],
-        start=1,
-    )
-    for name in names
+    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names
 }
+THAI_MONTHS_SHORT = tuple(names[1] for names in _MONTH_NAMES)  # ม.ค. … ธ.ค.
 _SLASHED = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
     r"\s*(?:น\.?)?$"
@@ -52,6 +49,17 @@ _WORDED = re.compile(
     r"\s*(?:น\.?)?$"
 )
 _ISO_SPACE = re.compile(r"^\d{4}-\d{2}-\d{2} \d")
+
+
+def thai_date(moment: datetime) -> str:
+    """``13 พ.ย. 2569``: the Bangkok day, Buddhist-era year."""
+    local = moment.astimezone(BANGKOK_TZ)
+    return f"{local.day} {THAI_MONTHS_SHORT[local.month - 1]} {local.year + BE_OFFSET}"
+
+
+def thai_datetime(moment: datetime) -> str:
+    """``13 พ.ย. 2569 19:00 น.``: Bangkok time, Buddhist-era year."""
+    return f"{thai_date(moment)} {moment.astimezone(BANGKOK_TZ):%H:%M} น."
 
 
 class NotADate(ValueError):
@@ -116,4 +124,13 @@ def _month_number(text: str) -> int | None:
     return int(text) if text.isdigit() and 1 <= int(text) <= 12 else None
 
 
-__all__ = ["BE_OFFSET", "NotADate", "be_to_ce", "parse_thai_time", "read_time"]
+__all__ = [
+    "BE_OFFSET",
+    "THAI_MONTHS_SHORT",
+    "NotADate",
+    "be_to_ce",
+    "parse_thai_time",
+    "read_time",
+    "thai_date",
+    "thai_datetime",
+]

@@ -1,5 +1,6 @@
-"""After the fix: resolved complaints the public still reports, their follow-ups, officers'
-reopen verdicts, and the satisfaction signal grouped by agency, province or category.
+"""A complaint's life after filing: its timeline, resolved complaints the public still
+reports, their follow-ups, officers' reopen verdicts, and the satisfaction signal grouped by
+agency, province or category.
 
 Follow-ups come from the tracking stage (``siang complaints track``, every ``siang run``).
 A verdict shows on the complaint's follow-up at once, and the next run keeps it.
@@ -8,7 +9,8 @@ A verdict shows on the complaint's follow-up at once, and the next run keeps it.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -16,10 +18,20 @@ from pydantic import BaseModel, Field
 
 from api.access import Analyst, Officer, audit
 from api.complaints import read_complaint
-from api.deps import IsoDatetime, ProvinceFilter, StoreDep
+from api.deps import IsoDatetime, ProvinceFilter, SettingsDep, StoreDep
+from api.models import PostPublic
+from api.timelines import every_bucket
 from domain.errors import NotFoundError
-from domain.models import Category, ComplaintFollowUp, ReopenDecision, ReopenVerdict
-from storage.base import FollowUpQuery
+from domain.models import (
+    Category,
+    ComplaintFollowUp,
+    ComplaintStatus,
+    ReopenDecision,
+    ReopenVerdict,
+)
+from domain.thai_dates import thai_date, thai_datetime
+from storage.base import FollowUpQuery, PostQuery
+from tracking.reopen import resolved_at
 
 router = APIRouter(prefix="/v1")
 
@@ -61,6 +73,39 @@ class SatisfactionSummary(BaseModel):
     groups: list[SatisfactionGroup] = Field(description="Most resolved complaints first.")
 
 
+class TimelineEvent(BaseModel):
+    at: datetime
+    at_th: str = Field(examples=["13 พ.ย. 2569 19:00 น."], description="Bangkok time, พ.ศ.")
+    kind: Literal["filed", "status", "post"]
+    status: ComplaintStatus | None = Field(None, description="status: the new status.")
+    agency: str | None = Field(None, description="filed and status: the agency handling it.")
+    note: str | None = None
+    post: PostPublic | None = Field(None, description="post: a linked public post.")
+    link_score: float | None = Field(None, description="post: its link score.")
+
+
+class PublicDay(BaseModel):
+    day: datetime = Field(description="A Bangkok midnight.")
+    day_th: str = Field(examples=["13 พ.ย. 2569"])
+    posts: int = Field(description="Posts of the complaint's province and category that day.")
+    negative: int
+    phase: Literal["before", "handling", "after"] = Field(
+        description="Before filing, while handled, after resolution."
+    )
+
+
+class ComplaintTimeline(BaseModel):
+    complaint_id: str
+    filed_at: datetime
+    resolved_at: datetime | None
+    events: list[TimelineEvent] = Field(description="Filing, status changes, linked posts.")
+    public: list[PublicDay] = Field(
+        description="Every Bangkok day from tracking.before_days before filing to "
+        "tracking.after_days after resolution (or until now while open), zeros included."
+    )
+    follow_up: ComplaintFollowUp | None = None
+
+
 def _query(
     province: ProvinceFilter,
     agency: Annotated[str | None, Query(max_length=200)] = None,
@@ -97,6 +142,77 @@ def reopen_candidates(
     total, found = store.search_follow_ups(query, limit=limit, offset=offset)
     audit(store, caller, "list_reopen_candidates", *(f"complaint:{f.complaint_id}" for f in found))
     return FollowUpPage(total=total, limit=limit, offset=offset, follow_ups=found)
+
+
+@router.get(
+    "/complaints/{complaint_id}/timeline", response_model=ComplaintTimeline, tags=["complaints"]
+)
+def timeline(
+    complaint_id: str, store: StoreDep, settings: SettingsDep, caller: Officer
+) -> ComplaintTimeline:
+    """One time axis for a complaint: filing and every status change with its agency, the
+    linked public posts, and the public voice of its province and category per Bangkok day
+    before filing, while handled and after resolution. Times carry พ.ศ. dates. Officers."""
+    complaint = read_complaint(store, caller, complaint_id)
+    fixed_at = resolved_at(complaint)
+    events = [
+        TimelineEvent(at=complaint.filed_at, at_th=thai_datetime(complaint.filed_at),
+                      kind="filed", agency=complaint.agency)
+    ]  # fmt: skip
+    for step in complaint.history:
+        events.append(
+            TimelineEvent(at=step.at, at_th=thai_datetime(step.at), kind="status",
+                          status=step.status, agency=step.agency, note=step.note)
+        )  # fmt: skip
+    links = [lk for lk in store.links_for_complaint(complaint_id)
+             if lk.decision is None or lk.decision.verdict != "rejected"]  # fmt: skip
+    posts = {p.id: p for p in store.get_posts([lk.post_id for lk in links])}
+    for link in links:
+        post = posts.get(link.post_id)
+        if post is not None:
+            events.append(
+                TimelineEvent(at=post.created_at, at_th=thai_datetime(post.created_at),
+                              kind="post", post=PostPublic.of(post), link_score=link.score)
+            )  # fmt: skip
+    events.sort(key=lambda e: (e.at, e.kind != "filed"))
+    start = complaint.filed_at - timedelta(days=settings.tracking.before_days)
+    end = (fixed_at or datetime.now(UTC)) + timedelta(days=settings.tracking.after_days)
+    scope = PostQuery(start=start, end=end, province=complaint.province,
+                      category=complaint.category.value)  # fmt: skip
+    negative = replace(scope, sentiment="negative")
+    totals = every_bucket(store.counts(scope, interval="day"), interval="day",
+                          start=start, end=end)  # fmt: skip
+    negatives = {p.time: p.count for p in every_bucket(
+        store.counts(negative, interval="day"), interval="day", start=start, end=end)}  # fmt: skip
+    public = [
+        PublicDay(
+            day=p.time,
+            day_th=thai_date(p.time),
+            posts=p.count,
+            negative=negatives.get(p.time, 0),
+            phase=_phase(p.time, complaint.filed_at, fixed_at),
+        )
+        for p in totals
+    ]
+    return ComplaintTimeline(
+        complaint_id=complaint_id,
+        filed_at=complaint.filed_at,
+        resolved_at=fixed_at,
+        events=events,
+        public=public,
+        follow_up=store.get_follow_up(complaint_id),
+    )
+
+
+def _phase(
+    day: datetime, filed: datetime, fixed: datetime | None
+) -> Literal["before", "handling", "after"]:
+    """The phase a Bangkok day is in: the day of filing counts as handled."""
+    if day + timedelta(days=1) <= filed:
+        return "before"
+    if fixed is not None and day >= fixed:
+        return "after"
+    return "handling"
 
 
 @router.get(

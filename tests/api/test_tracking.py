@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
+
 from api.access import issue_key
-from domain.models import ComplaintStatusChange
+from domain.models import ComplaintStatusChange, PostComplaintLink
 from storage.base import Store
 from tests.api.conftest import Serve
-from tests.conftest import T0
+from tests.conftest import T0, make_post
 from tests.linking.test_linker import _complaint
 from tests.storage.test_follow_up_store import _follow_up
 
@@ -98,3 +100,52 @@ def test_satisfaction_groups_by_agency_province_and_category(
         ).json()
         assert [(g["key"], g["resolved"]) for g in by_category["groups"]] == [("water_supply", 3)]
         assert client.get("/v1/satisfaction").status_code == 403  # viewer
+
+
+def test_a_complaints_timeline_in_bangkok_days_with_buddhist_years(
+    any_store: Store, serve: Serve
+) -> None:
+    officer = _seed(any_store)
+    history = [
+        ComplaintStatusChange(at=T0, status="received", agency="ศูนย์บริการประชาชน"),
+        ComplaintStatusChange(at=T0 + timedelta(days=1), status="in_progress", agency="กปภ."),
+        ComplaintStatusChange(
+            at=T0 + timedelta(days=2), status="resolved", agency="กปภ.", note="ซ่อมท่อแล้ว"
+        ),
+    ]
+    any_store.upsert_complaints(
+        [_complaint(complaint_id="c9", status="resolved", history=history, agency="กปภ.")]
+    )
+    posts = [
+        make_post("before", created_at=T0 - timedelta(days=3), province="นนทบุรี"),
+        make_post("during", created_at=T0 + timedelta(days=1), province="นนทบุรี"),
+        make_post("after", created_at=T0 + timedelta(days=5), province="นนทบุรี",
+                  sentiment="positive"),
+        make_post("elsewhere", created_at=T0 + timedelta(days=5), province="สงขลา"),
+    ]  # fmt: skip
+    any_store.upsert_posts(posts)
+    any_store.save_enrichment(posts, np.eye(4, 4, dtype=np.float32))
+    any_store.replace_links(
+        [PostComplaintLink(post_id="x:during", complaint_id="c9", score=0.8, explanation="-")]
+    )
+    with serve(any_store) as client:
+        answer = client.get("/v1/complaints/c9/timeline", headers=officer)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+    kinds = [(e["kind"], e["status"]) for e in body["events"]]
+    assert kinds == [
+        ("filed", None), ("status", "received"), ("status", "in_progress"),
+        ("post", None), ("status", "resolved"),
+    ]  # fmt: skip
+    assert body["events"][0]["at_th"] == "1 พ.ย. 2569 09:00 น."
+    assert body["events"][3]["post"]["id"] == "x:during"
+    days = {d["day_th"]: d for d in body["public"]}
+    assert len(body["public"]) == 14 + 2 + 30 + 1  # before, handling, after, the partial day
+    assert body["public"][0]["day"].startswith("2026-10-18T00:00:00+07:00")
+    assert (days["29 ต.ค. 2569"]["posts"], days["29 ต.ค. 2569"]["phase"]) == (1, "before")
+    assert (days["2 พ.ย. 2569"]["posts"], days["2 พ.ย. 2569"]["phase"]) == (1, "handling")
+    assert days["6 พ.ย. 2569"] == {
+        "day": "2026-11-06T00:00:00+07:00", "day_th": "6 พ.ย. 2569", "posts": 1,
+        "negative": 0, "phase": "after",
+    }  # fmt: skip
+    assert days["2 พ.ย. 2569"]["negative"] == 1
