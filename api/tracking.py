@@ -8,12 +8,14 @@ A verdict shows on the complaint's follow-up at once, and the next run keeps it.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from api.access import Analyst, Officer, audit
@@ -32,6 +34,7 @@ from domain.models import (
 from domain.thai_dates import thai_date, thai_datetime
 from storage.base import FollowUpQuery, PostQuery
 from tracking.reopen import resolved_at
+from tracking.scorecards import scorecards
 
 router = APIRouter(prefix="/v1")
 
@@ -104,6 +107,32 @@ class ComplaintTimeline(BaseModel):
         "tracking.after_days after resolution (or until now while open), zeros included."
     )
     follow_up: ComplaintFollowUp | None = None
+
+
+class AgencyScorecard(BaseModel):
+    agency: str = Field(examples=["การประปาส่วนภูมิภาคสาขาสันทราย"])
+    province: str | None
+    received: int = Field(description="Complaints filed in the period.")
+    resolved: int
+    followed: int = Field(description="Resolved complaints the tracking stage followed.")
+    median_hours_to_first_action: float | None
+    median_hours_to_resolution: float | None
+    renewed_share: float | None = Field(
+        description="Of the resolved complaints followed, the share the public still reports."
+    )
+    mean_satisfaction: float | None = Field(description="Mean satisfaction score, -1 to 1.")
+    ranked: bool = Field(description="False: too few resolved cases to rank (marked).")
+    rank: int | None = Field(description="1 = best: satisfaction, then renewed, then speed.")
+
+
+class ScorecardPage(BaseModel):
+    start: datetime | None
+    end: datetime | None
+    min_cases: int
+    scorecards: list[AgencyScorecard]
+
+
+_SCORECARD_COLUMNS = list(AgencyScorecard.model_fields)
 
 
 def _query(
@@ -255,6 +284,50 @@ def decide(
     )
     store.upsert_follow_ups([decided])
     return ReopenDecisionResult(recorded=recorded, decision=decision, follow_up=decided)
+
+
+@router.get(
+    "/agencies/scorecards",
+    response_model=ScorecardPage,
+    tags=["complaints"],
+    responses={200: {"content": {"text/csv": {"example": "agency,province,received,...\n"}}}},
+)
+def agency_scorecards(
+    store: StoreDep,
+    settings: SettingsDep,
+    caller: Analyst,
+    province: ProvinceFilter,
+    start: Annotated[IsoDatetime | None, Query(description="Filed at or after.")] = None,
+    end: Annotated[IsoDatetime | None, Query(description="Filed before.")] = None,
+    format: Annotated[Literal["json", "csv"], Query(description="csv: a spreadsheet.")] = "json",
+) -> Response:
+    """Per agency and province, for complaints filed in the period: how many, median hours
+    to first action and to resolution, the share of resolved cases the public still reports,
+    and the mean satisfaction after resolution. Agencies with fewer than
+    ``tracking.scorecard_min_cases`` resolved cases are listed but not ranked."""
+    complaints = [c for c in store.iter_complaints() if province is None or c.province == province]
+    follow_ups = {f.complaint_id: f for f in store.iter_follow_ups(FollowUpQuery())}
+    cards = [
+        AgencyScorecard(**asdict(card))
+        for card in scorecards(
+            complaints, follow_ups, start=start, end=end,
+            min_cases=settings.tracking.scorecard_min_cases,
+        )
+    ]  # fmt: skip
+    if format == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=_SCORECARD_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(card.model_dump() for card in cards)
+        return Response(
+            "\ufeff" + out.getvalue(),  # a BOM, so spreadsheets read the Thai as UTF-8
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="siang-scorecards.csv"'},
+        )
+    page = ScorecardPage(
+        start=start, end=end, min_cases=settings.tracking.scorecard_min_cases, scorecards=cards
+    )
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get("/satisfaction", response_model=SatisfactionSummary, tags=["complaints"])

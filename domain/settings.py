@@ -354,6 +354,9 @@ class TrackingSettings(_Section):
     reopen_min_posts: int = Field(
         1, ge=1, description="Still-broken posts that make a resolved complaint a candidate."
     )
+    scorecard_min_cases: int = Field(
+        5, ge=1, description="Resolved complaints an agency needs to be ranked on scorecards."
+    )
 
 
 class ComplaintExportSettings(_Section):

@@ -149,3 +149,51 @@ def test_a_complaints_timeline_in_bangkok_days_with_buddhist_years(
         "negative": 0, "phase": "after",
     }  # fmt: skip
     assert days["2 พ.ย. 2569"]["negative"] == 1
+
+
+def test_agency_scorecards_rank_enough_cases_mark_the_rest_and_export_csv(
+    any_store: Store, serve: Serve
+) -> None:
+    def case(cid: str, agency: str, province: str, acted_h: float, fixed_h: float | None):  # type: ignore[no-untyped-def]
+        steps = [
+            ComplaintStatusChange(at=T0, status="received"),
+            ComplaintStatusChange(at=T0 + timedelta(hours=acted_h), status="in_progress",
+                                  agency=agency),
+        ]  # fmt: skip
+        if fixed_h is not None:
+            steps.append(ComplaintStatusChange(at=T0 + timedelta(hours=fixed_h),
+                                               status="resolved", agency=agency))  # fmt: skip
+        return _complaint(complaint_id=cid, province=province, agency=agency, history=steps,
+                          status="resolved" if fixed_h is not None else "in_progress")  # fmt: skip
+
+    water = [case(f"w{i}", "กปภ.สาขาสันทราย", "เชียงใหม่", 2 + i, 24 * (i + 1))
+             for i in range(5)]  # fmt: skip
+    power = [case("p1", "กฟภ.", "นครราชสีมา", 1, 10), case("p2", "กฟภ.", "นครราชสีมา", 5, None)]
+    any_store.upsert_complaints(water + power)
+    any_store.replace_follow_ups(
+        [_follow_up(f"w{i}", days=i, broken=1 if i < 2 else 0) for i in range(5)]
+        + [_follow_up("p1", days=1, agency="กฟภ.", province="นครราชสีมา")]
+    )
+    analyst = {"X-API-Key": issue_key(any_store, role="analyst", name="analyst-1")}
+    with serve(any_store) as client:
+        page = client.get("/v1/agencies/scorecards", headers=analyst).json()
+        csv_answer = client.get(
+            "/v1/agencies/scorecards", params={"format": "csv"}, headers=analyst
+        )
+        korat = client.get(
+            "/v1/agencies/scorecards", params={"province": "โคราช"}, headers=analyst
+        ).json()
+    cards = {c["agency"]: c for c in page["scorecards"]}
+    water_card, power_card = cards["กปภ.สาขาสันทราย"], cards["กฟภ."]
+    assert (water_card["received"], water_card["resolved"], water_card["followed"]) == (5, 5, 5)
+    assert water_card["median_hours_to_first_action"] == 4.0  # 2, 3, 4, 5, 6 hours
+    assert water_card["median_hours_to_resolution"] == 72.0
+    assert water_card["renewed_share"] == 0.4 and water_card["ranked"] and water_card["rank"] == 1
+    assert (power_card["received"], power_card["resolved"]) == (2, 1)
+    assert not power_card["ranked"] and power_card["rank"] is None
+    assert page["min_cases"] == 5
+    assert csv_answer.headers["content-type"].startswith("text/csv")
+    lines = csv_answer.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("agency,province,received,resolved")
+    assert any(line.startswith("กฟภ.,นครราชสีมา,2,1,") for line in lines)
+    assert [c["agency"] for c in korat["scorecards"]] == ["กฟภ."]
