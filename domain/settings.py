@@ -345,7 +345,7 @@ class TrackingSettings(_Section):
         30, ge=1, le=365, description="Days after resolution in which posts are read."
     )
     about_threshold: float = Field(
-        0.45,
+        0.3,
         ge=0.0,
         le=1.0,
         description="Linking score (time counted from the resolution) from which a post after "

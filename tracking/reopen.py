@@ -3,15 +3,16 @@
 A complaint counts as resolved from the last step of its history marked ``resolved`` or
 ``closed``. Posts from then to ``tracking.after_days`` later are scored against it with the
 linker's calibrated model (``linking``), with time counted from the resolution rather than the
-filing; those at ``tracking.about_threshold`` or more are about it. Each such post's stance is
-read (``tracking.stance``); a complaint with ``tracking.reopen_min_posts`` still-broken posts
-is a reopen candidate, its posts the evidence.
+filing; those at ``tracking.about_threshold`` or more are about it, when their place agrees
+too (``place_agrees``: "same problem at the same place"). Each such post's stance is read
+(``tracking.stance``); a complaint with ``tracking.reopen_min_posts`` still-broken posts is a
+reopen candidate, its posts the evidence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -23,6 +24,21 @@ from linking.service import Linker, PlaceOf
 from tracking.stance import StanceReading, read_stance
 
 RESOLVED = ("resolved", "closed")
+# Chosen on the reopen training set (tracking/data/train): a post names no other province,
+# and names the complaint's district, lies near it, or shares its words.
+_NEAR = 0.2  # the linker's near signal, exp(-km / 5): about 8 km
+_SHARED_WORDS = 0.3
+
+
+def place_agrees(signals: dict[str, float]) -> bool:
+    """Whether a post's place is the complaint's, as far as its signals tell."""
+    if signals.get("province", 0.0) < 0:
+        return False
+    return (
+        signals.get("district", 0.0) > 0
+        or signals.get("near", 0.0) > _NEAR
+        or signals.get("lexical", 0.0) >= _SHARED_WORDS
+    )
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,7 @@ class PostAfter:
     score: float  # linking score, time counted from the resolution
     days_after: float
     reading: StanceReading
+    signals: dict[str, float] = field(default_factory=dict)  # the linking signals
 
 
 @dataclass(frozen=True)
@@ -79,14 +96,14 @@ def posts_after_resolution(
     found: dict[str, list[PostAfter]] = {}
     for pair in run.pairs:
         value = score(linker.weights, pair.signals)
-        if value < tracking.about_threshold:
+        if value < tracking.about_threshold or not place_agrees(pair.signals):
             continue
         post = run.posts[pair.post].post
         _, complaint, at = resolved[pair.complaint]
-        reading = read_stance(post, names_problem=pair.signals["problem"] > 0)
+        reading = read_stance(post)
         days = (post.created_at - at).total_seconds() / 86400
         found.setdefault(complaint.complaint_id, []).append(
-            PostAfter(post, round(value, 4), round(days, 2), reading)
+            PostAfter(post, round(value, 4), round(days, 2), reading, pair.signals)
         )
     for about in found.values():
         about.sort(key=lambda p: (-p.score, p.post.id))
@@ -116,6 +133,7 @@ __all__ = [
     "RESOLVED",
     "PostAfter",
     "ReopenCandidate",
+    "place_agrees",
     "posts_after_resolution",
     "reopen_candidates",
     "resolved_at",

@@ -1,6 +1,7 @@
-"""The labelled reopen set (bench/data/satisfaction/, written apart from the code) holds
-what issue 21 asks of it: at least 40 resolved complaints, post-resolution posts that are
-thankful, still broken or unrelated, and reopen labels that follow from them."""
+"""The labelled reopen sets hold what issue 21 asks of them: at least 40 resolved
+complaints, post-resolution posts that are thankful, still broken or unrelated, and reopen
+labels that follow from them. ``bench/data/satisfaction/`` measures, written apart from the
+code; ``tracking/data/train/``, by another writer, is where choices are made."""
 
 from __future__ import annotations
 
@@ -8,21 +9,27 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from complaints.service import complaint_from_fields
 from ingest.jsonl import read_jsonl
 from tracking.reopen import resolved_at
 
-DATA = Path(__file__).resolve().parents[2] / "bench" / "data" / "satisfaction"
+ROOT = Path(__file__).resolve().parents[2]
+SETS = [ROOT / "bench" / "data" / "satisfaction", ROOT / "tracking" / "data" / "train"]
 
 
-def _rows(name: str) -> list[dict]:  # type: ignore[type-arg]
-    return [line.value for line in read_jsonl(DATA / name) if line.value is not None]
+def _rows(directory: Path, name: str) -> list[dict]:  # type: ignore[type-arg]
+    return [line.value for line in read_jsonl(directory / name) if line.value is not None]
 
 
-def test_the_set_is_large_enough_and_consistent() -> None:
-    complaints = {c["complaint_id"]: complaint_from_fields(c) for c in _rows("complaints.jsonl")}
-    posts = {p["post_id"]: p for p in _rows("posts.jsonl")}
-    truth = _rows("truth.jsonl")
+@pytest.mark.parametrize("directory", SETS, ids=lambda d: d.parent.parent.name)
+def test_the_set_is_large_enough_and_consistent(directory: Path) -> None:
+    complaints = {
+        c["complaint_id"]: complaint_from_fields(c) for c in _rows(directory, "complaints.jsonl")
+    }
+    posts = {p["post_id"]: p for p in _rows(directory, "posts.jsonl")}
+    truth = _rows(directory, "truth.jsonl")
     resolved = {cid for cid, c in complaints.items() if resolved_at(c) is not None}
     assert len(resolved) >= 40
     stances = Counter(row["stance"] for row in truth if "stance" in row)
@@ -41,3 +48,8 @@ def test_the_set_is_large_enough_and_consistent() -> None:
             broken_after.add(row["complaint_id"])
     assert {cid for cid, is_reopen in reopen.items() if is_reopen} == broken_after
     assert 0.25 <= len(broken_after) / len(resolved) <= 0.6
+
+
+def test_the_sets_share_no_text() -> None:
+    texts = [{p["text"] for p in _rows(d, "posts.jsonl")} for d in SETS]
+    assert not texts[0] & texts[1]
