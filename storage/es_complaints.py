@@ -99,22 +99,13 @@ class ComplaintIndex(ElasticsearchConnection):
         return [Complaint.model_validate(docs[c]) for c in complaint_ids if c in docs]
 
     def iter_complaints(self, *, batch_size: int = 500) -> Iterator[Complaint]:
-        after: list[Any] | None = None
-        while True:
-            extra = {"search_after": after} if after else {}
-            hits = self._search(
-                self.index["complaints"],
-                query={"match_all": {}},
-                sort=[{"filed_at": "asc"}, {"complaint_id": "asc"}],
-                size=batch_size,
-                source_includes=["doc"],
-                **extra,
-            )["hits"]["hits"]
-            if not hits:
-                return
-            for hit in hits:
-                yield Complaint.model_validate(hit["_source"]["doc"])
-            after = hits[-1]["sort"]
+        for doc in self._pages(
+            self.index["complaints"],
+            query={"match_all": {}},
+            sort=[{"filed_at": "asc"}, {"complaint_id": "asc"}],
+            batch_size=batch_size,
+        ):
+            yield Complaint.model_validate(doc)
 
     def search_complaints(
         self, query: ComplaintQuery, *, limit: int = 20, offset: int = 0

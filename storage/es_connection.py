@@ -8,7 +8,7 @@ operations beside it), each built on ``ElasticsearchConnection``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -142,6 +142,28 @@ class ElasticsearchConnection:
             for doc_id in sorted(current - set(docs))
         ]
         self._bulk(actions, stage=stage)
+
+    def _pages(
+        self,
+        index: str,
+        *,
+        query: dict[str, Any],
+        sort: list[dict[str, str]],
+        batch_size: int,
+    ) -> Iterator[dict[str, Any]]:
+        """Every ``doc`` matching ``query``, ``batch_size`` hits a search, by ``search_after``
+        on ``sort`` (which must end on a unique field)."""
+        after: list[Any] | None = None
+        while True:
+            extra = {"search_after": after} if after else {}
+            hits = self._search(
+                index, query=query, sort=sort, size=batch_size, source_includes=["doc"], **extra
+            )["hits"]["hits"]
+            if not hits:
+                return
+            for hit in hits:
+                yield hit["_source"]["doc"]
+            after = hits[-1]["sort"]
 
     def _scan_ids(self, index: str) -> list[dict[str, Any]]:
         try:

@@ -67,22 +67,13 @@ class TrackingIndices(ElasticsearchConnection):
     def iter_follow_ups(
         self, query: FollowUpQuery, *, batch_size: int = 500
     ) -> Iterator[ComplaintFollowUp]:
-        after: list[Any] | None = None
-        while True:
-            extra = {"search_after": after} if after else {}
-            hits = self._search(
-                self.index["follow-ups"],
-                query=_query(query),
-                sort=[{"complaint_id": "asc"}],
-                size=batch_size,
-                source_includes=["doc"],
-                **extra,
-            )["hits"]["hits"]
-            if not hits:
-                return
-            for hit in hits:
-                yield ComplaintFollowUp.model_validate(hit["_source"]["doc"])
-            after = hits[-1]["sort"]
+        for doc in self._pages(
+            self.index["follow-ups"],
+            query=_query(query),
+            sort=[{"complaint_id": "asc"}],
+            batch_size=batch_size,
+        ):
+            yield ComplaintFollowUp.model_validate(doc)
 
     def add_reopen_decision(self, decision: ReopenDecision) -> bool:
         action = {
