@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from api.access import Analyst, Officer, audit
@@ -135,16 +135,15 @@ class ScorecardPage(BaseModel):
 _SCORECARD_COLUMNS = list(AgencyScorecard.model_fields)
 
 
-def _query(
+def follow_up_filters(
     province: ProvinceFilter,
     agency: Annotated[str | None, Query(max_length=200)] = None,
     category: Category | None = None,
     start: Annotated[IsoDatetime | None, Query(description="Resolved at or after.")] = None,
     end: Annotated[IsoDatetime | None, Query(description="Resolved before.")] = None,
-    reopen_only: bool = False,
 ) -> FollowUpQuery:
+    """The filters every follow-up listing takes: agency, place, category, resolution time."""
     return FollowUpQuery(
-        reopen_only=reopen_only,
         agency=agency,
         province=province,
         category=category.value if category else None,
@@ -153,21 +152,20 @@ def _query(
     )
 
 
+FollowUpFilters = Annotated[FollowUpQuery, Depends(follow_up_filters)]
+
+
 @router.get("/complaints/reopen-candidates", response_model=FollowUpPage, tags=["complaints"])
 def reopen_candidates(
     store: StoreDep,
     caller: Officer,
-    province: ProvinceFilter,
-    agency: Annotated[str | None, Query(max_length=200)] = None,
-    category: Category | None = None,
-    start: Annotated[IsoDatetime | None, Query(description="Resolved at or after.")] = None,
-    end: Annotated[IsoDatetime | None, Query(description="Resolved before.")] = None,
+    filters: FollowUpFilters,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> FollowUpPage:
     """Resolved complaints the public still reports after the resolution, most reported
     first, with the posts as evidence. Officers; audited."""
-    query = _query(province, agency, category, start, end, reopen_only=True)
+    query = replace(filters, reopen_only=True)
     total, found = store.search_follow_ups(query, limit=limit, offset=offset)
     audit(store, caller, "list_reopen_candidates", *(f"complaint:{f.complaint_id}" for f in found))
     return FollowUpPage(total=total, limit=limit, offset=offset, follow_ups=found)
@@ -334,17 +332,13 @@ def agency_scorecards(
 def satisfaction(
     store: StoreDep,
     caller: Analyst,
-    province: ProvinceFilter,
+    filters: FollowUpFilters,
     group: Literal["agency", "province", "category"] = "agency",
-    agency: Annotated[str | None, Query(max_length=200)] = None,
-    category: Category | None = None,
-    start: Annotated[IsoDatetime | None, Query(description="Resolved at or after.")] = None,
-    end: Annotated[IsoDatetime | None, Query(description="Resolved before.")] = None,
 ) -> SatisfactionSummary:
     """The satisfaction signal of resolved complaints, grouped by agency, province or
     category: how many, how many the public still reports, and the mean score."""
     grouped: dict[str | None, list[ComplaintFollowUp]] = defaultdict(list)
-    for f in store.iter_follow_ups(_query(province, agency, category, start, end)):
+    for f in store.iter_follow_ups(filters):
         key = f.category.value if group == "category" else getattr(f, group)
         grouped[key].append(f)
     groups = []
