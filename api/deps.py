@@ -32,9 +32,13 @@ log = logging.getLogger(__name__)
 
 
 def _iso_only(value: object) -> object:
-    """Refuse bare numbers: pydantic would read ``0.5`` as a Unix time, the document says
-    ISO-8601."""
-    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+    """Refuse bare numbers, in any notation (``0.5``, ``1.2e-125``, ``inf``): pydantic would
+    read them as a Unix time, the document says ISO-8601."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
         raise ValueError("must be an ISO-8601 date and time, such as 2026-11-08T09:00:00+07:00")
     return value
 

@@ -197,3 +197,16 @@ def test_agency_scorecards_rank_enough_cases_mark_the_rest_and_export_csv(
     assert lines[0].startswith("agency,province,received,resolved")
     assert any(line.startswith("กฟภ.,นครราชสีมา,2,1,") for line in lines)
     assert [c["agency"] for c in korat["scorecards"]] == ["กฟภ."]
+
+
+def test_a_bare_number_is_no_date_in_any_notation(any_store: Store, serve: Serve) -> None:
+    """pydantic reads a number as a Unix time; the document says ISO-8601 (found by the fuzz:
+    ``start=1.2295600168325555e-125`` answered 200)."""
+    headers = {"X-API-Key": issue_key(any_store, role="admin", name="admin-1")}
+    with serve(any_store) as client:
+        for route in ("/v1/agencies/scorecards", "/v1/satisfaction", "/v1/complaints"):
+            for number in ("0.5", "1.2295600168325555e-125", "-3E4", "inf", "nan", "1700000000"):
+                answer = client.get(route, params={"start": number}, headers=headers)
+                assert answer.status_code == 422, (route, number, answer.text)
+            good = client.get(route, params={"start": "2026-11-01T00:00+07:00"}, headers=headers)
+            assert good.status_code == 200, (route, good.text)
