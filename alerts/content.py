@@ -20,7 +20,7 @@ from alerts.thai_format import (
     thai_datetime,
     thai_hour_range,
 )
-from domain.models import Alert, AlertRule, Post, Topic
+from domain.models import Alert, AlertRule, Complaint, Post, Topic
 from domain.settings import Settings
 from storage.base import PostQuery, Store
 
@@ -29,6 +29,7 @@ _KINDS = {
     "keyword": "คำที่เฝ้าระวัง",
     "category_province": "เรื่องร้องทุกข์ตามหมวดและจังหวัด",
     "emerging": "เรื่องร้องทุกข์ที่เริ่มเกิดขึ้น",
+    "reopen": "เรื่องที่แก้ไขแล้วแต่ประชาชนยังแจ้งปัญหา",
 }
 _TEXT_CHARS = 280
 _COMPLAINT_POSTS = 2000  # topic posts whose links are looked up for related complaints
@@ -84,6 +85,8 @@ def get_content(
     alert: Alert, *, rule: AlertRule | None, store: Store, settings: Settings
 ) -> AlertContent:
     """Everything the mail shows about ``alert``; missing posts or topics are left out."""
+    if alert.kind == "reopen":
+        return _reopen_content(alert, store=store, settings=settings)
     topic = store.get_topic(alert.topic_id) if alert.topic_id is not None else None
     posts = store.get_posts(alert.post_ids)
     top = sorted(posts, key=lambda p: (-_engagement(p), p.created_at, p.id))
@@ -108,6 +111,44 @@ def get_content(
             settings, f"/topic/{alert.topic_id}" if alert.topic_id is not None else "/overview"
         ),
         series=_series(alert, topic, store=store, hours_before=settings.alerts.chart_hours),
+    )
+
+
+def _reopen_content(alert: Alert, *, store: Store, settings: Settings) -> AlertContent:
+    """A reopen candidate: the resolved complaint, and the posts that still report its
+    problem after the resolution, oldest first."""
+    complaint = store.get_complaint(alert.complaint_id) if alert.complaint_id else None
+    posts = sorted(store.get_posts(alert.post_ids), key=lambda p: (p.created_at, p.id))
+    last = max((p.created_at for p in posts), default=alert.triggered_at)
+    headline = alert.subject
+    phrase = ""
+    complaints: list[ComplaintItem] = []
+    if complaint is not None:
+        place = " · ".join(part for part in (complaint.district, complaint.province) if part)
+        headline = " · ".join(part for part in (complaint.subject, place) if part)
+        agency = complaint.agency or "-"
+        phrase = (
+            f"เรื่อง {complaint.complaint_id} ({agency}) แจ้งว่าแก้ไขแล้วเมื่อ "
+            f"{thai_datetime(alert.window_start)} แต่ยังมีโพสต์รายงานปัญหาเดิมที่เดิม"
+        )
+        complaints = [_complaint_item(complaint, len(alert.post_ids), settings)]
+    fragment = f"/complaint/{quote(alert.complaint_id or '', safe='')}"
+    return AlertContent(
+        alert=alert,
+        kind=_KINDS[alert.kind],
+        headline=headline,
+        headline_ascii="Reopen candidate",
+        phrase=phrase,
+        window=thai_hour_range(_hour(alert.window_start), _hour(last) + timedelta(hours=1)),
+        observed=number(alert.observed),
+        expected=number(alert.expected),
+        reference="เกณฑ์",
+        ratio=None,
+        score=number(round(alert.score, 1)),
+        posts=[_post_item(p) for p in posts[: settings.alerts.max_posts]],
+        complaints=complaints,
+        dashboard_url=dashboard_url(settings, fragment),
+        series=None,
     )
 
 
@@ -209,22 +250,23 @@ def _complaints(
             if n >= _COMPLAINT_POSTS:
                 break
             ids.append(post.id)
-    items = []
-    for found in complaints_for_topic(store, list(dict.fromkeys(ids)))[:limit]:
-        c = found.complaint
-        place = " · ".join(part for part in (c.district, c.province) if part) or "-"
-        items.append(
-            ComplaintItem(
-                complaint_id=c.complaint_id,
-                subject=c.subject,
-                status=COMPLAINT_STATUSES.get(c.status, c.status),
-                place=place,
-                filed=thai_datetime(c.filed_at),
-                linked_posts=found.linked_posts,
-                url=dashboard_url(settings, f"/complaint/{quote(c.complaint_id, safe='')}"),
-            )
-        )
-    return items
+    return [
+        _complaint_item(found.complaint, found.linked_posts, settings)
+        for found in complaints_for_topic(store, list(dict.fromkeys(ids)))[:limit]
+    ]
+
+
+def _complaint_item(c: Complaint, linked_posts: int, settings: Settings) -> ComplaintItem:
+    place = " · ".join(part for part in (c.district, c.province) if part) or "-"
+    return ComplaintItem(
+        complaint_id=c.complaint_id,
+        subject=c.subject,
+        status=COMPLAINT_STATUSES.get(c.status, c.status),
+        place=place,
+        filed=thai_datetime(c.filed_at),
+        linked_posts=linked_posts,
+        url=dashboard_url(settings, f"/complaint/{quote(c.complaint_id, safe='')}"),
+    )
 
 
 def _post_item(post: Post) -> PostItem:

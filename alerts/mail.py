@@ -53,6 +53,8 @@ def subject_line(contents: Sequence[AlertContent], *, digest: str | None) -> str
     """``[เสียง] หัวข้อที่พุ่งสูงผิดปกติ: ไฟดับ · หาดใหญ่ — 20 โพสต์/ชม. (คาดไว้ 0.5)``."""
     first = contents[0]
     label = _shorten(first.headline, _SUBJECT_LABEL)
+    if len(contents) == 1 and digest is None and first.alert.kind == "reopen":
+        return f"[เสียง] {first.kind}: {label} — {first.observed} โพสต์หลังแก้ไขแล้ว"
     if len(contents) == 1 and digest is None:
         per = "" if first.alert.kind == "emerging" else "/ชม."  # an emergence's window varies
         return (

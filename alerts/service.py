@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from domain.models import Alert, AlertRule, Emergence, Post, Topic
+from domain.models import Alert, AlertRule, ComplaintFollowUp, Emergence, Post, Topic
 from domain.settings import Settings
 from storage.base import Store
 
@@ -30,9 +30,10 @@ def alert_id(rule: str, subject: str, window_start: datetime) -> str:
 
 
 class AlertEvaluator:
-    """Turns topic spikes, emergences, keyword volumes and (category, province) volumes into
-    Alerts. ``topic_spike`` and ``emerging`` rules fire on the detector's episodes
-    (``topics.detector``), the same ones the API and dashboard show."""
+    """Turns topic spikes, emergences, keyword volumes, (category, province) volumes and
+    reopen candidates into Alerts. ``topic_spike`` and ``emerging`` rules fire on the
+    detector's episodes (``topics.detector``), the same ones the API and dashboard show;
+    ``reopen`` rules on the tracking stage's follow-ups (``tracking.follow_up``)."""
 
     def __init__(self, rules: Sequence[AlertRule]) -> None:
         self.rules = list(rules)
@@ -43,10 +44,13 @@ class AlertEvaluator:
         topics: Sequence[Topic],
         posts: Sequence[Post],
         emergences: Sequence[Emergence] = (),
+        follow_ups: Sequence[ComplaintFollowUp] = (),
     ) -> list[Alert]:
         alerts: list[Alert] = []
         for rule in self.rules:
-            if rule.kind == "topic_spike":
+            if rule.kind == "reopen":
+                alerts += self._reopen(rule, follow_ups)
+            elif rule.kind == "topic_spike":
                 alerts += self._topic_spikes(rule, topics)
             elif rule.kind == "emerging":
                 alerts += self._emergences(rule, emergences)
@@ -120,6 +124,37 @@ class AlertEvaluator:
             and (rule.province is None or e.province == rule.province)
         ]
 
+    def _reopen(self, rule: AlertRule, follow_ups: Sequence[ComplaintFollowUp]) -> list[Alert]:
+        """One alert per undecided reopen candidate and resolution, in the rule's agency,
+        category and province. An officer's verdict, either way, ends the alerting: a
+        confirmed case is being reopened, a dismissed one is not a candidate."""
+        out = []
+        for f in follow_ups:
+            if not f.reopen_candidate or f.decision is not None or not f.still_broken:
+                continue
+            if not _reopen_matches(rule, f):
+                continue
+            evidence = sorted(f.still_broken, key=lambda p: (p.days_after, p.post_id))
+            out.append(
+                Alert(
+                    alert_id=alert_id(rule.name, f"complaint {f.complaint_id}", f.resolved_at),
+                    rule=rule.name,
+                    kind=rule.kind,
+                    subject=f"complaint {f.complaint_id}",
+                    triggered_at=f.resolved_at + timedelta(days=evidence[0].days_after),
+                    window_start=f.resolved_at,
+                    score=float(len(evidence)),
+                    observed=len(evidence),
+                    expected=0.0,
+                    category=f.category,
+                    province=f.province,
+                    complaint_id=f.complaint_id,
+                    post_ids=[p.post_id for p in evidence[:10]],
+                    recipients=rule.recipients,
+                )
+            )
+        return out
+
     def _volume(self, rule: AlertRule, posts: Sequence[Post], *, subject: str) -> list[Alert]:
         hourly = Counter(hour_floor(p.created_at) for p in posts)
         out = []
@@ -151,6 +186,14 @@ class AlertEvaluator:
 def hour_floor(moment: datetime) -> datetime:
     """The start of the clock hour (as ``topics.bursts.hour_floor``, without its imports)."""
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _reopen_matches(rule: AlertRule, follow_up: ComplaintFollowUp) -> bool:
+    if rule.category is not None and follow_up.category != rule.category:
+        return False
+    if rule.province is not None and follow_up.province != rule.province:
+        return False
+    return not rule.agency or rule.agency in (follow_up.agency or "")
 
 
 def _has_keyword(post: Post, keyword: str | None) -> bool:

@@ -40,6 +40,11 @@ _RULE_EXAMPLES = {
         "value": {"name": "any-topic-spike", "kind": "topic_spike", "min_score": 8,
                   "recipients": ["policy-team@example.go.th"]},
     },
+    "reopen": {
+        "summary": "Resolved water cases the public still reports, to the PWA desk",
+        "value": {"name": "reopen-pwa", "kind": "reopen", "agency": "การประปาส่วนภูมิภาค",
+                  "recipients": ["pwa-desk@example.go.th"]},
+    },
 }  # fmt: skip
 
 

@@ -500,7 +500,7 @@ class PostComplaintLink(_Model):
     decision: LinkDecision | None = None
 
 
-AlertKind = Literal["topic_spike", "keyword", "category_province", "emerging"]
+AlertKind = Literal["topic_spike", "keyword", "category_province", "emerging", "reopen"]
 
 
 class AlertRule(_Model):
@@ -512,6 +512,14 @@ class AlertRule(_Model):
     keyword: str | None = None
     category: Category | None = None
     province: str | None = None
+    agency: str | None = Field(
+        None,
+        max_length=200,
+        description="reopen: only complaints whose handling agency contains this text "
+        "(category and province filter them too); null: every agency. A reopen rule mails "
+        "each undecided reopen candidate once per resolution.",
+        examples=["การประปาส่วนภูมิภาค"],
+    )
     threshold: int = Field(
         10, ge=1, description="Posts per hour that trigger keyword/category rules."
     )
@@ -588,6 +596,7 @@ class Alert(_Model):
     keyword: str | None = Field(None, description="The rule's keyword when it fired.")
     category: Category | None = Field(None, description="The rule's category when it fired.")
     province: str | None = Field(None, description="The rule's province when it fired.")
+    complaint_id: str | None = Field(None, description="reopen: the resolved complaint.")
     post_ids: list[str] = Field(default_factory=list)
     recipients: list[str] = Field(default_factory=list)
     status: Literal["pending", "sent", "suppressed"] = "pending"

@@ -27,7 +27,7 @@ from ingest.jsonl import Line, read_jsonl
 from ingest.service import Ingestor, IngestReport
 from linking.service import link_store
 from pipeline.stage_runs import recorded_stage
-from storage.base import Store, UpsertCounts
+from storage.base import FollowUpQuery, Store, UpsertCounts
 from storage.loading import bulk_load
 from topics.service import TopicStage, TrendsReport
 
@@ -213,8 +213,17 @@ class Pipeline:
 
         with recorded_stage(self.store, "alerts") as tally:
             posts = list(self.store.iter_posts())
-            alerts = AlertEvaluator(list_rules(self.store, self.settings)).evaluate(
-                topics=trends.topics, posts=posts, emergences=trends.emergences
+            rules = list_rules(self.store, self.settings)
+            candidates = (
+                list(self.store.iter_follow_ups(FollowUpQuery(reopen_only=True)))
+                if any(rule.kind == "reopen" for rule in rules)
+                else []
+            )
+            alerts = AlertEvaluator(rules).evaluate(
+                topics=trends.topics,
+                posts=posts,
+                emergences=trends.emergences,
+                follow_ups=candidates,
             )
             queued = self.store.add_alerts(alerts)
             tally.items_in, tally.items_out = len(posts), queued

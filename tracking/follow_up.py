@@ -17,7 +17,7 @@ import numpy as np
 from domain.models import Complaint, ComplaintFollowUp, FollowUpPost, Post, ReopenDecision
 from domain.settings import LinkSettings, TrackingSettings
 from linking.service import PlaceOf
-from tracking.reopen import PostAfter, posts_after_resolution, resolved_at
+from tracking.reopen import PostAfter, posts_after_resolution, resolved_at, resolving_agency
 from tracking.satisfaction import satisfaction
 
 
@@ -64,7 +64,7 @@ def follow_ups(
         found.append(
             ComplaintFollowUp(
                 complaint_id=complaint.complaint_id,
-                agency=complaint.agency,
+                agency=resolving_agency(complaint),
                 province=complaint.province,
                 district=complaint.district,
                 category=complaint.category,

@@ -70,6 +70,13 @@ def resolved_at(complaint: Complaint) -> datetime | None:
     return complaint.updated_at
 
 
+def resolving_agency(complaint: Complaint) -> str | None:
+    """The agency that resolved the case (its last resolved step's), else the one the
+    complaint names: the one answerable for what the public says afterwards."""
+    steps = [s for s in complaint.history if s.status in RESOLVED and s.agency]
+    return steps[-1].agency if steps else complaint.agency
+
+
 def posts_after_resolution(
     complaints: Sequence[Complaint],
     complaint_vectors: np.ndarray,
@@ -137,4 +144,5 @@ __all__ = [
     "posts_after_resolution",
     "reopen_candidates",
     "resolved_at",
+    "resolving_agency",
 ]

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 from domain.models import Complaint, ComplaintFollowUp
-from tracking.reopen import RESOLVED, resolved_at
+from tracking.reopen import resolved_at, resolving_agency
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,6 @@ class Scorecard:
     rank: int | None = None
 
 
-def handling_agency(complaint: Complaint) -> str:
-    """The agency that resolved the case, else the one the complaint names."""
-    steps = [s for s in complaint.history if s.status in RESOLVED and s.agency]
-    if steps:
-        return steps[-1].agency or ""
-    return complaint.agency or "ไม่ระบุหน่วยงาน"
-
-
 def scorecards(
     complaints: Iterable[Complaint],
     follow_ups: Mapping[str, ComplaintFollowUp],
@@ -62,7 +54,7 @@ def scorecards(
     groups: dict[tuple[str, str | None], list[Complaint]] = defaultdict(list)
     for c in complaints:
         if (start is None or c.filed_at >= start) and (end is None or c.filed_at < end):
-            groups[(handling_agency(c), c.province)].append(c)
+            groups[(resolving_agency(c) or "ไม่ระบุหน่วยงาน", c.province)].append(c)
     cards = []
     for (agency, province), cases in groups.items():
         first_action, resolution = [], []
@@ -114,4 +106,4 @@ def _median(values: list[float]) -> float | None:
     return round(median(values), 2) if values else None
 
 
-__all__ = ["Scorecard", "handling_agency", "scorecards"]
+__all__ = ["Scorecard", "scorecards"]

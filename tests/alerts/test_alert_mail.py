@@ -345,3 +345,44 @@ def test_message_id_is_stable_for_the_same_alerts(
     assert first["Message-ID"] == second["Message-ID"]
     assert re.fullmatch(r"<[0-9a-f]{32}@example\.go\.th>", first["Message-ID"])
     assert first["Date"] != second["Date"]
+
+
+def test_a_reopen_candidate_is_mailed_to_its_agencys_desk_with_the_posts_and_its_page(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    from domain.models import AlertRule
+    from pipeline.jobs import Pipeline
+    from tests.tracking.test_follow_up import _run
+    from tests.tracking.test_reopen import _posts, _resolved
+    from topics.service import TrendsReport
+
+    desk = AlertRule(name="reopen-pwa", kind="reopen", agency="กปภ.", recipients=[DESK])
+    other = AlertRule(name="reopen-pea", kind="reopen", agency="กฟภ.", recipients=[OFFICER])
+    settings = mail_settings(tmp_path, smtp_server.port, [desk, other])
+    store = EmbeddedStore(tmp_path / "siang.db")
+    complaint = _resolved()
+    store.upsert_complaints([complaint])
+    store.upsert_posts(_posts())
+    store.replace_follow_ups(_run())  # the tracking stage's verdict on the store's data
+
+    pipeline = Pipeline(settings, store, None, show_progress=False)
+    queued, _ = pipeline.alerts(TrendsReport(topics=[]))
+
+    assert queued == 1
+    [received] = smtp_server.received
+    assert received.rcpt_tos == [DESK]
+    message = received.message
+    assert message["Subject"] == (
+        "[เสียง] เรื่องที่แก้ไขแล้วแต่ประชาชนยังแจ้งปัญหา: "
+        "น้ำประปามีรสเค็ม · บางบัวทอง · นนทบุรี — 1 โพสต์หลังแก้ไขแล้ว"
+    )
+    text, html, images = _parts(message)
+    for body in (text, html):
+        assert complaint.complaint_id in body
+        assert "แจ้งว่าแก้ไขแล้วเมื่อ" in body and "2569" in body  # Buddhist-era year
+        assert "บอกแก้แล้วแต่น้ำประปายังเค็มบางบัวทอง" in body  # the still-broken post
+        assert "ขอบคุณ" not in body  # a thankful post is not evidence
+        assert f"{PUBLIC_URL}/dashboard/#/complaint/{complaint.complaint_id}" in body
+    assert "โพสต์ที่รายงานว่าปัญหายังอยู่" in text and images == []
+    # The next run queues nothing more for the same resolution.
+    assert pipeline.alerts(TrendsReport(topics=[]))[0] == 0

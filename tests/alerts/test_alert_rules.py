@@ -103,3 +103,43 @@ def test_a_muted_rules_alerts_are_kept_as_suppressed_until_the_mute_ends() -> No
     assert [(a.triggered_at, a.status) for a in alerts] == [
         (T0, "suppressed"), (T0 + timedelta(hours=6), "pending")
     ]  # fmt: skip
+
+
+def _follow_ups():  # type: ignore[no-untyped-def]
+    """The tracking stage's follow-ups of two resolved complaints, one still reported."""
+    from tests.tracking.test_follow_up import _run
+
+    [candidate] = _run()
+    quiet = candidate.model_copy(
+        update={"complaint_id": "c-quiet", "reopen_candidate": False, "still_broken": []}
+    )
+    return candidate, quiet
+
+
+def test_a_reopen_rule_alerts_once_per_undecided_candidate_in_its_agency() -> None:
+    from domain.models import ReopenDecision
+
+    candidate, quiet = _follow_ups()
+    rule = AlertRule(name="reopen-pwa", kind="reopen", agency="กปภ.", recipients=["pwa@ex.org"])
+    evaluator = AlertEvaluator([rule])
+    [alert] = evaluator.evaluate(topics=[], posts=[], follow_ups=[candidate, quiet])
+    assert (alert.kind, alert.complaint_id, alert.observed) == ("reopen", "c-1", 1)
+    assert alert.post_ids == ["x:broken"] and alert.recipients == ["pwa@ex.org"]
+    assert alert.window_start == candidate.resolved_at
+    assert alert.triggered_at == candidate.resolved_at + timedelta(days=2)  # the first report
+    assert evaluator.evaluate(topics=[], posts=[], follow_ups=[candidate]) == [alert]  # stable id
+    # Another agency's desk, category or province is not told; a verdict ends the alerting.
+    for other in (
+        rule.model_copy(update={"agency": "การไฟฟ้าส่วนภูมิภาค"}),
+        rule.model_copy(update={"agency": None, "category": Category.electricity}),
+        rule.model_copy(update={"agency": None, "province": "เชียงใหม่"}),
+    ):
+        assert AlertEvaluator([other]).evaluate(topics=[], posts=[], follow_ups=[candidate]) == []
+    decided = candidate.model_copy(
+        update={
+            "decision": ReopenDecision(
+                complaint_id="c-1", verdict="confirmed", by="officer", at=T0 + timedelta(days=9)
+            )
+        }
+    )
+    assert evaluator.evaluate(topics=[], posts=[], follow_ups=[decided]) == []

@@ -38,6 +38,7 @@ def test_bundled_config_loads() -> None:
         "emerging-grievances",
         "any-topic-spike",
         "flood-keyword",
+        "reopen-candidates",
         "water-nonthaburi",
     ]
 
