@@ -373,8 +373,7 @@ def test_a_reopen_candidate_is_mailed_to_its_agencys_desk_with_the_posts_and_its
     assert received.rcpt_tos == [DESK]
     message = received.message
     assert message["Subject"] == (
-        "[เสียง] เรื่องที่แก้ไขแล้วแต่ประชาชนยังแจ้งปัญหา: "
-        "น้ำประปามีรสเค็ม · บางบัวทอง · นนทบุรี — 1 โพสต์หลังแก้ไขแล้ว"
+        "[เสียง] เรื่องที่แก้ไขแล้วแต่ประชาชนยังแจ้งปัญหา: น้ำประปามีรสเค็ม · บางบัวทอง · นนทบุรี — 1 โพสต์หลังแก้ไขแล้ว"
     )
     text, html, images = _parts(message)
     for body in (text, html):
