@@ -79,7 +79,8 @@ def _statuses(route: Any) -> set[int]:
         statuses |= {401, 404, 429}  # the shared secret; a status update for no complaint
     if route.dependant.query_params or route.dependant.path_params or route.body_field:
         statuses.add(422)
-    if route.body_field or route.path_format.startswith("/v1/webhooks/"):
+    raw_body = "requestBody" in (route.openapi_extra or {})  # a body read from the request
+    if route.body_field or raw_body or route.path_format.startswith("/v1/webhooks/"):
         statuses |= {413, 422}
     if route.dependant.path_params or route.body_field:
         statuses.add(404)  # an id in the path or the body that names nothing

@@ -1,6 +1,6 @@
 """A complaint's life after filing: its timeline, resolved complaints the public still
-reports, their follow-ups, officers' reopen verdicts, and the satisfaction signal grouped by
-agency, province or category.
+reports, their follow-ups, officers' reopen verdicts, the satisfaction signal grouped by
+agency, province or category, and the centre's survey answers beside it.
 
 Follow-ups come from the tracking stage (``siang complaints track``, every ``siang run``).
 A verdict shows on the complaint's follow-up at once, and the next run keeps it.
@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from api.access import Analyst, Officer, audit
@@ -23,16 +23,20 @@ from api.complaints import read_complaint
 from api.deps import IsoDatetime, ProvinceFilter, SettingsDep, StoreDep
 from api.models import PostPublic
 from api.timelines import every_bucket
-from domain.errors import NotFoundError
+from complaints.surveys import SurveyImport, import_surveys
+from domain.errors import NotFoundError, RecordError
 from domain.models import (
     Category,
     ComplaintFollowUp,
     ComplaintStatus,
     ReopenDecision,
     ReopenVerdict,
+    SurveyAgreement,
+    SurveyResponse,
 )
 from domain.thai_dates import thai_date, thai_datetime
 from storage.base import FollowUpQuery, PostQuery
+from tracking.agreement import survey_agreement
 from tracking.reopen import resolved_at
 from tracking.scorecards import scorecards
 
@@ -44,6 +48,12 @@ class FollowUpPage(BaseModel):
     limit: int
     offset: int
     follow_ups: list[ComplaintFollowUp]
+
+
+class FollowUpView(ComplaintFollowUp):
+    survey: SurveyResponse | None = Field(
+        None, description="The centre's survey answer about the complaint, when imported."
+    )
 
 
 class ReopenDecisionRequest(BaseModel):
@@ -69,6 +79,10 @@ class SatisfactionGroup(BaseModel):
     mixed: int
     dissatisfied: int
     no_signal: int
+    survey_mean: float | None = Field(
+        None, description="Mean survey score (1 to 5) of the group's answered complaints."
+    )
+    survey_responses: int = Field(0, description="Survey answers about the group's complaints.")
 
 
 class SatisfactionSummary(BaseModel):
@@ -123,6 +137,39 @@ class AgencyScorecard(BaseModel):
     mean_satisfaction: float | None = Field(description="Mean satisfaction score, -1 to 1.")
     ranked: bool = Field(description="False: too few resolved cases to rank (marked).")
     rank: int | None = Field(description="1 = best: satisfaction, then renewed, then speed.")
+    survey_mean: float | None = Field(description="Mean survey score, 1 to 5, if imported.")
+    survey_responses: int = Field(description="Survey answers about these complaints.")
+
+
+class SurveyImportResult(BaseModel):
+    read: int = Field(description="Rows read.")
+    created: int
+    updated: int = Field(description="Complaints whose stored answer this file changed.")
+    unchanged: int
+    quarantined: int = Field(description="Rows refused, kept in quarantine with the reason.")
+    reasons: list[str] = Field(
+        description="Why rows were refused (the first 20).",
+        examples=[['line 5: score must be a whole number from 1 to 5, not "7"']],
+    )
+    unknown_complaints: int = Field(
+        description="Answers kept whose complaint is not in the store (yet)."
+    )
+
+    @classmethod
+    def of(cls, report: SurveyImport) -> SurveyImportResult:
+        c = report.counts
+        return cls(
+            read=report.read, created=c.created, updated=c.updated, unchanged=c.unchanged,
+            quarantined=report.quarantined, reasons=report.reasons[:20],
+            unknown_complaints=report.unknown_complaints,
+        )  # fmt: skip
+
+
+_SURVEY_EXAMPLE = (
+    "complaint_id,score,comment,answered_at\n"
+    "1111-2569-000123,4,ช่างมาเร็ว น้ำไหลแล้ว,20/11/2569 14:30\n"
+    "1111-2569-000124,1,แจ้งว่าแก้แล้วแต่ไฟยังดับ,21/11/2569\n"
+)
 
 
 class ScorecardPage(BaseModel):
@@ -243,16 +290,60 @@ def _phase(
 
 
 @router.get(
-    "/complaints/{complaint_id}/follow-up", response_model=ComplaintFollowUp, tags=["complaints"]
+    "/complaints/{complaint_id}/follow-up", response_model=FollowUpView, tags=["complaints"]
 )
-def follow_up(complaint_id: str, store: StoreDep, caller: Officer) -> ComplaintFollowUp:
-    """What the public said after the complaint was resolved: its satisfaction signal and
-    whether it is a reopen candidate. 404 until it is resolved and tracked. Officers."""
+def follow_up(complaint_id: str, store: StoreDep, caller: Officer) -> FollowUpView:
+    """What the public said after the complaint was resolved: its satisfaction signal,
+    whether it is a reopen candidate, and the survey answer beside it. 404 until it is
+    resolved and tracked. Officers."""
     read_complaint(store, caller, complaint_id)
     found = store.get_follow_up(complaint_id)
     if found is None:
         raise NotFoundError("follow-up", complaint_id)
-    return found
+    answers = store.get_survey_responses([complaint_id])
+    return FollowUpView(**dict(found), survey=answers[0] if answers else None)
+
+
+@router.post(
+    "/surveys",
+    response_model=SurveyImportResult,
+    tags=["complaints"],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}, "example": _SURVEY_EXAMPLE}},
+        }
+    },
+)
+async def import_survey(request: Request, store: StoreDep, caller: Officer) -> SurveyImportResult:
+    """Import satisfaction-survey results: a CSV with a header naming ``complaint_id`` and
+    ``score`` (1–5), optionally ``comment`` and ``answered_at`` (README, "Survey results").
+    Comments are redacted of personal data; refused rows are quarantined with the reason;
+    one answer per complaint, and importing the same file again changes nothing. 422 when
+    no row could be used. Officers; audited."""
+    body = await request.body()  # bounded by api.limits before it gets here
+    report = import_surveys(store, body, source=f"api:{caller.name}", now=datetime.now(UTC))
+    audit(store, caller, "import_surveys", f"surveys:{report.read}")
+    if report.accepted == 0:
+        reasons = "; ".join(report.reasons[:5]) or "no rows"
+        raise RecordError(f"no survey answer could be used ({reasons})")
+    return SurveyImportResult.of(report)
+
+
+@router.get("/satisfaction/agreement", response_model=SurveyAgreement, tags=["complaints"])
+def satisfaction_agreement(
+    store: StoreDep, caller: Analyst, filters: FollowUpFilters
+) -> SurveyAgreement:
+    """How well the survey and the public signal agree: Pearson and Spearman correlations
+    between survey scores (1–5) and public scores (-1 to 1) over the resolved complaints
+    that have both, with the number of pairs and p-values. With filters, only answers about
+    matching follow-ups count."""
+    follow_ups = {f.complaint_id: f for f in store.iter_follow_ups(filters)}
+    if filters == FollowUpQuery():
+        answers = list(store.iter_survey_responses())
+    else:
+        answers = store.get_survey_responses(list(follow_ups))
+    return survey_agreement(answers, follow_ups)
 
 
 @router.post(
@@ -305,11 +396,12 @@ def agency_scorecards(
     ``tracking.scorecard_min_cases`` resolved cases are listed but not ranked."""
     complaints = [c for c in store.iter_complaints() if province is None or c.province == province]
     follow_ups = {f.complaint_id: f for f in store.iter_follow_ups(FollowUpQuery())}
+    surveys = {a.complaint_id: a for a in store.iter_survey_responses()}
     cards = [
         AgencyScorecard(**asdict(card))
         for card in scorecards(
             complaints, follow_ups, start=start, end=end,
-            min_cases=settings.tracking.scorecard_min_cases,
+            min_cases=settings.tracking.scorecard_min_cases, surveys=surveys,
         )
     ]  # fmt: skip
     if format == "csv":
@@ -341,10 +433,13 @@ def satisfaction(
     for f in store.iter_follow_ups(filters):
         key = f.category.value if group == "category" else getattr(f, group)
         grouped[key].append(f)
+    followed = [m.complaint_id for members in grouped.values() for m in members]
+    answers = {a.complaint_id: a.score for a in store.get_survey_responses(followed)}
     groups = []
     for key, members in grouped.items():
         scores = [m.satisfaction.score for m in members if m.satisfaction.score is not None]
         labels = [m.satisfaction.label for m in members]
+        surveyed = [answers[m.complaint_id] for m in members if m.complaint_id in answers]
         groups.append(
             SatisfactionGroup(
                 key=key,
@@ -355,6 +450,8 @@ def satisfaction(
                 mixed=labels.count("mixed"),
                 dissatisfied=labels.count("dissatisfied"),
                 no_signal=labels.count("no_signal"),
+                survey_mean=round(sum(surveyed) / len(surveyed), 4) if surveyed else None,
+                survey_responses=len(surveyed),
             )
         )
     groups.sort(key=lambda g: (-g.resolved, g.key or ""))

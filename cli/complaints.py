@@ -1,4 +1,5 @@
-"""``siang complaints``: formal complaints from 1111 exports and from Traffy Fondue."""
+"""``siang complaints``: formal complaints from 1111 exports and from Traffy Fondue, their
+follow-up (``track``) and the centre's satisfaction-survey results (``surveys``)."""
 
 from __future__ import annotations
 
@@ -103,6 +104,41 @@ def complaints_track(
         )
 
 
+@complaints_app.command("surveys")
+def complaints_surveys(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="Survey results, CSV: complaint_id, score (1-5), optional comment, answered_at.",
+        ),
+    ],
+    config: ConfigOption = None,
+) -> None:
+    """Import satisfaction-survey results (README, "Survey results"). Comments are redacted
+    of personal data, refused rows quarantined with the reason, one answer per complaint;
+    importing the same file again changes nothing. Exits 1 when no row could be used."""
+    settings = settings_from(config)
+    from datetime import UTC, datetime
+
+    from complaints.surveys import import_surveys
+
+    with exit_on_error(), opened_store(settings) as store:
+        report = import_surveys(store, file.read_bytes(), source=str(file), now=datetime.now(UTC))
+    c = report.counts
+    typer.echo(
+        f"survey answers: {report.read} read, {c.created} new, {c.updated} updated, "
+        f"{c.unchanged} unchanged, {report.quarantined} quarantined, "
+        f"{report.unknown_complaints} about complaints not in the store"
+    )
+    for reason in report.reasons[:10]:
+        typer.echo(f"  quarantined: {reason}")
+    if report.accepted == 0:
+        typer.echo("error: no survey answer could be used", err=True)
+        raise typer.Exit(1)
+
+
 def _complaints_echo(report: ImportReport) -> None:
     c = report.counts
     typer.echo(
@@ -114,4 +150,4 @@ def _complaints_echo(report: ImportReport) -> None:
         typer.echo(f"  quarantined: {reason}")
 
 
-__all__ = ["complaints_app", "complaints_import", "complaints_traffy"]
+__all__ = ["complaints_app", "complaints_import", "complaints_surveys", "complaints_traffy"]

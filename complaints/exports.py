@@ -42,7 +42,7 @@ def read_export(path: Path) -> Iterator[Line]:
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        yield from _csv_rows(path.read_bytes())
+        yield from csv_rows(path.read_bytes())
     elif suffix == ".jsonl":
         with path.open(encoding="utf-8", errors="replace") as handle:
             yield from parse_lines(handle)
@@ -52,17 +52,32 @@ def read_export(path: Path) -> Iterator[Line]:
         raise RecordError(f"{path.name}: an export must be .csv, .json or .jsonl")
 
 
-def _csv_rows(data: bytes) -> Iterator[Line]:
+def decode_csv(data: bytes) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM), else Thai Windows/TIS-620."""
     for encoding in _ENCODINGS:
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp874 decodes nearly anything; kept for a clear error
-        raise RecordError("the CSV is neither UTF-8 nor TIS-620")
+    raise RecordError("the CSV is neither UTF-8 nor TIS-620")  # pragma: no cover - cp874
+
+
+def csv_rows(data: bytes) -> Iterator[Line]:
+    """A CSV's rows by header as ``Line`` s (see ``decode_csv``); a row with more cells than
+    the header is an error line, blank rows are skipped."""
+    text = decode_csv(data)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over the csv module's limit: the rest is kept whole
+            number = reader.line_num + 1
+            rest = "\n".join(text.splitlines()[number - 1 :])
+            yield Line(number, rest, None, f"line {number}: not readable as CSV ({exc})")
+            return
         number = reader.line_num
         raw = json.dumps(row, ensure_ascii=False)
         if None in row:  # more cells than the header has columns
@@ -175,4 +190,4 @@ def _number(value: object, name: str) -> float:
         raise RecordError(f"{name} is not a number: {value!r}", field=name) from None
 
 
-__all__ = ["ExportMapping", "parse_filed_at", "read_export"]
+__all__ = ["ExportMapping", "csv_rows", "decode_csv", "parse_filed_at", "read_export"]

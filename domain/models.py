@@ -383,6 +383,46 @@ class ReopenDecision(_Model):
     note: str | None = Field(None, max_length=2000)
 
 
+class SurveyResponse(_Model):
+    """A satisfaction-survey answer about one complaint, as the centre's survey exports it
+    (``tracking.surveys`` reads the CSV). One answer per complaint: a later import replaces it."""
+
+    complaint_id: str = Field(min_length=1, max_length=200, examples=["1111-2569-000123"])
+    score: int = Field(ge=1, le=5, description="1 very dissatisfied … 5 very satisfied.")
+    comment: str | None = Field(
+        None, max_length=4000, description="Free text, PII redacted when it was imported."
+    )
+    answered_at: AwareDatetime | None = None
+    source: str = Field(description="The file or upload it came from.")
+    imported_at: AwareDatetime
+
+    def same_answer(self, other: SurveyResponse) -> bool:
+        """Whether ``other`` says the same (re-importing a file changes nothing)."""
+        keys = ("complaint_id", "score", "comment", "answered_at")
+        return all(getattr(self, k) == getattr(other, k) for k in keys)
+
+
+class SurveyAgreement(_Model):
+    """How well the survey and the public signal agree, over complaints that have both."""
+
+    pairs: int = Field(
+        description="Resolved complaints with a survey answer and a public score.", examples=[42]
+    )
+    pearson: float | None = Field(
+        description="Pearson r; null under 3 pairs or no spread.", examples=[0.61]
+    )
+    pearson_p: float | None = Field(description="Two-sided p-value of r.")
+    spearman: float | None = Field(description="Spearman rank correlation.")
+    spearman_p: float | None = None
+    survey_mean: float | None = Field(description="Mean survey score of the pairs, 1 to 5.")
+    public_mean: float | None = Field(description="Mean public score of the pairs, -1 to 1.")
+    surveys: int = Field(description="Survey answers matching the filters.")
+    without_public_signal: int = Field(
+        description="Of those, answers whose complaint has no public score (no posts, or not "
+        "tracked yet)."
+    )
+
+
 class FollowUpPost(_Model):
     """A public post about a resolved complaint, after its resolution."""
 

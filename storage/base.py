@@ -32,6 +32,7 @@ from domain.models import (
     SourceStats,
     StageRun,
     StageStats,
+    SurveyResponse,
     Topic,
 )
 
@@ -380,6 +381,19 @@ class TrackingStore(Protocol):
 
     def reopen_decisions(self, *, complaint_id: str | None = None) -> list[ReopenDecision]:
         """Every stored verdict, oldest first, for one complaint or all."""
+        ...
+
+    def upsert_survey_responses(self, responses: Sequence[SurveyResponse]) -> UpsertCounts:
+        """Keep survey answers, one per complaint: a different answer replaces the stored
+        one (updated), the same answer is left as it is (unchanged)."""
+        ...
+
+    def get_survey_responses(self, complaint_ids: Sequence[str]) -> list[SurveyResponse]:
+        """The stored answers about these complaints (those that have one)."""
+        ...
+
+    def iter_survey_responses(self, *, batch_size: int = 500) -> Iterator[SurveyResponse]:
+        """Every stored answer, by complaint id."""
         ...
 
 

@@ -111,6 +111,7 @@ class ElasticsearchStore(
                 "link-decisions",
                 "follow-ups",
                 "reopen-decisions",
+                "survey-responses",
                 "alerts",
                 "quarantine",
                 "sources",

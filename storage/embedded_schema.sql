@@ -77,6 +77,9 @@ CREATE TABLE IF NOT EXISTS reopen_decisions (
   id TEXT PRIMARY KEY, complaint_id TEXT NOT NULL, at INTEGER NOT NULL, doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reopen_decisions_complaint ON reopen_decisions(complaint_id, at);
+CREATE TABLE IF NOT EXISTS survey_responses (
+  complaint_id TEXT PRIMARY KEY, score INTEGER NOT NULL, doc TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS alerts (
   id TEXT PRIMARY KEY, doc TEXT NOT NULL, triggered_at INTEGER NOT NULL, status TEXT NOT NULL
 );

@@ -1,12 +1,13 @@
-"""Follow-ups of resolved complaints and reopen verdicts in the embedded (SQLite) store."""
+"""Follow-ups of resolved complaints, reopen verdicts and survey answers in the embedded
+(SQLite) store."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from domain.models import ComplaintFollowUp, ReopenDecision
-from storage.base import FollowUpQuery, reopen_decision_id
+from domain.models import ComplaintFollowUp, ReopenDecision, SurveyResponse
+from storage.base import FollowUpQuery, UpsertCounts, reopen_decision_id
 from storage.embedded_connection import EmbeddedConnection
 
 
@@ -101,6 +102,56 @@ class EmbeddedTracking(EmbeddedConnection):
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY at, id", args).fetchall()
         return [ReopenDecision.model_validate_json(r["doc"]) for r in rows]
+
+    def upsert_survey_responses(self, responses: Sequence[SurveyResponse]) -> UpsertCounts:
+        counts = UpsertCounts()
+        with self._tx() as db:
+            for answer in responses:
+                row = db.execute(
+                    "SELECT doc FROM survey_responses WHERE complaint_id=?", (answer.complaint_id,)
+                ).fetchone()
+                if row is not None:
+                    if SurveyResponse.model_validate_json(row["doc"]).same_answer(answer):
+                        counts.unchanged += 1
+                        continue
+                    counts.updated += 1
+                else:
+                    counts.created += 1
+                db.execute(
+                    "INSERT OR REPLACE INTO survey_responses(complaint_id, score, doc)"
+                    " VALUES(?,?,?)",
+                    (answer.complaint_id, answer.score, answer.model_dump_json()),
+                )
+        return counts
+
+    def get_survey_responses(self, complaint_ids: Sequence[str]) -> list[SurveyResponse]:
+        wanted = list(dict.fromkeys(complaint_ids))
+        found: list[SurveyResponse] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT doc FROM survey_responses WHERE complaint_id IN"
+                    f" ({','.join('?' * len(chunk))}) ORDER BY complaint_id",
+                    chunk,
+                ).fetchall()
+            found += [SurveyResponse.model_validate_json(r["doc"]) for r in rows]
+        return found
+
+    def iter_survey_responses(self, *, batch_size: int = 500) -> Iterator[SurveyResponse]:
+        after = ""
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT complaint_id, doc FROM survey_responses WHERE complaint_id>?"
+                    " ORDER BY complaint_id LIMIT ?",
+                    (after, batch_size),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield SurveyResponse.model_validate_json(row["doc"])
+            after = rows[-1]["complaint_id"]
 
 
 def _where(query: FollowUpQuery) -> tuple[list[str], list[Any]]:

@@ -1,12 +1,12 @@
-"""Follow-ups of resolved complaints and reopen verdicts on Elasticsearch."""
+"""Follow-ups of resolved complaints, reopen verdicts and survey answers on Elasticsearch."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from domain.models import ComplaintFollowUp, ReopenDecision
-from storage.base import FollowUpQuery, reopen_decision_id
+from domain.models import ComplaintFollowUp, ReopenDecision, SurveyResponse
+from storage.base import FollowUpQuery, UpsertCounts, reopen_decision_id
 from storage.es_connection import ElasticsearchConnection
 
 
@@ -104,6 +104,52 @@ class TrackingIndices(ElasticsearchConnection):
             sort=[{"at": "asc"}, {"by": "asc"}],
         )["hits"]["hits"]
         return [ReopenDecision.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def upsert_survey_responses(self, responses: Sequence[SurveyResponse]) -> UpsertCounts:
+        index = self.index["survey-responses"]
+        stored = self._docs_by_ids(index, [r.complaint_id for r in responses])
+        counts = UpsertCounts()
+        actions = []
+        for answer in {r.complaint_id: r for r in responses}.values():
+            before = stored.get(answer.complaint_id)
+            if before is not None and SurveyResponse.model_validate(before).same_answer(answer):
+                counts.unchanged += 1
+                continue
+            if before is None:
+                counts.created += 1
+            else:
+                counts.updated += 1
+            actions.append(
+                {
+                    "_op_type": "index",
+                    "_index": index,
+                    "_id": answer.complaint_id,
+                    "_source": {
+                        "complaint_id": answer.complaint_id,
+                        "score": answer.score,
+                        "answered_at": answer.answered_at.isoformat()
+                        if answer.answered_at
+                        else None,
+                        "doc": answer.model_dump(mode="json"),
+                    },
+                }
+            )
+        if actions:
+            self._bulk(actions, stage="survey-responses")
+        return counts
+
+    def get_survey_responses(self, complaint_ids: Sequence[str]) -> list[SurveyResponse]:
+        docs = self._docs_by_ids(self.index["survey-responses"], complaint_ids)
+        return [SurveyResponse.model_validate(docs[c]) for c in sorted(docs)]
+
+    def iter_survey_responses(self, *, batch_size: int = 500) -> Iterator[SurveyResponse]:
+        for doc in self._pages(
+            self.index["survey-responses"],
+            query={"match_all": {}},
+            sort=[{"complaint_id": "asc"}],
+            batch_size=batch_size,
+        ):
+            yield SurveyResponse.model_validate(doc)
 
 
 def _query(query: FollowUpQuery) -> dict[str, Any]:

@@ -7,7 +7,8 @@ For the complaints filed in a period:
 * ``median_hours_to_resolution``: filing to the resolution (``tracking.reopen.resolved_at``);
 * ``renewed_share``: of the resolved ones followed, the share the public still reports
   (reopen candidates, officers' verdicts applied);
-* ``mean_satisfaction``: the mean satisfaction score after resolution.
+* ``mean_satisfaction``: the mean satisfaction score after resolution;
+* ``survey_mean``, ``survey_responses``: the centre's survey (1–5) beside it, when imported.
 
 An agency is the one that resolved the case (the agency of its resolved step), else the
 complaint's own. One with fewer than ``min_cases`` resolved complaints is listed but not
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from statistics import median
 
-from domain.models import Complaint, ComplaintFollowUp
+from domain.models import Complaint, ComplaintFollowUp, SurveyResponse
 from tracking.reopen import resolved_at, resolving_agency
 
 
@@ -39,6 +40,8 @@ class Scorecard:
     mean_satisfaction: float | None
     ranked: bool
     rank: int | None = None
+    survey_mean: float | None = None
+    survey_responses: int = 0
 
 
 def scorecards(
@@ -48,6 +51,7 @@ def scorecards(
     start: datetime | None = None,
     end: datetime | None = None,
     min_cases: int = 5,
+    surveys: Mapping[str, SurveyResponse] | None = None,
 ) -> list[Scorecard]:
     """Scorecards of the complaints filed in ``[start, end)``, ranked ones first (best
     satisfaction, then fewest renewed, then fastest), the rest by volume."""
@@ -67,6 +71,7 @@ def scorecards(
                 resolution.append(_hours(fixed - c.filed_at))
         followed = [follow_ups[c.complaint_id] for c in cases if c.complaint_id in follow_ups]
         scores = [f.satisfaction.score for f in followed if f.satisfaction.score is not None]
+        answers = [a.score for c in cases if (a := (surveys or {}).get(c.complaint_id))]
         cards.append(
             Scorecard(
                 agency=agency,
@@ -83,6 +88,8 @@ def scorecards(
                 ),
                 mean_satisfaction=round(sum(scores) / len(scores), 4) if scores else None,
                 ranked=len(resolution) >= min_cases,
+                survey_mean=round(sum(answers) / len(answers), 4) if answers else None,
+                survey_responses=len(answers),
             )
         )
     ranked = sorted(

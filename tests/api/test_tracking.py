@@ -210,3 +210,50 @@ def test_a_bare_number_is_no_date_in_any_notation(any_store: Store, serve: Serve
                 assert answer.status_code == 422, (route, number, answer.text)
             good = client.get(route, params={"start": "2026-11-01T00:00+07:00"}, headers=headers)
             assert good.status_code == 200, (route, good.text)
+
+
+def test_survey_results_import_once_and_sit_beside_the_public_signal(
+    any_store: Store, serve: Serve
+) -> None:
+    officer = _seed(any_store)  # public scores: c1 0.1, c2 -0.5, c3 -0.5
+    analyst = {"X-API-Key": issue_key(any_store, role="analyst", name="analyst-1")}
+    survey = (
+        "เลขที่เรื่อง,คะแนน,ความคิดเห็น\n"
+        "c1,5,ช่างมาเร็ว โทร 081-234-5678\n"
+        "c2,2,\n"
+        "c3,๑,แจ้งว่าแก้แล้วแต่ยังเหมือนเดิม\n"
+        "c4,7,out of range\n"
+    ).encode()
+    with serve(any_store) as client:
+        url = "/v1/surveys"
+        assert client.post(url, content=survey, headers=analyst).status_code == 403
+        first = client.post(url, content=survey, headers={**officer, "Content-Type": "text/csv"})
+        again = client.post(url, content=survey, headers=officer).json()
+        wrong = client.post(url, content=b"id,rating\nc1,4\n", headers=officer)
+        all_bad = client.post(url, content=b"complaint_id,score\nc9,0\n", headers=officer)
+        follow_up = client.get("/v1/complaints/c1/follow-up", headers=officer).json()
+        agreement = client.get("/v1/satisfaction/agreement", headers=analyst).json()
+        korat = client.get(
+            "/v1/satisfaction/agreement", params={"province": "โคราช"}, headers=analyst
+        ).json()
+        groups = client.get("/v1/satisfaction", headers=analyst).json()["groups"]
+        cards = client.get("/v1/agencies/scorecards", headers=analyst).json()["scorecards"]
+    assert first.status_code == 200
+    assert first.json() == {
+        "read": 4, "created": 3, "updated": 0, "unchanged": 0, "quarantined": 1,
+        "reasons": ['line 5: score must be a whole number from 1 to 5, not "7"'],
+        "unknown_complaints": 0,
+    }  # fmt: skip
+    assert (again["created"], again["unchanged"]) == (0, 3)
+    assert wrong.status_code == 422 and "complaint_id and score" in wrong.json()["detail"]
+    assert all_bad.status_code == 422 and "no survey answer" in all_bad.json()["detail"]
+    assert follow_up["survey"]["score"] == 5
+    assert "081" not in follow_up["survey"]["comment"]
+    assert agreement["pairs"] == 3 and agreement["surveys"] == 3
+    expected = np.corrcoef([5, 2, 1], [0.1, -0.5, -0.5])[0, 1]
+    assert abs(agreement["pearson"] - expected) < 1e-4
+    assert korat["pairs"] == 1 and korat["pearson"] is None  # one pair says nothing
+    by_agency = {g["key"]: g for g in groups}
+    assert by_agency["กปภ.สาขาสันทราย"]["survey_mean"] == 3.5
+    assert by_agency["กปภ.สาขาสันทราย"]["survey_responses"] == 2
+    assert sum(c["survey_responses"] for c in cards) == 3

@@ -30,6 +30,8 @@ COMMANDS = [
     "complaints",
     "complaints import",
     "complaints traffy",
+    "complaints track",
+    "complaints surveys",
     "alerts",
     "alerts send",
     "keys",

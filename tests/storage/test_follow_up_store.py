@@ -103,3 +103,30 @@ def test_reopen_decisions_are_kept_once_oldest_first(store: Store) -> None:  # n
     assert store.add_reopen_decision(other) is True
     assert store.reopen_decisions(complaint_id="c1") == [first, later]
     assert len(store.reopen_decisions()) == 3
+
+
+def test_survey_answers_are_kept_one_per_complaint_and_a_reimport_changes_nothing(
+    store: Store,  # noqa: F811
+) -> None:
+    from domain.models import SurveyResponse
+
+    def answer(complaint_id: str, score: int, *, day: int = 0) -> SurveyResponse:
+        return SurveyResponse(
+            complaint_id=complaint_id, score=score, comment="ช่างมาเร็ว ขอบคุณค่ะ",
+            answered_at=T0 + timedelta(days=3), source="survey.csv",
+            imported_at=T0 + timedelta(days=10 + day),
+        )  # fmt: skip
+
+    first = store.upsert_survey_responses([answer("c1", 4), answer("c2", 2)])
+    assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
+    # The same file later: only its import time differs, so nothing changes.
+    again = store.upsert_survey_responses([answer("c1", 4, day=1), answer("c2", 2, day=1)])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    changed = store.upsert_survey_responses([answer("c2", 5, day=2), answer("c3", 1)])
+    assert (changed.created, changed.updated, changed.unchanged) == (1, 1, 0)
+    assert [(a.complaint_id, a.score) for a in store.iter_survey_responses(batch_size=2)] == [
+        ("c1", 4), ("c2", 5), ("c3", 1),
+    ]  # fmt: skip
+    [c2] = store.get_survey_responses(["c2", "missing"])
+    assert c2.score == 5 and c2.imported_at == T0 + timedelta(days=12)
+    assert c2.answered_at == T0 + timedelta(days=3) and c2.comment == "ช่างมาเร็ว ขอบคุณค่ะ"
