@@ -428,7 +428,7 @@ class FollowUpPost(_Model):
 
     post_id: str
     stance: PostStance
-    score: float = Field(description="Linking score, time counted from the resolution.")
+    score: float = Field(description="The chance the post is about the complaint.")
     days_after: float = Field(description="Days from the resolution to the post.")
     cues: list[str] = Field(default_factory=list, description="Stance cues found.")
 

@@ -348,8 +348,9 @@ class TrackingSettings(_Section):
         0.3,
         ge=0.0,
         le=1.0,
-        description="Linking score (time counted from the resolution) from which a post after "
-        "resolution is about the complaint.",
+        description="Chance (the about model of tracking/data/reopen.json) from which a post "
+        "after the resolution counts for the complaint; still-broken evidence also needs the "
+        "calibrated evidence threshold.",
     )
     reopen_min_posts: int = Field(
         1, ge=1, description="Still-broken posts that make a resolved complaint a candidate."

@@ -16,8 +16,8 @@ def track_store(
 ) -> tuple[int, int]:
     """Recompute and store the follow-up of every resolved complaint, with the officers'
     reopen verdicts applied; (follow-ups, reopen candidates)."""
-    complaints = [c for c in store.iter_complaints() if resolved_at(c) is not None]
-    if not complaints:
+    complaints = list(store.iter_complaints())  # open ones compete for the posts
+    if not any(resolved_at(c) is not None for c in complaints):
         store.replace_follow_ups([])
         return 0, 0
     posts = sorted(store.iter_posts(), key=lambda p: p.id)

@@ -3,8 +3,9 @@
 ``bench/data/satisfaction/`` (see its README) holds resolved and open complaints with
 their status histories, and public posts after each resolution labelled ``still_broken``,
 ``fixed`` or ``unrelated``; each complaint is labelled a reopen candidate or not. It is
-never used to choose anything: ``tracking.about_threshold`` and the stance cues were set
-before it was read, and the curve over thresholds is reported for information only.
+never used to choose anything: the about and stance models and the evidence threshold come
+from the two training writers (``python -m tracking.calibration``), and the curve over
+thresholds is reported for information only.
 
 Writes ``bench/results/satisfaction.json`` (``reopen_precision``, ``reopen_recall``,
 ``complaints``, and the stance read of every labelled post)::
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,13 @@ from domain.settings import load_settings
 from enrich.embeddings import build_embedder
 from ingest.jsonl import read_jsonl
 from linking.labelled import Records, load_records
-from tracking.reopen import posts_after_resolution, reopen_candidates, resolved_at
-from tracking.stance import read_stance
+from tracking.reopen import (
+    posts_after_resolution,
+    reopen_candidates,
+    resolved_at,
+    shipped_calibration,
+)
+from tracking.stance import read_stances
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data" / "satisfaction"
@@ -47,9 +54,10 @@ def _truth(directory: Path) -> tuple[dict[str, bool], dict[tuple[str, str], str]
     return reopen, stances
 
 
-def measure(records: Records, reopen: dict[str, bool], about_threshold: float) -> dict[str, Any]:
+def measure(records: Records, reopen: dict[str, bool], evidence_threshold: float) -> dict[str, Any]:
     settings = load_settings()
-    tracking = settings.tracking.model_copy(update={"about_threshold": about_threshold})
+    tracking = settings.tracking
+    calibration = replace(shipped_calibration(), evidence_threshold=evidence_threshold)
     after = posts_after_resolution(
         records.complaints,
         records.complaint_vectors,
@@ -58,13 +66,14 @@ def measure(records: Records, reopen: dict[str, bool], about_threshold: float) -
         tracking=tracking,
         linking=settings.linking,
         place_of=records.place_of,
+        calibration=calibration,
     )
     candidates = reopen_candidates(records.complaints, after, min_posts=tracking.reopen_min_posts)
     flagged = {c.complaint.complaint_id for c in candidates}
     true = {cid for cid, is_reopen in reopen.items() if is_reopen}
     hits = len(flagged & true)
     return {
-        "about_threshold": about_threshold,
+        "evidence_threshold": evidence_threshold,
         "flagged": len(flagged),
         "reopen_precision": round(hits / len(flagged), 4) if flagged else 1.0,
         "reopen_recall": round(hits / len(true), 4) if true else 1.0,
@@ -81,19 +90,23 @@ def run(output: Path = RESULTS) -> dict[str, Any]:
     loaded_s = time.perf_counter() - started
     reopen, stances = _truth(DATA)
     resolved = [c for c in records.complaints if resolved_at(c)]
-    shipped = measure(records, reopen, settings.tracking.about_threshold)
+    shipped = measure(records, reopen, shipped_calibration().evidence_threshold)
     after = shipped.pop("after")
     curve = []
-    for t in (0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
+    for t in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
         point = measure(records, reopen, t)
-        keys = ("about_threshold", "reopen_precision", "reopen_recall")
+        keys = ("evidence_threshold", "reopen_precision", "reopen_recall")
         curve.append({k: point[k] for k in keys})
-    # The stance read of each labelled post after a resolution, whatever the linker said.
+    # The stance model's read of each labelled post after a resolution, whatever its about.
     posts = {p.id: p for p in records.posts}
-    confusion: Counter[tuple[str, str]] = Counter()
-    for (post_id, _), label in stances.items():
-        if label in ("still_broken", "fixed") and post_id in posts:
-            confusion[(label, read_stance(posts[post_id]).stance)] += 1
+    labelled = [
+        (post_id, label) for (post_id, _), label in stances.items()
+        if label in ("still_broken", "fixed") and post_id in posts
+    ]  # fmt: skip
+    readings = read_stances([posts[post_id] for post_id, _ in labelled])
+    confusion: Counter[tuple[str, str]] = Counter(
+        (label, reading.stance) for (_, label), reading in zip(labelled, readings, strict=True)
+    )
     evidence = [
         (p.post.id, cid) for cid, found in after.items() for p in found
         if p.reading.stance == "still_broken"
@@ -111,6 +124,7 @@ def run(output: Path = RESULTS) -> dict[str, Any]:
             "reopen_recall_at_least_0.7": shipped["reopen_recall"] >= _TARGET_RECALL,
         },
         "about_threshold": settings.tracking.about_threshold,
+        "evidence_threshold": shipped_calibration().evidence_threshold,
         "false_candidates": shipped["false_candidates"],
         "missed": shipped["missed"],
         "evidence_posts": len(evidence),

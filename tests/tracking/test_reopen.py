@@ -80,3 +80,29 @@ def test_posts_about_an_open_complaint_make_no_candidate() -> None:
     )
     assert after == {}
     assert reopen_candidates([complaint], after, min_posts=1) == []
+
+
+def test_a_post_better_linked_to_a_neighbour_still_open_is_not_evidence() -> None:
+    """The neighbour's problem is not yet fixed: a post reporting it there is about it."""
+    fixed_here = _resolved().model_copy(
+        update={"subject": "น้ำประปาไม่ไหล", "tokens": ["น้ำประปา", "ไม่", "ไหล"]}
+    )
+    open_next_door = _complaint(
+        complaint_id="c-next", district="บางบัวทอง", filed_at=FIXED_AT + timedelta(days=1)
+    )
+    posts = _posts()
+    vectors = np.array([[0.6, 0.8]] * len(posts), np.float32)
+    settings = {"tracking": TrackingSettings(about_threshold=0.3, after_days=30),
+                "linking": LinkSettings()}  # fmt: skip
+    alone = posts_after_resolution(
+        [fixed_here], np.array([[1.0, 0.0]], np.float32), posts, vectors, **settings
+    )
+    both = posts_after_resolution(
+        [fixed_here, open_next_door],
+        np.array([[1.0, 0.0], [0.6, 0.8]], np.float32),  # the posts read exactly as it
+        posts,
+        vectors,
+        **settings,
+    )
+    assert "broken" in {p.post.native_id for p in alone["c-1"]}
+    assert "broken" not in {p.post.native_id for p in both.get("c-1", [])}

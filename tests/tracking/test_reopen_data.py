@@ -1,7 +1,8 @@
 """The labelled reopen sets hold what issue 21 asks of them: at least 40 resolved
 complaints, post-resolution posts that are thankful, still broken or unrelated, and reopen
 labels that follow from them. ``bench/data/satisfaction/`` measures, written apart from the
-code; ``tracking/data/train/``, by another writer, is where choices are made."""
+code; ``tracking/data/train/`` and ``train_b/``, by two more writers, are where choices
+are made."""
 
 from __future__ import annotations
 
@@ -16,14 +17,18 @@ from ingest.jsonl import read_jsonl
 from tracking.reopen import resolved_at
 
 ROOT = Path(__file__).resolve().parents[2]
-SETS = [ROOT / "bench" / "data" / "satisfaction", ROOT / "tracking" / "data" / "train"]
+SETS = [
+    ROOT / "bench" / "data" / "satisfaction",
+    ROOT / "tracking" / "data" / "train",
+    ROOT / "tracking" / "data" / "train_b",
+]
 
 
 def _rows(directory: Path, name: str) -> list[dict]:  # type: ignore[type-arg]
     return [line.value for line in read_jsonl(directory / name) if line.value is not None]
 
 
-@pytest.mark.parametrize("directory", SETS, ids=lambda d: d.parent.parent.name)
+@pytest.mark.parametrize("directory", SETS, ids=lambda d: d.name)
 def test_the_set_is_large_enough_and_consistent(directory: Path) -> None:
     complaints = {
         c["complaint_id"]: complaint_from_fields(c) for c in _rows(directory, "complaints.jsonl")
