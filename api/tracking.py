@@ -26,6 +26,7 @@ from api.timelines import every_bucket
 from complaints.surveys import SurveyImport, import_surveys
 from domain.errors import NotFoundError, RecordError
 from domain.models import (
+    BANGKOK_TZ,
     Category,
     ComplaintFollowUp,
     ComplaintStatus,
@@ -35,7 +36,7 @@ from domain.models import (
     SurveyResponse,
 )
 from domain.thai_dates import thai_date, thai_datetime
-from storage.base import FollowUpQuery, PostQuery
+from storage.base import FollowUpQuery, PostQuery, Store
 from tracking.agreement import survey_agreement
 from tracking.reopen import resolved_at
 from tracking.scorecards import scorecards
@@ -64,7 +65,7 @@ class ReopenDecisionRequest(BaseModel):
 class ReopenDecisionResult(BaseModel):
     recorded: bool = Field(description="False when this very decision was already stored.")
     decision: ReopenDecision
-    follow_up: ComplaintFollowUp
+    follow_up: FollowUpView
 
 
 class SatisfactionGroup(BaseModel):
@@ -250,7 +251,9 @@ def timeline(
             )  # fmt: skip
     events.sort(key=lambda e: (e.at, e.kind != "filed"))
     start = complaint.filed_at - timedelta(days=settings.tracking.before_days)
-    end = (fixed_at or datetime.now(UTC)) + timedelta(days=settings.tracking.after_days)
+    now = datetime.now(UTC)
+    # Up to after_days past the resolution, and never past today: the future has no posts.
+    end = min((fixed_at or now) + timedelta(days=settings.tracking.after_days), now)
     scope = PostQuery(start=start, end=end, province=complaint.province,
                       category=complaint.category.value)  # fmt: skip
     negative = replace(scope, sentiment="negative")
@@ -300,8 +303,12 @@ def follow_up(complaint_id: str, store: StoreDep, caller: Officer) -> FollowUpVi
     found = store.get_follow_up(complaint_id)
     if found is None:
         raise NotFoundError("follow-up", complaint_id)
-    answers = store.get_survey_responses([complaint_id])
-    return FollowUpView(**dict(found), survey=answers[0] if answers else None)
+    return _with_survey(store, found)
+
+
+def _with_survey(store: Store, follow_up: ComplaintFollowUp) -> FollowUpView:
+    answers = store.get_survey_responses([follow_up.complaint_id])
+    return FollowUpView(**dict(follow_up), survey=answers[0] if answers else None)
 
 
 @router.post(
@@ -372,7 +379,9 @@ def decide(
         update={"decision": decision, "reopen_candidate": body.verdict == "confirmed"}
     )
     store.upsert_follow_ups([decided])
-    return ReopenDecisionResult(recorded=recorded, decision=decision, follow_up=decided)
+    return ReopenDecisionResult(
+        recorded=recorded, decision=decision, follow_up=_with_survey(store, decided)
+    )
 
 
 @router.get(
@@ -409,10 +418,14 @@ def agency_scorecards(
         writer = csv.DictWriter(out, fieldnames=_SCORECARD_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(card.model_dump() for card in cards)
+        period = "-to-".join(
+            f"{moment.astimezone(BANGKOK_TZ):%Y-%m-%d}" for moment in (start, end) if moment
+        )
+        name = f"siang-scorecards-{period}.csv" if period else "siang-scorecards.csv"
         return Response(
             "\ufeff" + out.getvalue(),  # a BOM, so spreadsheets read the Thai as UTF-8
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="siang-scorecards.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     page = ScorecardPage(
         start=start, end=end, min_cases=settings.tracking.scorecard_min_cases, scorecards=cards

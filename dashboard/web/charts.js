@@ -1,10 +1,12 @@
-// The dashboard's charts, drawn with Apache ECharts (only the parts used are bundled).
+// The dashboard's charts, drawn with Apache ECharts (only the parts used are bundled). A
+// complaint's timeline and the agency ranking are in trackcharts.js, on the helpers below.
 
-import { BarChart, LineChart, MapChart, PieChart } from "echarts/charts";
+import { BarChart, LineChart, MapChart, PieChart, ScatterChart } from "echarts/charts";
 import {
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
+  MarkLineComponent,
   MarkPointComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -21,9 +23,11 @@ echarts.use([
   LineChart,
   MapChart,
   PieChart,
+  ScatterChart,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
+  MarkLineComponent,
   MarkPointComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -36,23 +40,24 @@ const SENTIMENT_COLORS = { negative: "#c0392b", neutral: "#95a5a6", positive: "#
 const SPIKE_COLOR = "#c0392b";
 
 /** The page's font stack (--font in style.css), so chart text falls back to emoji alike. */
-function font() {
+export function font() {
   return getComputedStyle(document.body).fontFamily;
 }
 
-function base() {
+export function base() {
   return {
     textStyle: { fontFamily: font() },
     animation: false, // charts are read, not watched; no motion also keeps screenshots exact
   };
 }
 
-function escapeHtml(text) {
+/** ``text`` safe inside a tooltip formatter's string, which ECharts reads as HTML. */
+export function escapeHtml(text) {
   return String(text).replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The chart in ``el``, made anew when the UI's language changed (ECharts fixes it at init). */
-function chart(el) {
+export function chart(el) {
   const locale = lang() === "th" ? "TH" : "EN";
   const existing = echarts.getInstanceByDom(el);
   if (existing && el.dataset.locale === locale) {
@@ -70,9 +75,9 @@ window.addEventListener("resize", () => {
   }
 });
 
-// What each timeline shows, by element id: window.__siang.charts["timeline-chart"] holds its
+// What each chart shows, by element id: window.__siang.charts["timeline-chart"] holds its
 // buckets, Bangkok labels and spikes, for tests and for a look from the browser's console.
-const drawn = ((window.__siang ??= {}).charts ??= {});
+export const drawn = ((window.__siang ??= {}).charts ??= {});
 
 /** Empty the chart in ``el`` (its data failed to load). */
 export function clearChart(el) {
@@ -263,9 +268,28 @@ export function drawBars(el, buckets, { label = (key) => key, onClick } = {}) {
   if (onClick) instance.on("click", (params) => onClick(rows[params.dataIndex].key));
 }
 
-/** The map of Thailand shaded by post count per province ([{key: Thai name, count}]). */
-export function drawMap(el, buckets, { onClick } = {}) {
-  const max = Math.max(1, ...buckets.map((b) => b.count));
+// Post counts: a province without a bucket had none.
+const POST_SCALE = {
+  colors: ["#fdf0d5", "#f4a259", "#bc4b51"],
+  format: (value) => formatNumber(value),
+  missing: 0,
+};
+
+/**
+ * The map of Thailand shaded by a value per province ([{key: Thai name, count}]): post
+ * counts by default, from 0 to the largest. ``scale`` shades another measure: {min, max,
+ * colors (low to high), format(value), missing (the value of a province without a bucket;
+ * null: unknown, drawn grey and said as "–")}.
+ */
+export function drawMap(el, buckets, { onClick, scale = {} } = {}) {
+  const { colors, format, missing } = { ...POST_SCALE, ...scale };
+  const min = scale.min ?? 0;
+  const max = scale.max ?? Math.max(1, ...buckets.map((b) => b.count));
+  const values = Object.fromEntries(buckets.map((b) => [b.key, b.count]));
+  const shown = (name) => {
+    const value = name in values ? values[name] : missing;
+    return value === null ? "–" : format(value);
+  };
   const instance = chart(el);
   instance.setOption(
     {
@@ -273,19 +297,18 @@ export function drawMap(el, buckets, { onClick } = {}) {
       tooltip: {
         trigger: "item",
         // A formatter's string is HTML: escape the name.
-        formatter: (p) =>
-          `${escapeHtml(provinceName(p.name))}: ${formatNumber(Number.isFinite(p.value) ? p.value : 0)}`,
+        formatter: (p) => `${escapeHtml(provinceName(p.name))}: ${escapeHtml(shown(p.name))}`,
       },
       visualMap: {
-        min: 0,
+        min,
         max,
         left: 8,
         bottom: 8,
         calculable: false,
         itemHeight: 90,
-        text: [formatNumber(max), "0"],
+        text: [format(max), format(min)],
         textStyle: { fontFamily: font() },
-        inRange: { color: ["#fdf0d5", "#f4a259", "#bc4b51"] },
+        inRange: { color: colors },
       },
       series: [
         {
@@ -301,6 +324,7 @@ export function drawMap(el, buckets, { onClick } = {}) {
     },
     true,
   );
+  drawn[el.id] = { values, min, max };
   instance.off("click");
   if (onClick) instance.on("click", (params) => params.name && onClick(params.name));
 }

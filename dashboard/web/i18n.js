@@ -126,3 +126,12 @@ export function formatNumber(value, digits = 0) {
 export function formatPercent(value) {
   return new Intl.NumberFormat(LOCALES[current], { style: "percent" }).format(value);
 }
+
+/** A score from -1 to 1 with its sign ("+0.52", "−0.75", "0.00"), two decimals. */
+export function formatScore(value) {
+  return new Intl.NumberFormat(LOCALES[current], {
+    maximumFractionDigits: 2,
+    minimumFractionDigits: 2,
+    signDisplay: "exceptZero",
+  }).format(value);
+}

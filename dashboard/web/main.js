@@ -1,7 +1,8 @@
 // Siang's dashboard: asks for the API key once, then routes between the overview, a topic's
-// drill-down, the post search, the complaint search and a complaint's page, and the alerts
-// (#/overview, #/topic/<id>, #/search, #/complaint, #/complaint/<id>, #/alerts; each may
-// carry a ?query of filters, see filters.js).
+// drill-down, the post search, the complaint search and a complaint's page, the agency
+// scorecards and the alerts (#/overview, #/topic/<id>, #/search, #/complaint,
+// #/complaint/<id>, #/scorecards, #/alerts; each may carry a ?query of filters, see
+// filters.js).
 
 import "./style.css";
 import { api, forgetKey, onUnauthorized, storeKey, storedKey } from "./api.js";
@@ -10,13 +11,15 @@ import { currentRoute } from "./filters.js";
 import { applyStatic, lang, setLang, t } from "./i18n.js";
 import { errorMessage } from "./panels.js";
 import { renderAlerts, setupAlerts } from "./views/alerts.js";
+import { setupCaseTimeline } from "./views/casetimeline.js";
 import { renderComplaint, setupComplaint } from "./views/complaint.js";
 import { renderComplaintSearch, setupComplaintSearch } from "./views/complaints.js";
 import { renderOverview, setupOverview, translateFilters } from "./views/overview.js";
+import { renderScorecards, setupScorecards } from "./views/scorecards.js";
 import { renderSearch, setupSearch } from "./views/search.js";
 import { renderTopic, setupTopic } from "./views/topic.js";
 
-const VIEWS = ["key", "overview", "topic", "search", "complaint", "alerts"];
+const VIEWS = ["key", "overview", "topic", "search", "complaint", "scorecards", "alerts"];
 
 function route() {
   const { view, id, params } = currentRoute(); // filters after "?" are read by the views
@@ -49,6 +52,7 @@ async function render() {
     await renderTopic(lastTopic);
   } else if (view === "search") await renderSearch(params);
   else if (view === "alerts") await renderAlerts(params);
+  else if (view === "scorecards") await renderScorecards(params);
   else if (id) await renderComplaint(id);
   else await renderComplaintSearch(params);
 }
@@ -105,7 +109,9 @@ function boot() {
   setupTopic();
   setupSearch();
   setupComplaint();
+  setupCaseTimeline();
   setupComplaintSearch();
+  setupScorecards();
   setupAlerts();
   onUnauthorized(() => askForKey(t("error.401")));
   window.addEventListener("hashchange", render);

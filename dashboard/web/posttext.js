@@ -79,3 +79,17 @@ export function postText(post) {
   resized.observe(text);
   return [text, toggle];
 }
+
+// Firefox before 125 (the build targets 115) has no Intl.Segmenter: code points there.
+const graphemes = Intl.Segmenter ? new Intl.Segmenter("th", { granularity: "grapheme" }) : null;
+
+/**
+ * The first ``max`` characters of ``text`` and "…" when it is longer, for a one-line
+ * glimpse. Characters as readers see them: a Thai vowel or tone mark stays on its consonant.
+ */
+export function clipText(text, max) {
+  const chars = graphemes
+    ? Array.from(graphemes.segment(text), (part) => part.segment)
+    : Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}

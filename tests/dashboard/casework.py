@@ -223,7 +223,7 @@ def _link(
     )
 
 
-def _evidence_link(post_id: str, complaint: Complaint, rank: int) -> PostComplaintLink:
+def evidence_link(post_id: str, complaint: Complaint, rank: int) -> PostComplaintLink:
     """A link as the linker explains it: place, distance, category, words, time, in turn
     agreeing or not, so every kind of reason shows up agreeing and disagreeing."""
     row = ROWS_BY_ID[post_id]
@@ -266,22 +266,25 @@ def _links() -> list[PostComplaintLink]:
     ]
     flood = COMPLAINT_BY_ID[FLOOD_COMPLAINT]
     links += [
-        _evidence_link(post_id, flood, rank)
+        evidence_link(post_id, flood, rank)
         for rank, post_id in enumerate(thai_posts.post_ids_of(FLOOD))
     ]
     for complaint, case in _CASE_COMPLAINTS:
         if case.topic is not None and complaint.complaint_id.endswith(("0", "2", "4", "6", "8")):
             for rank, post_id in enumerate(thai_posts.post_ids_of(case.topic)[:3]):
-                links.append(_evidence_link(post_id, complaint, rank + 2))
+                links.append(evidence_link(post_id, complaint, rank + 2))
     return links
 
 
 LINKS = _links()
 FLOOD_LINKS = sum(1 for link in LINKS if link.complaint_id == FLOOD_COMPLAINT)
 
-# Rules stored through the API's store (``managed``); config/siang.yaml configures four more:
-# emerging-grievances, any-topic-spike, flood-keyword and water-nonthaburi.
-CONFIGURED_RULES = ("emerging-grievances", "any-topic-spike", "flood-keyword", "water-nonthaburi")
+# Rules stored through the API's store (``managed``); config/siang.yaml configures five more:
+# emerging-grievances, any-topic-spike, flood-keyword, reopen-candidates and water-nonthaburi.
+CONFIGURED_RULES = (
+    "emerging-grievances", "any-topic-spike", "flood-keyword", "reopen-candidates",
+    "water-nonthaburi",
+)  # fmt: skip
 RULES = [
     AlertRule(
         name="korat-flood", kind="category_province", category=Category.flood_water,
@@ -297,6 +300,7 @@ _RECIPIENTS = {
     "emerging-grievances": ["complaint-desk@example.go.th"],
     "any-topic-spike": ["policy-team@example.go.th"],
     "flood-keyword": ["disaster-desk@example.go.th"],
+    "reopen-candidates": ["complaint-desk@example.go.th"],
     "water-nonthaburi": ["officer-nonthaburi@example.go.th"],
     **{rule.name: rule.recipients for rule in RULES},
 }
@@ -403,5 +407,6 @@ __all__ = [
     "TAP_COMPLAINT",
     "TRAFFY_COMPLAINT",
     "WATER_COMPLAINT",
+    "evidence_link",
     "fill",
 ]

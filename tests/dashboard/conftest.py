@@ -78,7 +78,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, dashboard_bundle: Path) -
     path = tmp_path_factory.mktemp("dashboard") / "siang.db"
     settings = load_settings(store={"backend": "embedded", "path": str(path)})
     store = EmbeddedStore(settings.store.path)
-    dataset.fill(store)
+    dataset.fill(store, settings)
     keys = {
         role: issue_key(store, role=role, name=f"dashboard-{role}")  # type: ignore[arg-type]
         for role in ROLES

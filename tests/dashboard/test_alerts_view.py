@@ -267,3 +267,36 @@ def test_alerts_fit_a_phone(phone_session: BrowserSession) -> None:
     assert session.axe("#alerts-view") == []
     session.screenshot("dashboard-alerts-phone")
     _assert_clean(session)
+
+
+def test_an_admin_makes_a_reopen_rule_for_one_agencys_desk(session: BrowserSession) -> None:
+    app = session.app
+    session.open("#/alerts")
+    session.sign_in("admin")
+    page = session.page
+    page.wait_for_selector("#rule-list .rule")
+    # The configured reopen rule says what it watches.
+    configured = page.locator("#rule-list [data-rule='reopen-candidates']")
+    assert "เรื่องที่แก้ไขแล้วแต่ประชาชนยังแจ้งปัญหา · ทุกหน่วยงาน" in configured.inner_text()
+
+    page.click("#rule-new")
+    form = page.locator("#rule-form")
+    form.locator("[name=name]").fill("reopen-pwa")
+    form.locator("[name=kind]").select_option("reopen")
+    assert form.locator("[name=agency]").is_visible()
+    assert not form.locator("[name=threshold]").is_visible()
+    assert not form.locator("[name=keyword]").is_visible()
+    form.locator("[name=agency]").fill("การประปาส่วนภูมิภาค")
+    form.locator("[name=recipients]").fill("pwa-desk@example.go.th")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#rule-list [data-rule='reopen-pwa']")
+    stored = _rule(app, "reopen-pwa")
+    assert stored is not None
+    assert (stored["kind"], stored["agency"], stored["recipients"]) == (
+        "reopen", "การประปาส่วนภูมิภาค", ["pwa-desk@example.go.th"]
+    )  # fmt: skip
+    assert "การประปาส่วนภูมิภาค" in page.inner_text("#rule-list [data-rule='reopen-pwa']")
+    httpx.delete(
+        f"{app.url}/v1/alert-rules/reopen-pwa", headers={"X-API-Key": app.keys["admin"]}, timeout=10
+    ).raise_for_status()
+    _assert_clean(session)

@@ -45,6 +45,7 @@ function alertReason(alert) {
   let what = alert.subject; // emerging: the emergence's label
   if (alert.kind === "topic_spike") what = topicLabel(alert);
   else if (alert.kind === "keyword") what = alert.keyword ?? alert.subject;
+  else if (alert.kind === "reopen") what = alert.complaint_id ?? alert.subject;
   else if (alert.kind === "category_province") {
     what = [
       alert.category ? term("category", alert.category) : t("rules.anyCategory"),
@@ -88,7 +89,13 @@ function alertRow(alert) {
   const topic =
     alert.topic_id !== null && alert.topic_id !== undefined
       ? h("a", { href: `#/topic/${alert.topic_id}` }, t("alert.openTopic"))
-      : null;
+      : alert.complaint_id
+        ? h(
+            "a",
+            { href: `#/complaint/${encodeURIComponent(alert.complaint_id)}` },
+            t("alert.openComplaint"),
+          )
+        : null;
   return h(
     "li",
     { class: "alert-row", dataset: { alertId: alert.alert_id } },

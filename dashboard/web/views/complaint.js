@@ -1,5 +1,6 @@
-// A complaint's page for officers (#/complaint/<id>): its facts, a compact status history and
-// the social posts linked to it, ten at a time, each with the evidence as items in the UI's
+// A complaint's page for officers (#/complaint/<id>): its facts, its timeline (casetimeline.js),
+// what the public said after it was resolved (followup.js), a compact status history and the
+// social posts linked to it, ten at a time, each with the evidence as items in the UI's
 // language and buttons to confirm or reject the link.
 
 import { ApiError, api, query } from "../api.js";
@@ -7,7 +8,9 @@ import { byId, fill, h } from "../dom.js";
 import { formatNumber, formatPercent, formatTime, provinceName, t, term } from "../i18n.js";
 import { pager } from "../pager.js";
 import { badge, errorMessage, postCard, setStatus } from "../panels.js";
+import { forgetCaseTimeline, renderCaseTimeline } from "./casetimeline.js";
 import { lastSearch } from "./complaints.js";
+import { forgetFollowUp, renderFollowUp } from "./followup.js";
 
 const PAGE = 10;
 // Every related post is fetched at once (the API does not page them): paging is done here,
@@ -241,6 +244,11 @@ export async function renderComplaint(complaintId) {
   back.textContent = t(lastSearch() ? "complaints.back" : "complaints.searchAll");
   const panel = byId("related-panel");
   setStatus(panel, t("loading"));
+  if (shown.complaintId !== complaintId) {
+    // Another complaint: nothing of the last one's may stay clickable while this one loads.
+    forgetCaseTimeline();
+    forgetFollowUp();
+  }
   try {
     // Rejected links are kept on screen (with their verdict) so an officer sees what was decided.
     const found = await api(
@@ -260,6 +268,7 @@ export async function renderComplaint(complaintId) {
     showRelated(kept < found.related.length ? kept : 0);
     setStatus(panel, found.related.length ? "" : t("complaint.noRelated"));
     result.hidden = false;
+    await Promise.all([renderCaseTimeline(complaint.complaint_id), renderFollowUp(complaint)]);
   } catch (exc) {
     result.hidden = true;
     failure.textContent =

@@ -11,7 +11,7 @@ import { badge, errorMessage, withPanel } from "../panels.js";
 
 const DAY_MS = 86_400_000;
 const MUTE_DAYS = [1, 7, 30];
-export const ALERT_KINDS = ["topic_spike", "emerging", "keyword", "category_province"];
+export const ALERT_KINDS = ["topic_spike", "emerging", "keyword", "category_province", "reopen"];
 const DIGESTS = ["none", "hourly", "daily"];
 // The fields each kind of rule reads (alerts.service); the form shows only these.
 const FIELDS_OF_KIND = {
@@ -19,6 +19,7 @@ const FIELDS_OF_KIND = {
   emerging: ["min_score", "category", "province"],
   keyword: ["keyword", "threshold"],
   category_province: ["category", "province", "threshold"],
+  reopen: ["agency", "category", "province"],
 };
 
 let editing = null; // the rule the form edits; null while it makes a new one
@@ -50,6 +51,7 @@ function condition(rule) {
     rule.province ? provinceName(rule.province) : t("rules.anyProvince"),
   ].join(" · ");
   return t(`rules.when.${rule.kind}`, {
+    agency: rule.agency ?? t("rules.anyAgency"),
     keyword: rule.keyword ?? "",
     where,
     threshold: formatNumber(rule.threshold),
@@ -223,7 +225,7 @@ function openForm(rule) {
   labelForm();
   form.reset();
   const values = rule ?? {};
-  for (const name of ["name", "kind", "keyword", "category", "province", "digest"]) {
+  for (const name of ["name", "kind", "keyword", "agency", "category", "province", "digest"]) {
     if (values[name] !== undefined && values[name] !== null) field(name).value = values[name];
   }
   for (const name of ["threshold", "min_score", "cooldown_minutes"]) {
