@@ -50,6 +50,32 @@ export async function withPanel(panel, load, { clear = null } = {}) {
   }
 }
 
+/** What an officer decides with: a note, an error line and one button per verdict (link
+ *  verdicts, reopen verdicts). ``current`` is the verdict in force; ``label`` words each. */
+export function verdictControls(verdicts, current, label) {
+  const note = h("input", {
+    type: "text",
+    class: "note-input",
+    maxlength: 2000,
+    placeholder: t("link.note"),
+    "aria-label": t("link.note"),
+  });
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const buttons = verdicts.map((verdict) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: verdict === "confirmed" ? "confirm" : "reject",
+        dataset: { verdict },
+        "aria-pressed": String(current === verdict),
+      },
+      label(verdict),
+    ),
+  );
+  return { note, error, buttons };
+}
+
 export function badge(kind, value) {
   return h("span", { class: `badge ${kind}-${value}` }, term(kind, value));
 }

@@ -7,7 +7,7 @@ import { ApiError, api, query } from "../api.js";
 import { byId, fill, h } from "../dom.js";
 import { formatNumber, formatPercent, formatTime, provinceName, t, term } from "../i18n.js";
 import { pager } from "../pager.js";
-import { badge, errorMessage, postCard, setStatus } from "../panels.js";
+import { badge, errorMessage, postCard, setStatus, verdictControls } from "../panels.js";
 import { forgetCaseTimeline, renderCaseTimeline } from "./casetimeline.js";
 import { lastSearch } from "./complaints.js";
 import { forgetFollowUp, renderFollowUp } from "./followup.js";
@@ -142,25 +142,10 @@ function linkCard(complaintId, link) {
     { class: `decision verdict-${link.decision?.verdict ?? "pending"}` },
     decisionText(link.decision),
   );
-  const note = h("input", {
-    type: "text",
-    class: "note-input",
-    maxlength: 2000,
-    placeholder: t("link.note"),
-    "aria-label": t("link.note"),
-  });
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  const buttons = ["confirmed", "rejected"].map((verdict) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: verdict === "confirmed" ? "confirm" : "reject",
-        dataset: { verdict },
-        "aria-pressed": String(link.decision?.verdict === verdict),
-      },
-      t(verdict === "confirmed" ? "link.confirm" : "link.reject"),
-    ),
+  const { note, error, buttons } = verdictControls(
+    ["confirmed", "rejected"],
+    link.decision?.verdict,
+    (verdict) => t(verdict === "confirmed" ? "link.confirm" : "link.reject"),
   );
   const item = postCard(
     link.post,

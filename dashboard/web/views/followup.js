@@ -7,7 +7,15 @@ import { allowed } from "../access.js";
 import { ApiError, api } from "../api.js";
 import { byId, fill, h } from "../dom.js";
 import { formatNumber, formatPercent, formatScore, formatTime, t, term } from "../i18n.js";
-import { OVERTAKEN, badge, errorMessage, postCard, setStatus, withPanel } from "../panels.js";
+import {
+  OVERTAKEN,
+  badge,
+  errorMessage,
+  postCard,
+  setStatus,
+  verdictControls,
+  withPanel,
+} from "../panels.js";
 
 const RESOLVED = ["resolved", "closed"];
 const VERDICTS = ["confirmed", "dismissed"];
@@ -174,25 +182,8 @@ function decisionText(decision) {
 function reopenSection(complaintId, followUp, posts, mayDecide) {
   const decision = followUp.decision;
   const stale = decision && Date.parse(decision.at) > Date.parse(followUp.computed_at);
-  const note = h("input", {
-    type: "text",
-    class: "note-input",
-    maxlength: 2000,
-    placeholder: t("link.note"),
-    "aria-label": t("link.note"),
-  });
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  const buttons = VERDICTS.map((verdict) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: verdict === "confirmed" ? "confirm" : "reject",
-        dataset: { verdict },
-        "aria-pressed": String(decision?.verdict === verdict),
-      },
-      t(verdict === "confirmed" ? "reopen.confirm" : "reopen.dismiss"),
-    ),
+  const { note, error, buttons } = verdictControls(VERDICTS, decision?.verdict, (verdict) =>
+    t(verdict === "confirmed" ? "reopen.confirm" : "reopen.dismiss"),
   );
   const line = h(
     "p",
@@ -209,10 +200,8 @@ function reopenSection(complaintId, followUp, posts, mayDecide) {
           method: "POST",
           body: { verdict: button.dataset.verdict, note: note.value.trim() || null },
         });
-        // The answer is the follow-up as it stands now: shown at once. It carries no survey
-        // answer (a decision does not change it), so the one shown stays.
-        const now = { survey: followUp.survey, ...result.follow_up };
-        showFollowUp(complaintId, now, posts, mayDecide);
+        // The answer is the follow-up as it stands now, survey answer included: shown at once.
+        showFollowUp(complaintId, result.follow_up, posts, mayDecide);
         byId("reopen-title").focus();
       } catch (exc) {
         line.textContent = decisionText(decision);
