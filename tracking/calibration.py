@@ -167,8 +167,8 @@ def calibrate(output: Path = CALIBRATION, names: Sequence[str] = TRAINING_SETS) 
         "rival_days": _RIVAL_DAYS,
         "fitted_on": f"tracking/data/{' + '.join(names)}: {len(rows)} pairs, {sum(labels)} about",
         "threshold_rule": f"lowest evidence threshold with reopen precision >= "
-        f"{_PRECISION_GOAL} over both writers' candidates, each writer's counted with the "
-        f"models fitted on the other",
+        f"{_PRECISION_GOAL} over every writer's candidates, each writer's counted with the "
+        f"models fitted on the others",
         "pooled_at_threshold": dict(
             zip(("precision", "recall"), _pooled(curve[threshold]), strict=True)
         ),

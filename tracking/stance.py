@@ -33,7 +33,7 @@ from linking.problems import PhraseTable
 
 DATA = Path(str(files("tracking").joinpath("data")))
 STANCES = DATA / "stance.tsv"
-TRAINING_SETS = ("train", "train_b")
+TRAINING_SETS = ("train", "train_b", "train_c")
 Stance = Literal["still_broken", "fixed", "other"]
 _STRENGTH = 10.0  # inverse L2 strength (C), chosen by the leave-one-writer-out check
 

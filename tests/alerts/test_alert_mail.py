@@ -379,7 +379,7 @@ def test_a_reopen_candidate_is_mailed_to_its_agencys_desk_with_the_posts_and_its
     for body in (text, html):
         assert complaint.complaint_id in body
         assert "แจ้งว่าแก้ไขแล้วเมื่อ" in body and "2569" in body  # Buddhist-era year
-        assert "บอกแก้แล้วแต่น้ำประปายังเค็มบางบัวทอง" in body  # the still-broken post
+        assert "บอกแก้แล้วแต่น้ำประปายังเค็มเหมือนเดิมบางบัวทอง" in body  # the still-broken post
         assert "ขอบคุณ" not in body  # a thankful post is not evidence
         assert f"{PUBLIC_URL}/dashboard/#/complaint/{complaint.complaint_id}" in body
     assert "โพสต์ที่รายงานว่าปัญหายังอยู่" in text and images == []

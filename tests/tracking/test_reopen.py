@@ -40,7 +40,7 @@ def _posts():  # type: ignore[no-untyped-def]
         )
 
     return [
-        post("broken", "บอก แก้ แล้ว แต่ น้ำประปา ยัง เค็ม บางบัวทอง", 2, "negative"),
+        post("broken", "บอก แก้ แล้ว แต่ น้ำประปา ยัง เค็ม เหมือน เดิม บางบัวทอง", 2, "negative"),
         post("thanks", "น้ำประปา ไม่ เค็ม แล้ว ขอบคุณ บางบัวทอง", 3, "positive"),
         post("before", "น้ำประปา เค็ม บางบัวทอง", -3, "negative"),  # before the fix
         post("late", "น้ำประปา ยัง เค็ม บางบัวทอง", 45, "negative"),  # past after_days

@@ -1,8 +1,8 @@
 """The labelled reopen sets hold what issue 21 asks of them: at least 40 resolved
 complaints, post-resolution posts that are thankful, still broken or unrelated, and reopen
 labels that follow from them. ``bench/data/satisfaction/`` measures, written apart from the
-code; ``tracking/data/train/`` and ``train_b/``, by two more writers, are where choices
-are made."""
+code; ``tracking/data/train/``, ``train_b/`` and ``train_c/``, by three more writers, are
+where choices are made."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ SETS = [
     ROOT / "bench" / "data" / "satisfaction",
     ROOT / "tracking" / "data" / "train",
     ROOT / "tracking" / "data" / "train_b",
+    ROOT / "tracking" / "data" / "train_c",
 ]
 
 
