@@ -70,7 +70,8 @@ class ReopenDecisionResult(BaseModel):
 
 class SatisfactionGroup(BaseModel):
     key: str | None = Field(
-        description="The agency, province or category; null: not given.",
+        description="The agency, province, category, or 'category · province' (series); "
+        "null: not given.",
         examples=["การประปาส่วนภูมิภาคสาขาสันทราย"],
     )
     resolved: int = Field(description="Resolved complaints followed.")
@@ -87,7 +88,7 @@ class SatisfactionGroup(BaseModel):
 
 
 class SatisfactionSummary(BaseModel):
-    group: Literal["agency", "province", "category"]
+    group: Literal["agency", "province", "category", "series"]
     groups: list[SatisfactionGroup] = Field(description="Most resolved complaints first.")
 
 
@@ -438,13 +439,17 @@ def satisfaction(
     store: StoreDep,
     caller: Analyst,
     filters: FollowUpFilters,
-    group: Literal["agency", "province", "category"] = "agency",
+    group: Annotated[
+        Literal["agency", "province", "category", "series"],
+        Query(description="series: each (category, province) with resolved complaints."),
+    ] = "agency",
 ) -> SatisfactionSummary:
-    """The satisfaction signal of resolved complaints, grouped by agency, province or
-    category: how many, how many the public still reports, and the mean score."""
+    """The satisfaction signal of resolved complaints, grouped by agency, province, category
+    or series (each category in each province): how many, how many the public still
+    reports, the mean score, and the survey's mean beside it."""
     grouped: dict[str | None, list[ComplaintFollowUp]] = defaultdict(list)
     for f in store.iter_follow_ups(filters):
-        key = f.category.value if group == "category" else getattr(f, group)
+        key = _group_key(f, group)
         grouped[key].append(f)
     followed = [m.complaint_id for members in grouped.values() for m in members]
     answers = {a.complaint_id: a.score for a in store.get_survey_responses(followed)}
@@ -469,6 +474,14 @@ def satisfaction(
         )
     groups.sort(key=lambda g: (-g.resolved, g.key or ""))
     return SatisfactionSummary(group=group, groups=groups)
+
+
+def _group_key(follow_up: ComplaintFollowUp, group: str) -> str | None:
+    if group == "category":
+        return follow_up.category.value
+    if group == "series":
+        return f"{follow_up.category.value} · {follow_up.province or '-'}"
+    return str(getattr(follow_up, group)) if getattr(follow_up, group) is not None else None
 
 
 __all__ = ["router"]

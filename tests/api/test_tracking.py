@@ -99,6 +99,12 @@ def test_satisfaction_groups_by_agency_province_and_category(
             "/v1/satisfaction", params={"group": "category"}, headers=analyst
         ).json()
         assert [(g["key"], g["resolved"]) for g in by_category["groups"]] == [("water_supply", 3)]
+        by_series = client.get(
+            "/v1/satisfaction", params={"group": "series"}, headers=analyst
+        ).json()
+        assert {g["key"]: g["reopen_candidates"] for g in by_series["groups"]} == {
+            "water_supply · เชียงใหม่": 1, "water_supply · นครราชสีมา": 1
+        }  # fmt: skip
         assert client.get("/v1/satisfaction").status_code == 403  # viewer
 
 
