@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 check: lint test
-	$(VENV)/bin/mypy domain ingest crawlers enrich topics storage linking tracking complaints alerts api pipeline cli
+	$(VENV)/bin/mypy domain ingest crawlers enrich topics storage linking tracking campaigns complaints alerts api pipeline cli
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -1,0 +1,155 @@
+"""Near-duplicate posts: MinHash LSH over character shingles of a post's core text.
+
+A copy of a post rarely keeps every character: people add hashtags and emoji, prefix
+"RT @handle:" or "แชร์จากเพจ…", stretch letters (มากกกก), write Thai or Arabic digits, cut or
+add a sentence. The core text drops all of that (``core_text``): hashtags, mentions, links,
+emoji and punctuation go, repeated letters collapse, digits become Arabic. Its character
+``shingle``-grams are hashed into a MinHash signature (``datasketch``), and an LSH index
+finds the posts whose estimated Jaccard similarity reaches ``threshold``.
+
+Clusters grow as posts arrive (``NearDuplicates.add``): a post joins every cluster it is
+near, and clusters it bridges merge, each keeping its earliest post's id. Posts whose core
+text is shorter than ``min_chars`` are never clustered: "ไฟดับอีกแล้ว" written by a hundred
+people is a hundred voices, not one copied text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from datasketch import MinHash, MinHashLSH
+
+DATA = Path(str(files("campaigns").joinpath("data")))
+SETTINGS = DATA / "neardup.json"  # chosen by python -m campaigns.calibration
+TRAINING = DATA / "train"
+_PREFIX = re.compile(
+    r"^\s*(?:RT\s*@?\S*:?|แชร์(?:จาก|ต่อ)?\s*(?:เพจ|page)?\s*\S*\s*[:：]|"
+    r"(?:FW|Fwd|Repost)\s*:?)\s*",
+    re.IGNORECASE,
+)
+_HASHTAG_OR_MENTION = re.compile(r"[#@]\S+")
+_LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_REPEATED = re.compile(r"(.)\1{2,}")  # มากกกก → มาก (three or more: "ดี" "ดีดี" stay)
+_ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def core_text(text: str) -> str:
+    """What stays of a post when the decoration of a copy is taken away (module docstring)."""
+    text = _PREFIX.sub("", unicodedata.normalize("NFC", text))
+    text = _LINK.sub(" ", _HASHTAG_OR_MENTION.sub(" ", text))
+    text = _REPEATED.sub(r"\1", text.translate(_ARABIC_DIGITS))
+    # Letters, marks (Thai vowels and tones) and digits; spacing is a copy's to change.
+    return "".join(c for c in text.casefold() if unicodedata.category(c)[0] in "LMN")
+
+
+def shingles(core: str, size: int) -> set[str]:
+    """The character ``size``-grams of a core text (the whole text when shorter)."""
+    if len(core) <= size:
+        return {core} if core else set()
+    return {core[i : i + size] for i in range(len(core) - size + 1)}
+
+
+@dataclass
+class NearDuplicates:
+    """An incremental near-duplicate index: post id → cluster id (its earliest post's id)."""
+
+    shingle: int = 4
+    threshold: float = 0.5
+    num_perm: int = 128
+    min_chars: int = 20
+    seed: int = 1
+    _lsh: MinHashLSH = field(init=False, repr=False)
+    _parent: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _order: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _signatures: dict[str, MinHash] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        template = MinHash(num_perm=self.num_perm, seed=self.seed)
+        self._permutations, self._scheme = template.permutations, template.scheme
+
+    @classmethod
+    def shipped(cls, path: Path = SETTINGS) -> NearDuplicates:
+        """An empty index with the shingle size, threshold and shortest text chosen on the
+        training set."""
+        chosen = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            shingle=int(chosen["shingle"]),
+            threshold=float(chosen["threshold"]),
+            min_chars=int(chosen["min_chars"]),
+        )
+
+    def signature(self, text: str) -> MinHash | None:
+        core = core_text(text)
+        if len(core) < self.min_chars:
+            return None
+        grams = shingles(core, self.shingle)
+        signature = MinHash(
+            num_perm=self.num_perm,
+            permutations=self._permutations,
+            scheme=self._scheme,
+            hashfunc=zlib.crc32,  # stable across runs, and fast: shingles are short
+        )
+        signature.update_batch([g.encode("utf-8") for g in grams])
+        return signature
+
+    def add(self, post_id: str, text: str) -> str:
+        """Index one post (in time order) and say its cluster."""
+        if post_id in self._order:
+            return self.cluster_of(post_id)
+        self._order[post_id] = len(self._order)
+        self._parent[post_id] = post_id
+        signature = self.signature(text)
+        if signature is None:
+            return post_id
+        for other in self._lsh.query(signature):
+            if signature.jaccard(self._signatures[other]) >= self.threshold:
+                self._union(post_id, other)
+        self._lsh.insert(post_id, signature)
+        self._signatures[post_id] = signature
+        return self.cluster_of(post_id)
+
+    def add_many(self, posts: Iterable[tuple[str, str]]) -> None:
+        for post_id, text in posts:
+            self.add(post_id, text)
+
+    def cluster_of(self, post_id: str) -> str:
+        root = post_id
+        while self._parent[root] != root:
+            self._parent[root] = self._parent[self._parent[root]]  # path halving
+            root = self._parent[root]
+        return root
+
+    def clusters(self) -> dict[str, str]:
+        """Every indexed post's cluster id."""
+        return {post_id: self.cluster_of(post_id) for post_id in self._order}
+
+    def _union(self, a: str, b: str) -> None:
+        root_a, root_b = self.cluster_of(a), self.cluster_of(b)
+        if root_a == root_b:
+            return
+        first, second = sorted((root_a, root_b), key=self._order.__getitem__)
+        self._parent[second] = first  # the cluster keeps its earliest post's id
+
+
+def pair_labels(clusters: dict[str, str]) -> set[tuple[str, str]]:
+    """Every unordered pair of posts in one cluster (for measuring against labelled pairs)."""
+    members: dict[str, list[str]] = {}
+    for post_id, cluster in clusters.items():
+        members.setdefault(cluster, []).append(post_id)
+    pairs: set[tuple[str, str]] = set()
+    for group in members.values():
+        ordered = sorted(group)
+        for i, a in enumerate(ordered):
+            pairs.update((a, b) for b in ordered[i + 1 :])
+    return pairs
+
+
+__all__ = ["DATA", "SETTINGS", "TRAINING", "NearDuplicates", "core_text", "pair_labels", "shingles"]
