@@ -110,6 +110,8 @@ class NearDuplicates:
         if signature is None:
             return post_id
         for other in self._lsh.query(signature):
+            if self.cluster_of(other) == self.cluster_of(post_id):
+                continue  # joined already: no need to compare again
             if signature.jaccard(self._signatures[other]) >= self.threshold:
                 self._union(post_id, other)
         self._lsh.insert(post_id, signature)
