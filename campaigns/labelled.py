@@ -9,13 +9,13 @@ organic burst (see the sets' READMEs). ``campaigns/data/train`` is where choices
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from campaigns.neardup import NearDuplicates, pair_labels
+from ingest.jsonl import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,7 @@ def _mean(values: list[float]) -> float:
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return [line.value for line in read_jsonl(path) if line.value is not None]
 
 
 __all__ = ["LabelledPost", "load_set", "pair_scores", "true_pairs"]

@@ -86,6 +86,11 @@ class NearDuplicates:
             min_chars=int(chosen["min_chars"]),
         )
 
+    def settings(self) -> dict[str, float | int]:
+        """What the index was built with (for reports)."""
+        return {"shingle": self.shingle, "threshold": self.threshold,
+                "min_chars": self.min_chars, "num_perm": self.num_perm}  # fmt: skip
+
     def signature(self, text: str) -> MinHash | None:
         core = core_text(text)
         if len(core) < self.min_chars:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.models import Complaint
+from ingest.jsonl import read_jsonl
 from linking.calibration import score
 from linking.labelled import Records
 from tracking.reopen import (
@@ -61,15 +62,12 @@ def truth(directory: Path) -> tuple[dict[str, bool], dict[tuple[str, str], str]]
     """complaint → reopen?, and (post, complaint) → stance, from ``truth.jsonl``."""
     reopen: dict[str, bool] = {}
     stances: dict[tuple[str, str], str] = {}
-    with (directory / "truth.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            row: dict[str, Any] = json.loads(line)
-            if "reopen" in row:
-                reopen[row["complaint_id"]] = bool(row["reopen"])
-            elif "stance" in row:
-                stances[(row["post_id"], row["complaint_id"])] = row["stance"]
+    for line in read_jsonl(directory / "truth.jsonl"):
+        row: dict[str, Any] = line.value or {}
+        if "reopen" in row:
+            reopen[row["complaint_id"]] = bool(row["reopen"])
+        elif "stance" in row:
+            stances[(row["post_id"], row["complaint_id"])] = row["stance"]
     return reopen, stances
 
 

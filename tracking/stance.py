@@ -17,18 +17,18 @@ no longer decide; they are shown to officers as the words that read as still bro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from domain.models import Post
 from enrich.thai_text import normalize
+from ingest.jsonl import read_jsonl
 from linking.problems import PhraseTable
 
 DATA = Path(str(files("tracking").joinpath("data")))
@@ -123,9 +123,8 @@ def _text(text: str) -> str:
     return normalize(text).text
 
 
-def _rows(path: Path) -> list[dict[str, object]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [line.value for line in read_jsonl(path) if line.value is not None]
 
 
 __all__ = [

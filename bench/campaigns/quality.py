@@ -31,9 +31,8 @@ def run(output: Path = RESULTS) -> dict[str, Any]:
     held_out = pair_scores(NearDuplicates.shipped(), posts)
     training_posts, _ = load_set(TRAINING)
     training = pair_scores(NearDuplicates.shipped(), training_posts)
-    index = NearDuplicates.shipped()
-    result = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
-    result.update(
+    return merge_results(
+        output,
         {
             "neardup_precision": held_out["precision"],
             "neardup_recall": held_out["recall"],
@@ -42,12 +41,17 @@ def run(output: Path = RESULTS) -> dict[str, Any]:
                 "training": {"set": "campaigns/data/train", "posts": len(training_posts),
                              **training},
                 "targets_met": held_out["precision"] >= _TARGET and held_out["recall"] >= _TARGET,
-                "index": {"shingle": index.shingle, "threshold": index.threshold,
-                          "min_chars": index.min_chars, "num_perm": index.num_perm},
+                "index": NearDuplicates.shipped().settings(),
                 "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
-        }
+        },
     )  # fmt: skip
+
+
+def merge_results(output: Path, values: dict[str, Any]) -> dict[str, Any]:
+    """Write ``values`` into the results file, keeping the keys other benches wrote."""
+    result = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
+    result.update(values)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result

@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.campaigns.quality import RESULTS, merge_results
 from campaigns.neardup import NearDuplicates
 from ingest.jsonl import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data" / "posts.jsonl"
-RESULTS = ROOT / "bench" / "results" / "campaigns.json"
 _EDITS = (
     lambda t, r: f"{t} #{r.choice(['น้ำท่วม', 'ไฟดับ', 'ร้องเรียน', 'แชร์ต่อ'])}",
     lambda t, r: f"{t} {r.choice(['😭', '🙏', '😡😡', '‼️'])}",
@@ -62,8 +62,8 @@ def run(count: int = 100_000, output: Path = RESULTS) -> dict[str, Any]:
     sizes: dict[str, int] = {}
     for cluster in clusters.values():
         sizes[cluster] = sizes.get(cluster, 0) + 1
-    result = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
-    result.update(
+    return merge_results(
+        output,
         {
             f"cluster_s_{count // 1000}k": round(seconds, 2),
             "cluster_speed": {
@@ -72,16 +72,12 @@ def run(count: int = 100_000, output: Path = RESULTS) -> dict[str, Any]:
                 "clusters_with_copies": sum(1 for n in sizes.values() if n > 1),
                 "posts_in_them": sum(n for n in sizes.values() if n > 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                "index": {"shingle": index.shingle, "threshold": index.threshold,
-                          "min_chars": index.min_chars, "num_perm": index.num_perm},
+                "index": index.settings(),
                 "texts": "sample_data/posts.jsonl and seeded edited copies",
                 "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
-        }
+        },
     )  # fmt: skip
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return result
 
 
 if __name__ == "__main__":

@@ -25,8 +25,8 @@ from typing import Any
 
 from domain.settings import load_settings
 from enrich.embeddings import build_embedder
-from ingest.jsonl import read_jsonl
 from linking.labelled import Records, load_records
+from tracking.calibration import truth
 from tracking.reopen import (
     posts_after_resolution,
     reopen_candidates,
@@ -39,19 +39,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data" / "satisfaction"
 RESULTS = ROOT / "bench" / "results" / "satisfaction.json"
 _TARGET_PRECISION, _TARGET_RECALL = 0.8, 0.7  # issue 21
-
-
-def _truth(directory: Path) -> tuple[dict[str, bool], dict[tuple[str, str], str]]:
-    """complaint → reopen?, and (post, complaint) → stance."""
-    reopen: dict[str, bool] = {}
-    stances: dict[tuple[str, str], str] = {}
-    for line in read_jsonl(directory / "truth.jsonl"):
-        row: dict[str, Any] = line.value or {}
-        if "reopen" in row:
-            reopen[row["complaint_id"]] = bool(row["reopen"])
-        elif "stance" in row:
-            stances[(row["post_id"], row["complaint_id"])] = row["stance"]
-    return reopen, stances
 
 
 def measure(records: Records, reopen: dict[str, bool], evidence_threshold: float) -> dict[str, Any]:
@@ -88,7 +75,7 @@ def run(output: Path = RESULTS) -> dict[str, Any]:
     started = time.perf_counter()
     records = load_records([DATA], settings, build_embedder(settings.models.embedder))
     loaded_s = time.perf_counter() - started
-    reopen, stances = _truth(DATA)
+    reopen, stances = truth(DATA)
     resolved = [c for c in records.complaints if resolved_at(c)]
     shipped = measure(records, reopen, shipped_calibration().evidence_threshold)
     after = shipped.pop("after")
