@@ -71,18 +71,6 @@ def about_chance(weights: dict[str, float], signals: dict[str, float], link: flo
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-def place_agrees(signals: dict[str, float]) -> bool:
-    """Whether a post's place is the complaint's, as far as its signals tell (for
-    explaining evidence: the about model weighs the place signals itself)."""
-    if signals.get("province", 0.0) < 0:
-        return False
-    return (
-        signals.get("district", 0.0) > 0
-        or signals.get("near", 0.0) > 0.2  # exp(-km / 5): about 8 km
-        or signals.get("lexical", 0.0) >= 0.3
-    )
-
-
 @dataclass(frozen=True)
 class PostAfter:
     """A post about a resolved complaint, after its resolution."""
@@ -246,7 +234,6 @@ __all__ = [
     "ReopenCalibration",
     "ReopenCandidate",
     "about_chance",
-    "place_agrees",
     "posts_after_resolution",
     "reopen_candidates",
     "resolved_at",
