@@ -9,12 +9,14 @@ organic burst (see the sets' READMEs). ``campaigns/data/train`` is where choices
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from campaigns.neardup import NearDuplicates, pair_labels
+from domain.models import Campaign
 from ingest.jsonl import read_jsonl
 
 
@@ -78,6 +80,51 @@ def pair_scores(index: NearDuplicates, posts: list[LabelledPost]) -> dict[str, f
     }
 
 
+def records(directory: Path) -> list[dict[str, Any]]:
+    """The set's posts as collected records, in the shape ``siang ingest`` reads."""
+    out = []
+    for row in _rows(directory / "posts.jsonl"):
+        platform, native_id = row["post_id"].split(":", 1)
+        out.append(
+            {
+                "platform": platform,
+                "native_id": native_id,
+                "text": row["text"],
+                "author": row.get("author"),
+                "created_at": row["created_at"],
+                "engagement": {k: int(row.get(k) or 0) for k in ("likes", "shares", "replies")},
+                "followers": row.get("followers"),
+                "synthetic": True,
+            }
+        )
+    return out
+
+
+def campaign_scores(found: list[Campaign], posts: list[LabelledPost]) -> dict[str, Any]:
+    """Campaign precision and recall: a flagged campaign is right when most of its posts
+    belong to one labelled campaign, and a labelled campaign is found when one is right
+    about it. Post-level figures beside them."""
+    label = {p.post_id: p.campaign for p in posts}
+    truth = {p.campaign for p in posts if p.campaign}
+    matched: list[str | None] = []
+    for campaign in found:
+        votes = Counter(label.get(pid) for pid in campaign.post_ids)
+        best, n = votes.most_common(1)[0] if votes else (None, 0)
+        matched.append(best if best is not None and n * 2 >= len(campaign.post_ids) else None)
+    flagged = {pid for c in found for pid in c.post_ids}
+    labelled = {pid for pid, c in label.items() if c}
+    return {
+        "precision": _mean([1.0 if m else 0.0 for m in matched]),
+        "recall": round(len({m for m in matched if m} & truth) / len(truth), 4) if truth else 1.0,
+        "flagged": len(found),
+        "labelled": len(truth),
+        "missed": sorted(truth - {m for m in matched if m}),
+        "wrong": [c.campaign_id for c, m in zip(found, matched, strict=True) if m is None],
+        "post_precision": round(len(flagged & labelled) / len(flagged), 4) if flagged else 1.0,
+        "post_recall": round(len(flagged & labelled) / len(labelled), 4) if labelled else 1.0,
+    }
+
+
 def _pairs_by(labels: dict[str, str]) -> dict[str, set[tuple[str, str]]]:
     """label → the pairs of posts carrying it (labels of one post only are left out)."""
     members: dict[str, dict[str, str]] = {}
@@ -94,4 +141,11 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return [line.value for line in read_jsonl(path) if line.value is not None]
 
 
-__all__ = ["LabelledPost", "load_set", "pair_scores", "true_pairs"]
+__all__ = [
+    "LabelledPost",
+    "campaign_scores",
+    "load_set",
+    "pair_scores",
+    "records",
+    "true_pairs",
+]

@@ -8,7 +8,10 @@ emoji and punctuation go, repeated letters collapse, digits become Arabic. Its c
 finds the posts whose estimated Jaccard similarity reaches ``threshold``.
 
 Clusters grow as posts arrive (``NearDuplicates.add``): a post joins every cluster it is
-near, and clusters it bridges merge, each keeping its earliest post's id. Posts whose core
+near, and clusters it bridges merge, each keeping its earliest post's id. A cluster's first
+post anchors it: a post joins only when it is also ``root_threshold`` close to that first
+post, so texts written from one template (each a little like the last) cannot chain into
+one cluster of thousands. Posts whose core
 text is shorter than ``min_chars`` are never clustered: "ไฟดับอีกแล้ว" written by a hundred
 people is a hundred voices, not one copied text.
 """
@@ -64,6 +67,7 @@ class NearDuplicates:
     threshold: float = 0.5
     num_perm: int = 128
     min_chars: int = 20
+    root_threshold: float = 0.0
     seed: int = 1
     _lsh: MinHashLSH = field(init=False, repr=False)
     _parent: dict[str, str] = field(default_factory=dict, init=False, repr=False)
@@ -84,12 +88,14 @@ class NearDuplicates:
             shingle=int(chosen["shingle"]),
             threshold=float(chosen["threshold"]),
             min_chars=int(chosen["min_chars"]),
+            root_threshold=float(chosen.get("root_threshold", 0.0)),
         )
 
     def settings(self) -> dict[str, float | int]:
         """What the index was built with (for reports)."""
         return {"shingle": self.shingle, "threshold": self.threshold,
-                "min_chars": self.min_chars, "num_perm": self.num_perm}  # fmt: skip
+                "min_chars": self.min_chars, "root_threshold": self.root_threshold,
+                "num_perm": self.num_perm}  # fmt: skip
 
     def signature(self, text: str) -> MinHash | None:
         core = core_text(text)
@@ -115,9 +121,12 @@ class NearDuplicates:
         if signature is None:
             return post_id
         for other in self._lsh.query(signature):
-            if self.cluster_of(other) == self.cluster_of(post_id):
+            root = self.cluster_of(other)
+            if root == self.cluster_of(post_id):
                 continue  # joined already: no need to compare again
-            if signature.jaccard(self._signatures[other]) >= self.threshold:
+            if signature.jaccard(self._signatures[other]) < self.threshold:
+                continue
+            if root == other or signature.jaccard(self._signatures[root]) >= self.root_threshold:
                 self._union(post_id, other)
         self._lsh.insert(post_id, signature)
         self._signatures[post_id] = signature

@@ -90,6 +90,10 @@ def _echo_summary(summary: PipelineSummary) -> None:
             f"    #{topic.topic_id:<3} {topic.label} [{topic.dominant_category.value}, "
             f"{topic.size} posts] {when}"
         )
+    typer.echo(f"  campaigns:   {len(s.campaigns)} coordinated (one text from many accounts, or a "
+               "few accounts pushing one subject)")  # fmt: skip
+    for campaign in s.campaigns[:5]:
+        typer.echo(f"    {campaign.start.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}  {campaign.reason}")
     typer.echo(f"  links:       {s.links} post↔complaint links")
     typer.echo(f"  follow-ups:  {s.reopen_candidates} resolved complaints the public still reports")
     typer.echo(f"  alerts:      {len(s.alerts)} ({s.alerts_new} new in the outbox)")

@@ -222,14 +222,18 @@ def run_pipeline(
         while True:
             try:
                 enriched = pipeline.enrich()
+                pipeline.clusters()
                 trends = pipeline.topics()
+                campaigns = pipeline.campaigns()
                 links = pipeline.link()
                 reopen = pipeline.track()
                 new_alerts, _ = pipeline.alerts(trends)
                 log.info(
-                    "run: %d enriched, %d topics, %d links, %d reopen candidates, %d new alerts",
+                    "run: %d enriched, %d topics, %d campaigns, %d links, %d reopen candidates,"
+                    " %d new alerts",
                     enriched,
                     len(trends.topics),
+                    len(campaigns.campaigns),
                     links,
                     reopen,
                     new_alerts,

@@ -176,12 +176,26 @@ class Post(_Model):
     created_at: AwareDatetime
     collected_at: AwareDatetime
     engagement: Engagement = Field(default_factory=Engagement)
+    followers: int | None = Field(
+        None,
+        ge=0,
+        description="The author's followers (a page's or channel's subscribers) as the platform "
+        "reported them when the post was collected; None when it does not say.",
+    )
     language: str = "th"
     source: str = Field("", description="The query, page or forum room that found the post.")
     raw: dict[str, Any] = Field(default_factory=dict, description="Redacted original payload.")
     synthetic: bool = False
     enrichment: Enrichment | None = None
     topic_id: int | None = None
+    cluster_id: str | None = Field(
+        None,
+        description="Its near-duplicate cluster: the id of the cluster's earliest post (its own "
+        "id when nothing copies it). Set by the campaigns stage.",
+    )
+    campaign_ids: list[str] = Field(
+        default_factory=list, description="Coordinated campaigns the post is evidence of."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -259,8 +273,9 @@ class SpikeEpisode(_Model):
     peak: AwareDatetime
     end: AwareDatetime
     score: float = Field(description="Peak Poisson surprise, -log10 P(X >= observed).")
-    observed: int
+    observed: int = Field(description="Distinct voices in the window when it fired.")
     expected: float
+    posts: int = Field(0, ge=0, description="Posts in the episode, copies included.")
     post_ids: list[str] = Field(default_factory=list)
 
 
@@ -341,6 +356,19 @@ class Topic(_Model):
     status: TopicStatus = "stable"
     spike_score: float = 0.0
     spikes: list[SpikeEpisode] = Field(default_factory=list)
+    voices: int = Field(
+        0,
+        ge=0,
+        description="Distinct voices among its posts: an account counts once, and so do all "
+        "the accounts that posted copies of one text (a near-duplicate cluster). `size` is "
+        "the raw volume beside it.",
+    )
+    voices_daily: dict[str, int] = Field(
+        default_factory=dict, description="Distinct voices per Bangkok day (as `counts_daily`)."
+    )
+    campaign_ids: list[str] = Field(
+        default_factory=list, description="Coordinated campaigns among its posts."
+    )
     counts_daily: dict[str, int] = Field(
         default_factory=dict, description="Posts per Bangkok calendar day (YYYY-MM-DD)."
     )
@@ -381,6 +409,43 @@ class ReopenDecision(_Model):
     by: str = Field(min_length=1, description="The officer (API key name) who decided.")
     at: AwareDatetime
     note: str | None = Field(None, max_length=2000)
+
+
+CampaignKind = Literal["copied_text", "few_accounts"]
+
+
+class Campaign(_Model):
+    """Coordinated posting, flagged with its evidence (``campaigns.coordination``).
+
+    ``copied_text``: many distinct accounts posted one text (a near-duplicate cluster)
+    within ``campaigns.copy_window_hours``. ``few_accounts``: a few accounts pushed one
+    subject, in their own words, over days.
+    """
+
+    campaign_id: str = Field(
+        description="Stable over reruns: the cluster's first post, or the accounts' hash.",
+        examples=["copy:x:1853301234567890123", "few:3f9c2a71d0e4b6a8"],
+    )
+    kind: CampaignKind
+    reason: str = Field(examples=["12 บัญชีโพสต์ข้อความเดียวกันภายใน 2 ชม."])
+    text: str = Field(
+        description="The shared text (the first copy), or the group's most typical post; "
+        "PII redacted.",
+    )
+    keywords: list[str] = Field(default_factory=list, description="The subject's words.")
+    accounts: list[str] = Field(
+        description="The accounts' keyed-hash pseudonyms, in order of their first post."
+    )
+    post_ids: list[str] = Field(description="The posts that are its evidence, oldest first.")
+    posts: int = Field(ge=0)
+    start: AwareDatetime
+    end: AwareDatetime
+    span_hours: float = Field(ge=0)
+    cluster_id: str | None = Field(None, description="The copied text's near-duplicate cluster.")
+    topic_ids: list[int] = Field(
+        default_factory=list, description="Topics its posts are in, the most posts first."
+    )
+    detected_at: AwareDatetime
 
 
 class SurveyResponse(_Model):
@@ -810,6 +875,8 @@ __all__ = [
     "AlertRule",
     "ApiKey",
     "AuditEntry",
+    "Campaign",
+    "CampaignKind",
     "Category",
     "CategoryPrediction",
     "Complaint",

@@ -360,6 +360,55 @@ class TrackingSettings(_Section):
     )
 
 
+class CampaignSettings(_Section):
+    """Coordinated posting (``campaigns/``). Two shapes are flagged: one text posted by many
+    accounts within hours (``copy_*``), and a few accounts pushing one subject for days
+    (``few_*``). Defaults were chosen on ``campaigns/data/train``."""
+
+    lookback_days: int = Field(
+        30, ge=1, le=365, description="Days of posts, back from the newest, read for campaigns."
+    )
+    copy_window_hours: float = Field(
+        3.0, gt=0, le=72, description="The window in which copies of one text are counted."
+    )
+    copy_min_accounts: int = Field(
+        8, ge=2, description="Distinct accounts posting one text within the window: a campaign."
+    )
+    copy_min_share: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="Share of all the text's accounts that posted inside that window. A repost "
+        "storm spreads over a day or two; a campaign posts at once.",
+    )
+    few_max_accounts: int = Field(
+        5, ge=1, description="At most this many accounts make a few-accounts campaign."
+    )
+    few_min_posts: int = Field(
+        15, ge=2, description="Posts the accounts together need on their subject."
+    )
+    few_min_account_posts: int = Field(
+        5, ge=2, description="Posts an account needs in the lookback to be considered."
+    )
+    few_min_days: float = Field(
+        2.0, ge=0, description="Days between the group's first and last post: a push, not a day."
+    )
+    few_similarity: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="Cosine of two accounts' word profiles (TF-IDF of content words) from "
+        "which they push the same subject.",
+    )
+    few_coherence: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Mean cosine between an account's own posts from which it keeps to one "
+        "subject (a news page or a chatty person does not).",
+    )
+
+
 class ComplaintExportSettings(_Section):
     """How the columns of a 1111 export (CSV or JSON) map onto complaint fields.
 
@@ -570,6 +619,7 @@ class Settings(BaseSettings):
     complaints: ComplaintSettings = Field(default_factory=ComplaintSettings)
     linking: LinkSettings = Field(default_factory=LinkSettings)
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
+    campaigns: CampaignSettings = Field(default_factory=CampaignSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)

@@ -154,6 +154,7 @@ def parse_post(
                 else collected_at
             ),
             engagement=record.get("engagement") or {},
+            followers=record.get("followers"),
             language=record.get("lang") or record.get("language") or "th",
             source=str(record.get("source") or ""),
             raw=_payload_without_handles(

@@ -1,7 +1,8 @@
 """The whole pipeline, stage by stage, over the configured store.
 
-``run_pipeline`` is what ``siang demo`` runs: ingest → complaints → enrich → topics → link →
-alerts. Each stage is idempotent, so running it twice on the same input changes nothing.
+``run_pipeline`` is what ``siang demo`` runs: ingest → complaints → enrich → clusters →
+topics → campaigns → link → track → alerts. Each stage is idempotent, so running it twice
+on the same input changes nothing.
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from alerts.service import AlertEvaluator
+from campaigns.service import CampaignReport, ClusterReport, campaign_store, cluster_store
 from complaints.exports import ExportMapping
 from complaints.service import ComplaintBook, ImportReport, quarantined
-from domain.models import Alert, Complaint, Emergence, Topic
+from domain.models import Alert, Campaign, Complaint, Emergence, Topic
 from domain.privacy import Pseudonymizer
 from domain.settings import Settings
 from enrich.embeddings import Embedder
@@ -47,6 +50,7 @@ class PipelineSummary:
     alerts: list[Alert] = field(default_factory=list)
     emergences: list[Emergence] = field(default_factory=list)  # the store's 50 strongest
     reopen_candidates: int = 0  # resolved complaints the public still reports
+    campaigns: list[Campaign] = field(default_factory=list)
 
     def top_spiking(self, n: int = 5) -> list[Topic]:
         def strongest(t: Topic) -> float:
@@ -158,6 +162,30 @@ class Pipeline:
             tally.items_in, tally.items_out = len(todo), done
             return done
 
+    def clusters(self) -> ClusterReport:
+        """Give every post its near-duplicate cluster, so topics count a copied text once."""
+        with recorded_stage(self.store, "clusters") as tally:
+            with tqdm(
+                total=self.store.count_posts(), desc="clusters", unit="post",
+                disable=not self.show_progress,
+            ) as bar:  # fmt: skip
+                report = cluster_store(self.store, progress=bar.update)
+            tally.items_in, tally.items_out = report.posts, report.changed
+            log.info("clusters: %d posts, %d in copied texts, %d changed",
+                     report.posts, report.copied, report.changed)  # fmt: skip
+            return report
+
+    def campaigns(self, *, now: datetime | None = None) -> CampaignReport:
+        """Flag coordinated campaigns and mark their posts (after topics, to name them)."""
+        with recorded_stage(self.store, "campaigns") as tally:
+            report = campaign_store(
+                self.store, self.settings.campaigns, now=now or datetime.now(UTC)
+            )
+            tally.items_in, tally.items_out = self.store.count_posts(), len(report.campaigns)
+            log.info("campaigns: %d flagged, %d posts marked",
+                     len(report.campaigns), report.posts_marked)  # fmt: skip
+            return report
+
     def topics(self, *, refit: bool = False) -> TrendsReport:
         """Update topics with the posts no run has seen (or refit everything); topic
         assignments are a bulk load, refreshed once when the stage ends."""
@@ -177,8 +205,6 @@ class Pipeline:
 
     def track(self) -> int:
         """Follow every resolved complaint: its satisfaction signal and reopen candidates."""
-        from datetime import UTC, datetime
-
         from tracking.service import track_store
 
         with recorded_stage(self.store, "track") as tally:
@@ -206,8 +232,6 @@ class Pipeline:
 
     def alerts(self, trends: TrendsReport) -> tuple[int, list[Alert]]:
         """Queue alerts from the configured and stored rules; mail the due ones if smtp is on."""
-        from datetime import UTC, datetime
-
         from alerts.delivery import send_pending
         from alerts.service import list_rules
 
@@ -236,7 +260,9 @@ class Pipeline:
         ingest = self.ingest(posts)
         imported = self.import_complaints(read_jsonl(complaints), source=str(complaints))
         enriched = self.enrich()
+        self.clusters()
         trends = self.topics()
+        campaigns = self.campaigns()
         links = self.link()
         reopen = self.track()
         new_alerts, alerts = self.alerts(trends)
@@ -252,6 +278,7 @@ class Pipeline:
             alerts,
             self.store.list_emergences(limit=50)[1],
             reopen,
+            campaigns.campaigns,
         )
 
 

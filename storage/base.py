@@ -20,6 +20,7 @@ from domain.models import (
     AlertRule,
     ApiKey,
     AuditEntry,
+    Campaign,
     Complaint,
     ComplaintFollowUp,
     Emergence,
@@ -103,6 +104,22 @@ class FollowUpQuery:
     province: str | None = None
     category: str | None = None
     label: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+# What Siang adds to a post: cleared when the post's collected content changes.
+UNMARKED: dict[str, Any] = {"enrichment": None, "topic_id": None, "cluster_id": None,
+                            "campaign_ids": []}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CampaignQuery:
+    """Filters of flagged campaigns; ``start``/``end`` bound when a campaign began."""
+
+    kind: str | None = None
+    topic_id: int | None = None
+    post_id: str | None = None
     start: datetime | None = None
     end: datetime | None = None
 
@@ -316,6 +333,10 @@ class TopicStore(Protocol):
 
     def list_topics(self, *, status: str | None = None, limit: int = 100) -> list[Topic]: ...
 
+    def iter_topics(self) -> Iterator[Topic]:
+        """Every topic record, merged ones included, by id."""
+        ...
+
     def get_topic(self, topic_id: int) -> Topic | None: ...
 
 
@@ -461,8 +482,35 @@ class IntakeStore(Protocol):
     def list_source_stats(self) -> list[SourceStats]: ...
 
 
+class CampaignStore(Protocol):
+    """Near-duplicate clusters on posts, and the coordinated campaigns flagged from them."""
+
+    def assign_clusters(self, assignments: Mapping[str, str | None]) -> int:
+        """Set posts' ``cluster_id``; returns how many changed."""
+        ...
+
+    def assign_campaigns(self, assignments: Mapping[str, Sequence[str]]) -> int:
+        """Set posts' ``campaign_ids``; returns how many changed."""
+        ...
+
+    def replace_campaigns(self, campaigns: Sequence[Campaign]) -> None:
+        """This run's campaigns replace every stored one."""
+        ...
+
+    def get_campaigns(self, campaign_ids: Sequence[str]) -> list[Campaign]:
+        """The stored campaigns among ``campaign_ids``, in that order."""
+        ...
+
+    def list_campaigns(
+        self, query: CampaignQuery = CampaignQuery(), *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Campaign]]:
+        """(how many match, one page), newest start first."""
+        ...
+
+
 class Store(
     PostStore,
+    CampaignStore,
     ComplaintStore,
     TopicStore,
     LinkStore,
@@ -481,10 +529,13 @@ class Store(
 
 
 __all__ = [
+    "UNMARKED",
     "AccessStore",
     "AlertQuery",
     "AlertStore",
     "Bucket",
+    "CampaignQuery",
+    "CampaignStore",
     "ComplaintStore",
     "Dimension",
     "EmergenceQuery",

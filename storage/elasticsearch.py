@@ -25,11 +25,21 @@ from elasticsearch import ConnectionError as ESConnectionError
 
 from domain.errors import QueryError, StoreError, StoreUnavailable
 from domain.models import MAX_ID_BYTES, Post, QuarantinedRecord
-from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
+from storage.base import (
+    UNMARKED,
+    Bucket,
+    Dimension,
+    Interval,
+    Page,
+    PostQuery,
+    SearchResult,
+    UpsertCounts,
+)
 from storage.embedded import content_hash
 from storage.es_access import AccessIndices
 from storage.es_alerts import AlertIndices
 from storage.es_bulk import BULK_CHUNK_SIZE, BULK_THREADS, BulkWriter
+from storage.es_campaigns import CampaignIndices
 from storage.es_complaints import ComplaintIndex
 from storage.es_connection import ElasticsearchConnection
 from storage.es_documents import (
@@ -72,6 +82,7 @@ _FIELDS: dict[str, str] = {
 
 
 class ElasticsearchStore(
+    CampaignIndices,
     ComplaintIndex,
     TopicIndex,
     LinkIndices,
@@ -120,6 +131,7 @@ class ElasticsearchStore(
                 "alert-rules",
                 "emergences",
                 "stages",
+                "campaigns",
             )
         }
         self.writer = BulkWriter(
@@ -198,7 +210,7 @@ class ElasticsearchStore(
             index = self.posts_index(post.created_at)
             if old and old["_index"] != index:
                 actions.append({"_op_type": "delete", "_index": old["_index"], "_id": post.id})
-            fresh = post.model_copy(update={"enrichment": None, "topic_id": None})
+            fresh = post.model_copy(update=UNMARKED)
             actions.append(
                 {
                     "_op_type": "index",
@@ -293,8 +305,8 @@ class ElasticsearchStore(
         for pid, i in rows.items():
             old = existing.get(pid)
             same = pid in kept
-            topic = old.get("topic_id") if old is not None and same else None
-            doc = posts[i].model_copy(update={"topic_id": topic})
+            marks = _marks(old) if old is not None and same else UNMARKED
+            doc = posts[i].model_copy(update={**marks, "enrichment": posts[i].enrichment})
             source = enriched_source(
                 doc, digests[pid], vector_row(vectors, i), old if same else None, stored.get(pid)
             )
@@ -311,24 +323,41 @@ class ElasticsearchStore(
         return _tally(counts, written, failed)
 
     def assign_topics(self, assignments: Mapping[str, int | None]) -> int:
-        ids = list(assignments)
-        existing = self._existing_posts(ids)
+        return self._mark_posts(
+            {pid: {"topic_id": t} for pid, t in assignments.items()}, stage="topics", top=True
+        )
+
+    def assign_clusters(self, assignments: Mapping[str, str | None]) -> int:
+        return self._mark_posts(
+            {pid: {"cluster_id": c} for pid, c in assignments.items()}, stage="campaigns"
+        )
+
+    def assign_campaigns(self, assignments: Mapping[str, Sequence[str]]) -> int:
+        return self._mark_posts(
+            {pid: {"campaign_ids": list(c)} for pid, c in assignments.items()}, stage="campaigns"
+        )
+
+    def _mark_posts(
+        self, marks: Mapping[str, dict[str, Any]], *, stage: str, top: bool = False
+    ) -> int:
+        """Update what Siang added to posts (in ``doc``; with ``top``, also as top-level
+        fields), writing only the posts whose marks change."""
+        existing = self._existing_posts(list(marks))
         actions = []
-        for post_id, topic_id in assignments.items():
+        for post_id, fields in marks.items():
             old = existing.get(post_id)
-            if old is None or old.get("topic_id") == topic_id:
+            if old is None or all(old["doc"].get(k) == v for k, v in fields.items()):
                 continue
-            doc = dict(old["doc"])
-            doc["topic_id"] = topic_id
+            doc = {**old["doc"], **fields}
             actions.append(
                 {
                     "_op_type": "update",
                     "_index": old["_index"],
                     "_id": post_id,
-                    "doc": {"topic_id": topic_id, "doc": doc},
+                    "doc": {**(fields if top else {}), "doc": doc},
                 }
             )
-        failures = self._bulk(actions, stage="topics")
+        failures = self._bulk(actions, stage=stage)
         return len(actions) - len(failures)
 
     # reads -----------------------------------------------------------------------------
@@ -538,6 +567,13 @@ class ElasticsearchStore(
         hits = self._search(self.posts_alias, knn=knn, size=k, source=False)["hits"]["hits"]
         # Elasticsearch reports cosine as (1 + cos) / 2; give callers the cosine itself.
         return [(h["_id"], 2.0 * float(h["_score"]) - 1.0) for h in hits]
+
+
+def _marks(old: Mapping[str, Any]) -> dict[str, Any]:
+    """What Siang added to a stored post (kept when its content is written unchanged)."""
+    doc = old.get("doc") or {}
+    return {"topic_id": old.get("topic_id"), "cluster_id": doc.get("cluster_id"),
+            "campaign_ids": doc.get("campaign_ids") or []}  # fmt: skip
 
 
 def _tally(counts: UpsertCounts, written: Mapping[str, bool], failed: set[Any]) -> UpsertCounts:

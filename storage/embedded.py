@@ -24,9 +24,19 @@ import numpy as np
 
 from domain.errors import StoreError
 from domain.models import Post
-from storage.base import Bucket, Dimension, Interval, Page, PostQuery, SearchResult, UpsertCounts
+from storage.base import (
+    UNMARKED,
+    Bucket,
+    Dimension,
+    Interval,
+    Page,
+    PostQuery,
+    SearchResult,
+    UpsertCounts,
+)
 from storage.embedded_access import EmbeddedAccess
 from storage.embedded_alerts import EmbeddedAlerts
+from storage.embedded_campaigns import EmbeddedCampaigns
 from storage.embedded_complaints import EmbeddedComplaints
 from storage.embedded_connection import EmbeddedConnection
 from storage.embedded_emergences import EmbeddedEmergences
@@ -53,7 +63,10 @@ _COLUMNS: dict[str, str] = {
 
 def content_hash(post: Post) -> str:
     """Hash of what was collected (not when, not what Siang added)."""
-    body = post.model_dump(mode="json", exclude={"collected_at", "enrichment", "topic_id", "id"})
+    body = post.model_dump(
+        mode="json",
+        exclude={"collected_at", "enrichment", "topic_id", "cluster_id", "campaign_ids", "id"},
+    )
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -62,6 +75,7 @@ _DELETE_FTS = "DELETE FROM posts_fts WHERE rowid = (SELECT rowid FROM posts WHER
 
 
 class EmbeddedStore(
+    EmbeddedCampaigns,
     EmbeddedComplaints,
     EmbeddedTopics,
     EmbeddedLinks,
@@ -150,7 +164,7 @@ class EmbeddedStore(
                 if row and row["content_hash"] == digest:
                     counts.unchanged += 1
                     continue
-                fresh = post.model_copy(update={"enrichment": None, "topic_id": None})
+                fresh = post.model_copy(update=UNMARKED)
                 db.execute(
                     "INSERT INTO posts(id, content_hash, doc, created_at, platform, enriched) "
                     "VALUES(?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET"

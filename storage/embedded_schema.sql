@@ -104,3 +104,7 @@ CREATE TABLE IF NOT EXISTS emergences (
 );
 CREATE INDEX IF NOT EXISTS emergences_detected ON emergences(detected_at);
 CREATE TABLE IF NOT EXISTS detector_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS campaigns (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, start INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS campaigns_start ON campaigns(start);

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from domain.models import (
     Topic,
@@ -31,6 +31,12 @@ class EmbeddedTopics(EmbeddedConnection):
         with self._lock:
             rows = self._db.execute(sql, ([status] if status else []) + [limit]).fetchall()
         return [Topic.model_validate_json(r["doc"]) for r in rows]
+
+    def iter_topics(self) -> Iterator[Topic]:
+        with self._lock:
+            rows = self._db.execute("SELECT doc FROM topics ORDER BY id").fetchall()
+        for row in rows:
+            yield Topic.model_validate_json(row["doc"])
 
     def get_topic(self, topic_id: int) -> Topic | None:
         with self._lock:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from domain.models import (
     Topic,
@@ -43,6 +43,13 @@ class TopicIndex(ElasticsearchConnection):
             sort=[{"spike_score": "desc"}, {"size": "desc"}, {"topic_id": "asc"}],
         )["hits"]["hits"]
         return [Topic.model_validate(h["_source"]["doc"]) for h in hits]
+
+    def iter_topics(self) -> Iterator[Topic]:
+        for doc in self._pages(
+            self.index["topics"], query={"match_all": {}}, sort=[{"topic_id": "asc"}],
+            batch_size=1000,
+        ):  # fmt: skip
+            yield Topic.model_validate(doc)
 
     def get_topic(self, topic_id: int) -> Topic | None:
         hits = self._search(

@@ -8,6 +8,7 @@ phrase. Identity (id, events, merges) comes from ``topics.identity``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -87,6 +88,8 @@ class PostFrame:
     province: Column
     category: Column
     grievance: np.ndarray
+    voice: Column  # author pseudonym, or the post's own id when anonymous
+    copied: Column  # near-duplicate cluster, when another post shares it
 
     @classmethod
     def build(cls, posts: Sequence[Post], start: datetime, hours: int) -> PostFrame:
@@ -114,7 +117,30 @@ class PostFrame:
             grievance=np.fromiter(
                 (bool(e and e.is_grievance) for e in enrichments), bool, len(posts)
             ),
+            voice=Column.of([p.author or p.id for p in posts]),
+            copied=Column.of(shared_clusters(posts)),
         )
+
+    def voices(self, rows: np.ndarray) -> int:
+        """Distinct voices among ``rows``: accounts, with every account that posted copies
+        of one text joined into one voice (components of accounts linked by clusters)."""
+        accounts = self.voice.codes[rows]
+        clusters = self.copied.codes[rows]
+        parent = {int(a): int(a) for a in np.unique(accounts)}
+
+        def root(node: int) -> int:
+            while parent[node] != node:
+                parent[node] = parent[parent[node]]
+                node = parent[node]
+            return node
+
+        first: dict[int, int] = {}  # cluster → an account that posted it
+        for account, cluster in zip(accounts.tolist(), clusters.tolist(), strict=True):
+            if cluster < 0:
+                continue
+            other = first.setdefault(cluster, account)
+            parent[root(account)] = root(other)
+        return len({root(a) for a in parent})
 
     def series(self, rows: np.ndarray) -> np.ndarray:
         """Posts of ``rows`` per hour from ``start``."""
@@ -126,6 +152,12 @@ class PostFrame:
         if len(rows) > limit:  # keep every post tied with the last one kept
             rows = rows[self.stamp[rows] <= self.stamp[rows[limit - 1]]]
         return sorted((self.posts[i] for i in rows), key=lambda p: (p.created_at, p.id))[:limit]
+
+
+def shared_clusters(posts: Sequence[Post]) -> list[str | None]:
+    """Each post's near-duplicate cluster when another of ``posts`` is in it too, else None."""
+    sizes = Counter(p.cluster_id for p in posts if p.cluster_id)
+    return [p.cluster_id if p.cluster_id and sizes[p.cluster_id] > 1 else None for p in posts]
 
 
 def phrase(posts: Sequence[Post], keywords: Sequence[str]) -> str:
@@ -236,7 +268,8 @@ def topic_record(
     last_seen = frame.posts[rows[int(np.argmax(stamps))]].created_at
     last_day = int((stamps > (as_of - timedelta(days=1)).timestamp()).sum())
     hours = frame.hour[rows]
-    daily = np.bincount(frame.hour_day[hours], minlength=len(frame.days))
+    day_of = frame.hour_day[hours]
+    daily = np.bincount(day_of, minlength=len(frame.days))
     recent = hours[hours > frame.hour.max() - _HOURLY_DAYS * 24]
     hourly_counts = np.bincount(recent, minlength=len(frame.hour_labels))
     return Topic(
@@ -252,6 +285,10 @@ def topic_record(
         first_seen=first_seen,
         last_seen=last_seen,
         status=status(len(rows), last_day, first_seen=first_seen, as_of=as_of),
+        voices=frame.voices(rows),
+        voices_daily={
+            frame.days[d]: frame.voices(rows[day_of == d]) for d in np.unique(day_of).tolist()
+        },
         counts_daily={frame.days[d]: int(n) for d, n in enumerate(daily) if n},
         counts_hourly={frame.hour_labels[h]: int(n) for h, n in enumerate(hourly_counts) if n},
         events=list(events),
@@ -278,6 +315,7 @@ __all__ = [
     "keyphrase",
     "merged_record",
     "phrase",
+    "shared_clusters",
     "status",
     "topic_record",
 ]

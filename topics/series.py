@@ -5,8 +5,9 @@ is about (place names are read precisely, while whether a post is a grievance, a
 category, is read less well on text nobody labelled); and for grievances its category, its
 (category, province) and its (category, district). Two more, every post and every
 grievance, only feed the baselines' priors. A series counts *voices*, not
-posts: a copy of a text seen in the last ``trends.copy_hours`` (same content words, or an
-embedding at least ``trends.copy_cosine`` close) counts zero everywhere, and an author's
+posts: a copy of a text seen in the last ``trends.copy_hours`` (same content words, the
+same near-duplicate cluster, or an embedding at least ``trends.copy_cosine`` close) counts
+zero everywhere, and an author's
 further posts in one series within ``trends.repeat_hours`` count zero in that series. Both
 look only backwards, so a count never depends on what came later.
 """
@@ -23,6 +24,7 @@ from domain.models import Post
 from domain.settings import TrendSettings
 from enrich.thai_text import content_tokens
 from topics.modeling import OUTLIER
+from topics.records import shared_clusters
 
 # Scored series kinds, and two that only serve as baselines' parents.
 SCORED = (
@@ -65,6 +67,7 @@ class PostColumns:
     district: list[str | None]
     author: list[str | None]
     fingerprint: list[str]
+    cluster: list[str | None]  # near-duplicate cluster, when another post shares it
 
     @classmethod
     def of(cls, posts: Sequence[Post]) -> PostColumns:
@@ -88,6 +91,7 @@ class PostColumns:
             district=districts,
             author=[p.author for p in posts],
             fingerprint=prints,
+            cluster=shared_clusters(posts),
         )
 
 
@@ -130,6 +134,7 @@ def copies(columns: PostColumns, vectors: np.ndarray, settings: TrendSettings) -
             copy[i] = True
         else:
             last_seen[fp] = stamp
+    _cluster_copies(columns, horizon, copy)
     if not len(vectors) or horizon <= 0:
         return copy
     groups: dict[str | None, list[int]] = {}
@@ -138,6 +143,20 @@ def copies(columns: PostColumns, vectors: np.ndarray, settings: TrendSettings) -
     for rows in groups.values():
         _embedding_copies(np.array(rows), columns.stamp, vectors, settings, horizon, copy)
     return copy
+
+
+def _cluster_copies(columns: PostColumns, horizon: float, copy: np.ndarray) -> None:
+    """Mark posts of a near-duplicate cluster whose text the cluster posted within
+    ``horizon`` before (the clock restarts at each post that counted)."""
+    counted: dict[str, float] = {}
+    for i, (cluster, stamp) in enumerate(zip(columns.cluster, columns.stamp.tolist(), strict=True)):
+        if cluster is None:
+            continue
+        seen = counted.get(cluster)
+        if seen is not None and stamp - seen <= horizon:
+            copy[i] = True
+        elif not copy[i]:
+            counted[cluster] = stamp
 
 
 def _embedding_copies(

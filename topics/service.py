@@ -67,7 +67,7 @@ class TopicStage:
         if not posts:
             return TrendsReport([])
         vectors = self.store.post_vectors([p.id for p in posts])
-        known = {} if refit else {t.topic_id: t for t in self.store.list_topics(limit=10**7)}
+        known = {} if refit else {t.topic_id: t for t in self.store.iter_topics()}
         before = [p.topic_id for p in posts]
         if progress:
             progress(f"topics over {len(posts)} posts ({len(known)} known topics)")
@@ -400,6 +400,7 @@ def _with_spikes(
             score=e.score,
             observed=e.observed,
             expected=e.expected,
+            posts=e.posts,
             post_ids=e.post_ids[:20],
         )
         for e in sorted(mine, key=lambda e: e.start)

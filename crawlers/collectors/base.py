@@ -88,6 +88,13 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
 
 
+def _followers(value: Any) -> int | None:
+    """A follower count as ``Post.followers`` takes it: a non-negative int, else unknown."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
 class Collector(ABC):
     """Base of the platform collectors: client, checkpoint, de-duplication, quarantine."""
 
@@ -170,10 +177,15 @@ class Collector(ABC):
         replies: Any = 0,
         shares: Any = 0,
         views: Any = 0,
+        followers: Any = None,
         lang: str | None = None,
         raw: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Build the record ``parse_post`` validates; raise ``RecordError`` if it cannot be."""
+        """Build the record ``parse_post`` validates; raise ``RecordError`` if it cannot be.
+
+        ``followers`` is the author's follower (or subscriber) count as the platform reported
+        it; anything but a non-negative int becomes ``None`` (the platform did not say).
+        """
         if not isinstance(native_id, str | int) or not str(native_id).strip():
             raise RecordError("id is missing", field="native_id")
         if not isinstance(text, str) or not text.strip():
@@ -191,6 +203,7 @@ class Collector(ABC):
                 "shares": _count(shares),
                 "views": _count(views),
             },
+            "followers": _followers(followers),
             "lang": lang or "th",
             "source": self.source.name,
             "raw": raw or {},

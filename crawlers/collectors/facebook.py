@@ -6,10 +6,16 @@ sent as ``since`` next time) yields each new post followed at once by its commen
 out. Paging follows ``paging.cursors.after`` while ``paging.next`` exists; the ``next``
 URL itself is never stored (it carries the access token). Auth: ``access_token=``.
 Graph reports throttling as error codes 4, 17, 32, 613 (often with HTTP 400 or 403).
+
+A post's ``followers`` is its page's ``followers_count`` (``fan_count``, the page's likes,
+when that is missing), asked once per page per run (``/{page-id}?fields=...``) when the
+page first has posts; if that fails the posts are kept with ``followers`` None. Comments
+are by people, whose follower counts Graph does not give: ``followers`` None.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -18,7 +24,9 @@ import httpx
 
 from crawlers.collectors.base import Collector, Page
 from crawlers.collectors.client import CollectorAuthError, Verdict
-from domain.errors import RecordError
+from domain.errors import CollectorError, RecordError
+
+log = logging.getLogger(__name__)
 
 API_VERSION = "v19.0"
 _RATE_CODES = frozenset({4, 17, 32, 613})
@@ -27,12 +35,17 @@ _POST_FIELDS = (
     "id,message,created_time,permalink_url,reactions.summary(true),comments.summary(true),shares"
 )
 _COMMENT_FIELDS = "id,message,created_time,from,like_count,comment_count,permalink_url"
+_PAGE_FIELDS = "followers_count,fan_count"
 
 
 def _total(value: Any) -> int:
     summary = value.get("summary") if isinstance(value, dict) else None
     count = summary.get("total_count") if isinstance(summary, dict) else None
     return count if isinstance(count, int) else 0
+
+
+def _count_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _after(body: dict[str, Any]) -> str | None:
@@ -46,6 +59,8 @@ def _after(body: dict[str, Any]) -> str | None:
 class FacebookCollector(Collector):
     platform = "facebook"
     default_endpoint = "https://graph.facebook.com"
+
+    _page_followers: dict[str, int | None]  # page id -> followers; set afresh by each run
 
     def classify(self, response: httpx.Response, body: Any) -> Verdict | None:
         error = body.get("error") if isinstance(body, dict) else None
@@ -70,6 +85,7 @@ class FacebookCollector(Collector):
 
     async def collect(self) -> AsyncIterator[dict[str, Any]]:
         token = self._token()
+        self._page_followers = {}
         for page_id in self.source.page_ids:
 
             async def fetch(cursor: str | None, since: str | None, page_id: str = page_id) -> Page:
@@ -92,11 +108,35 @@ class FacebookCollector(Collector):
         body = await self.client.get_json(f"/{API_VERSION}/{page_id}/posts", params=params)
         if not isinstance(body, dict):
             return Page(rejected=[self.reject("response is not an object", body)])
-        records, rejected = self.map_items(
-            body.get("data") or [], lambda p: self._map_post(p, page_id)
-        )
+        data = body.get("data") or []
+        followers = await self._followers(page_id, token=token) if data else None
+        records, rejected = self.map_items(data, lambda p: self._map_post(p, page_id, followers))
         newest = self.newest(r["created_at"] for r in records)
         return Page(records, rejected, next_cursor=_after(body), newest=newest)
+
+    async def _followers(self, page_id: str, *, token: str) -> int | None:
+        """The page's followers, asked once per run; ``None`` if Graph refuses or omits it."""
+        if page_id in self._page_followers:
+            return self._page_followers[page_id]
+        params = {"fields": _PAGE_FIELDS, "access_token": token}
+        followers: int | None = None
+        try:
+            body = await self.client.get_json(f"/{API_VERSION}/{page_id}", params=params)
+        except CollectorError as exc:
+            log.warning(
+                "%s: page follower lookup failed (%s, HTTP %s); its posts are kept without "
+                "followers",
+                self.source.name,
+                type(exc).__name__,
+                exc.status,
+            )
+        else:
+            if isinstance(body, dict):
+                followers = _count_or_none(body.get("followers_count"))
+                if followers is None:
+                    followers = _count_or_none(body.get("fan_count"))
+        self._page_followers[page_id] = followers
+        return followers
 
     async def _comments(self, post_id: str, *, token: str) -> AsyncIterator[dict[str, Any]]:
         async def fetch(cursor: str | None, since: str | None) -> Page:
@@ -119,7 +159,9 @@ class FacebookCollector(Collector):
         async for comment in self.sweep(f"comments:{post_id}", fetch):
             yield comment
 
-    def _map_post(self, post: dict[str, Any], page_id: str) -> dict[str, Any]:
+    def _map_post(
+        self, post: dict[str, Any], page_id: str, followers: int | None
+    ) -> dict[str, Any]:
         post_id = post.get("id")
         if not isinstance(post_id, str) or not post_id:
             raise RecordError("post id is missing", field="id")
@@ -132,6 +174,7 @@ class FacebookCollector(Collector):
             likes=_total(post.get("reactions")),
             replies=_total(post.get("comments")),
             shares=(post.get("shares") or {}).get("count"),
+            followers=followers,
             raw={"kind": "post", "post_id": post_id, "page_id": page_id},
         )
 

@@ -3,6 +3,9 @@
 One stream per query. The first sweep reads up to ``max_pages`` pages through
 ``next_token``; once a sweep reaches the end, the newest id becomes ``since_id`` for the
 next run, so each later run only reads what is new. Auth: app-only Bearer token.
+The author's ``public_metrics.followers_count`` comes in the same response
+(``expansions=author_id``, ``user.fields=public_metrics``); an author missing from
+``includes.users`` (suspended, withheld) leaves ``followers`` unknown.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ _FIELDS = {
     "max_results": 100,
     "tweet.fields": "created_at,public_metrics,lang,author_id",
     "expansions": "author_id",
-    "user.fields": "username",
+    "user.fields": "username,public_metrics",
 }
 
 
@@ -54,7 +57,7 @@ class XCollector(Collector):
         if not isinstance(body, dict):
             return Page(rejected=[self.reject("response is not an object", body)])
         users = {
-            u.get("id"): u.get("username")
+            u.get("id"): u
             for u in (body.get("includes") or {}).get("users") or []
             if isinstance(u, dict)
         }
@@ -63,12 +66,14 @@ class XCollector(Collector):
         newest = meta.get("newest_id") or self.newest(r["native_id"] for r in records)
         return Page(records, rejected, next_cursor=meta.get("next_token"), newest=newest)
 
-    def _map(self, tweet: dict[str, Any], users: dict[Any, Any]) -> dict[str, Any]:
+    def _map(self, tweet: dict[str, Any], users: dict[Any, dict[str, Any]]) -> dict[str, Any]:
         tweet_id = tweet.get("id")
         if not isinstance(tweet_id, str) or not tweet_id.isdigit():
             raise RecordError(f"tweet id is missing or not numeric: {tweet_id!r}", field="id")
         metrics = tweet.get("public_metrics") or {}
-        username = users.get(tweet.get("author_id"))
+        user = users.get(tweet.get("author_id")) or {}
+        username = user.get("username")
+        user_metrics = user.get("public_metrics")
         url = (
             f"https://x.com/{username}/status/{tweet_id}"
             if username
@@ -84,6 +89,9 @@ class XCollector(Collector):
             replies=metrics.get("reply_count"),
             shares=_sum(metrics.get("retweet_count"), metrics.get("quote_count")),
             views=metrics.get("impression_count"),
+            followers=(
+                user_metrics.get("followers_count") if isinstance(user_metrics, dict) else None
+            ),
             lang=tweet.get("lang"),
             raw={"tweet_id": tweet_id, "lang": tweet.get("lang")},
         )

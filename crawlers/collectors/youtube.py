@@ -6,6 +6,12 @@ followed at once by its comment threads, so the search page is checkpointed only
 its videos' comments are out. Configured ``video_ids`` get their comment threads read too.
 Auth: ``key=`` query parameter. ``quotaExceeded`` stops the run (the quota resets daily);
 ``rateLimitExceeded`` is retried; ``commentsDisabled`` skips the video.
+
+A video's ``followers`` is its channel's ``statistics.subscriberCount``, from one batched
+``channels?part=statistics`` call per search page (1 quota unit; None when the channel hides
+the count). If that call fails the page's videos are kept with ``followers`` None. Comments
+keep ``followers`` None: their authors are mostly private people, and a lookup per comment
+page would double or triple the quota and requests the comments cost.
 """
 
 from __future__ import annotations
@@ -18,12 +24,13 @@ import httpx
 
 from crawlers.collectors.base import Collector, Page
 from crawlers.collectors.client import CollectorAuthError, CollectorResponseError, Verdict
-from domain.errors import RecordError
+from domain.errors import CollectorError, RecordError
 
 log = logging.getLogger(__name__)
 
 _QUOTA = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 _RATE = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+_CHANNELS_PER_CALL = 50  # channels.list takes at most 50 ids
 
 
 def _reasons(body: Any) -> set[str]:
@@ -91,9 +98,38 @@ class YouTubeCollector(Collector):
         body = await self.client.get_json("/youtube/v3/search", params=params)
         if not isinstance(body, dict):
             return Page(rejected=[self.reject("response is not an object", body)])
-        records, rejected = self.map_items(body.get("items") or [], self._map_video)
+        items = body.get("items") or []
+        subscribers = await self._subscribers(_channel_ids(items), key=key)
+        records, rejected = self.map_items(items, lambda v: self._map_video(v, subscribers))
         newest = self.newest(r["created_at"] for r in records)
         return Page(records, rejected, next_cursor=body.get("nextPageToken"), newest=newest)
+
+    async def _subscribers(self, channel_ids: list[str], *, key: str) -> dict[str, int]:
+        """Subscriber counts by channel id; hidden counts are left out, a failure gives ``{}``."""
+        counts: dict[str, int] = {}
+        for start in range(0, len(channel_ids), _CHANNELS_PER_CALL):
+            batch = channel_ids[start : start + _CHANNELS_PER_CALL]
+            params = {"part": "statistics", "id": ",".join(batch), "key": key}
+            try:
+                body = await self.client.get_json("/youtube/v3/channels", params=params)
+            except CollectorError as exc:
+                # Never the ids: a channel can be a person's. The videos are kept.
+                log.warning(
+                    "%s: channel subscriber lookup failed (%s, HTTP %s); %d channel(s) "
+                    "left without followers",
+                    self.source.name,
+                    type(exc).__name__,
+                    exc.status,
+                    len(channel_ids) - start,
+                )
+                return counts
+            items = body.get("items") if isinstance(body, dict) else None
+            for item in items if isinstance(items, list) else []:
+                stats = item.get("statistics") if isinstance(item, dict) else None
+                count = _subscriber_count(stats)
+                if count is not None and isinstance(item.get("id"), str):
+                    counts[item["id"]] = count
+        return counts
 
     async def _comments(self, video_id: str, *, key: str) -> AsyncIterator[dict[str, Any]]:
         async def fetch(cursor: str | None, since: str | None) -> Page:
@@ -121,7 +157,7 @@ class YouTubeCollector(Collector):
                 raise
             log.info("%s: comments of video %s are disabled; skipped", self.source.name, video_id)
 
-    def _map_video(self, item: dict[str, Any]) -> dict[str, Any]:
+    def _map_video(self, item: dict[str, Any], subscribers: dict[str, int]) -> dict[str, Any]:
         video_id = (item.get("id") or {}).get("videoId")
         if not isinstance(video_id, str) or not video_id:
             raise RecordError("id.videoId is missing", field="id.videoId")
@@ -135,6 +171,7 @@ class YouTubeCollector(Collector):
             text=text,
             author=snippet.get("channelTitle"),
             url=f"https://www.youtube.com/watch?v={video_id}",
+            followers=subscribers.get(snippet.get("channelId") or ""),
             raw={"kind": "video", "video_id": video_id},
         )
 
@@ -156,6 +193,30 @@ class YouTubeCollector(Collector):
             replies=snippet.get("totalReplyCount"),
             raw={"kind": "comment", "video_id": video_id, "comment_id": comment_id},
         )
+
+
+def _channel_ids(items: Any) -> list[str]:
+    """The distinct uploading channels of a search page's videos, in page order."""
+    ids: dict[str, None] = {}
+    for item in items if isinstance(items, list) else []:
+        kind = item.get("id") if isinstance(item, dict) else None
+        snippet = item.get("snippet") if isinstance(item, dict) else None
+        if not isinstance(kind, dict) or not kind.get("videoId") or not isinstance(snippet, dict):
+            continue
+        channel = snippet.get("channelId")
+        if isinstance(channel, str) and channel:
+            ids[channel] = None
+    return list(ids)
+
+
+def _subscriber_count(statistics: Any) -> int | None:
+    """``subscriberCount`` is a decimal string; absent when ``hiddenSubscriberCount``."""
+    if not isinstance(statistics, dict) or statistics.get("hiddenSubscriberCount") is True:
+        return None
+    value = statistics.get("subscriberCount")
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 __all__ = ["YouTubeCollector"]

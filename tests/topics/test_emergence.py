@@ -145,6 +145,28 @@ def test_copies_of_one_text_count_once() -> None:
     assert copies(columns, np.zeros((0, DIM)), TrendSettings()).sum() == len(storm) - 1
 
 
+def test_copies_in_one_near_duplicate_cluster_count_once_within_the_copy_window() -> None:
+    # Edited copies (different content words, so no shared fingerprint) of one text, which
+    # the campaigns stage put in one cluster; a copy three days later (past copy_hours, 48)
+    # counts again.
+    at = START + timedelta(days=20, hours=9)
+    texts = ["ถนนทรุด มืด", "ถนนทรุด ร้อน ตู้เย็น", "ถนนทรุด หม้อแปลง", "ถนนทรุด ควัน เด็ก"]
+    posts = [
+        _post(700 + k, at + timedelta(minutes=20 * k), text=t, province="ตราด",
+              category=Category.road_traffic)
+        for k, t in enumerate(texts)
+    ]  # fmt: skip
+    late = _post(799, at + timedelta(days=3), text="ถนนทรุด ยุง", province="ตราด",
+                 category=Category.road_traffic)  # fmt: skip
+    clustered = [p.model_copy(update={"cluster_id": "x:p700"}) for p in [*posts, late]]
+    settings = TrendSettings()
+    assert copies(PostColumns.of(clustered), np.zeros((0, DIM)), settings).tolist() == [
+        False, True, True, True, False,
+    ]  # fmt: skip
+    unclustered = [p.model_copy(update={"cluster_id": p.id}) for p in [*posts, late]]
+    assert not copies(PostColumns.of(unclustered), np.zeros((0, DIM)), settings).any()
+
+
 def test_one_author_repeating_counts_once() -> None:
     at = START + timedelta(days=20, hours=9)
     posts = [

@@ -70,3 +70,28 @@ def test_first_posts_break_time_ties_by_id() -> None:
     frame = PostFrame.build(posts, START, 48)
     got = frame.in_time_order(np.arange(5), 2)
     assert [p.id for p in got] == ["x:z", "x:a"]
+
+
+def test_voices_count_accounts_once_and_everyone_copying_one_text_as_one() -> None:
+    posts = _posts()  # five posts over two Bangkok days
+    marks = [
+        ("ann", "x:0"),  # ann's text, copied by bob and cat the same morning
+        ("bob", "x:0"),
+        ("cat", "x:0"),
+        ("dan", None),  # dan writes twice, in his own words
+        ("dan", None),
+    ]
+    posts = [
+        p.model_copy(update={"author": author, "cluster_id": cluster or p.id})
+        for p, (author, cluster) in zip(posts, marks, strict=True)
+    ]
+    frame = PostFrame.build(posts, START, 48)
+    topic = topic_record(
+        7, np.arange(5), frame, np.eye(5, 4, dtype=np.float32), [("ข้อความ", 0.5)],
+        as_of=posts[-1].created_at,
+    )  # fmt: skip
+    assert (topic.size, topic.voices) == (5, 2)
+    assert topic.counts_daily == {"2026-11-08": 3, "2026-11-09": 2}
+    assert topic.voices_daily == {"2026-11-08": 1, "2026-11-09": 1}
+    anonymous = [p.model_copy(update={"author": None, "cluster_id": p.id}) for p in posts]
+    assert PostFrame.build(anonymous, START, 48).voices(np.arange(5)) == 5

@@ -40,18 +40,23 @@ class Reply:
 class Seen:
     method: str
     path: str
-    query: dict[str, str]
+    query: dict[str, str]  # the first value of each parameter
     headers: dict[str, str]
     body: bytes
+    params: dict[str, list[str]] = field(default_factory=dict)  # every value, in order
 
 
 class ApiServer:
-    """Routes ``(path, cursor)`` to fixture pages; ``fault`` queues replies served first."""
+    """Routes ``(path, cursor)`` to fixture pages; ``fault`` queues replies served first.
+
+    ``answer`` serves a path from a function of the request instead (lookups by id).
+    """
 
     def __init__(self) -> None:
         self.pages: dict[tuple[str, str | None], Any] = {}
         self.cursor_params: dict[str, str] = {}
         self.faults: dict[tuple[str, str | None], list[Reply]] = {}
+        self.answers: dict[str, Callable[[Seen], Reply]] = {}
         self.requests: list[Seen] = []
         self.latency = 0.0  # seconds before every answer (a slower platform)
         self._lock = threading.Lock()
@@ -66,14 +71,15 @@ class ApiServer:
 
             def _answer(self, method: str) -> None:
                 parts = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                params = parse_qs(parts.query)
                 length = int(self.headers.get("Content-Length") or 0)
                 seen = Seen(
                     method,
                     parts.path,
-                    query,
+                    {k: v[0] for k, v in params.items()},
                     {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length),
+                    params,
                 )
                 reply = server.reply_for(seen)
                 if reply.delay or server.latency:
@@ -108,6 +114,10 @@ class ApiServer:
         for cursor, body in pages.items():
             self.pages[(path, cursor)] = body
 
+    def answer(self, path: str, handler: Callable[[Seen], Reply]) -> None:
+        """Answer every request to ``path`` with ``handler(seen)`` (queued faults first)."""
+        self.answers[path] = handler
+
     def fault(self, path: str, cursor: str | None, *replies: Reply) -> None:
         self.faults.setdefault((path, cursor), []).extend(replies)
 
@@ -118,6 +128,8 @@ class ApiServer:
             queue = self.faults.get((seen.path, cursor))
             if queue:
                 return queue.pop(0)
+            if seen.path in self.answers:
+                return self.answers[seen.path](seen)
             if (seen.path, cursor) in self.pages:
                 return Reply(self.pages[(seen.path, cursor)])
         return Reply({"error": {"message": f"no page for {seen.path} {cursor}"}}, status=404)
@@ -217,6 +229,7 @@ def assert_ingestible(records: list[dict[str, Any]]) -> None:
     now = datetime.now(UTC)
     for record in records:
         post = parse_post(record, pseudonymizer=pseudonymizer, collected_at=now)
+        assert post.followers == record["followers"]  # the record carries it into the Post
         # account handles and DIDs in ids are kept only in pseudonymous form
         assert post.native_id == without_handles(record["native_id"], pseudonymizer)
         assert "did:" not in post.id
@@ -233,6 +246,7 @@ __all__ = [
     "FakeSleep",
     "Rejected",
     "Reply",
+    "Seen",
     "assert_ingestible",
     "checkpoint_text",
     "drain",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,12 @@ from tests.crawlers.collectors.conftest import (
 pytestmark = pytest.mark.integration
 
 POSTS = "/v19.0/123/posts"
+PAGE = "/v19.0/123"
 EXPECTED = ["123_1", "1_c1", "1_c2", "123_2", "123_3", "3_c1"]
 
 
 def _serve(server: ApiServer) -> None:
+    server.route(PAGE, "-", {None: load_fixture("facebook", "page.json")})
     server.route(
         POSTS,
         "after",
@@ -70,7 +73,8 @@ def test_posts_and_comments_once_through_faults(
     post = records[0]
     assert post["created_at"] == "2026-11-08T07:00:00+00:00"
     assert post["engagement"] == {"likes": 10, "replies": 2, "shares": 3, "views": 0}
-    assert records[1]["author"] == "9001"
+    assert post["followers"] == 48213
+    assert records[1]["author"] == "9001" and records[1]["followers"] is None
     assert {h.query["access_token"] for h in api_server.requests} == {"fb-test-token"}
     saved = checkpoint_text(settings, "facebook-test")
     assert "fb-test-token" not in saved and "9001" not in saved and "สมชาย" not in saved
@@ -108,3 +112,88 @@ def test_later_run_sends_since(api_server: ApiServer, build, tmp_path: Path) -> 
     records, error = drain(build("facebook", settings, page_ids=["123"]))
     assert error is None and records == []
     assert api_server.hits(POSTS)[-1].query["since"] == "1794121200"  # 2026-11-08T07:00Z
+
+
+def test_page_followers_asked_once_and_given_to_every_post(
+    api_server: ApiServer, build, tmp_path: Path
+) -> None:
+    _serve(api_server)
+    settings = make_settings(tmp_path, facebook_access_token="fb-test-token")
+
+    records, error = drain(build("facebook", settings, page_ids=["123"]))
+
+    assert error is None
+    assert_ingestible(records)
+    # Posts carry the page's followers_count; comments are by people: None.
+    assert {r["native_id"]: r["followers"] for r in records} == {
+        "123_1": 48213,
+        "1_c1": None,
+        "1_c2": None,
+        "123_2": 48213,
+        "123_3": 48213,
+        "3_c1": None,
+    }
+    (lookup,) = api_server.hits(PAGE)  # once for the page, though it has two posts pages
+    assert lookup.query == {"fields": "followers_count,fan_count", "access_token": "fb-test-token"}
+
+
+def test_fan_count_when_followers_count_is_missing(
+    api_server: ApiServer, build, tmp_path: Path
+) -> None:
+    _serve(api_server)
+    api_server.pages[(PAGE, None)] = {"fan_count": 47002, "id": "123"}
+    settings = make_settings(tmp_path, facebook_access_token="fb-test-token")
+
+    records, error = drain(build("facebook", settings, page_ids=["123"]))
+
+    assert error is None
+    assert_ingestible(records)
+    assert [r["followers"] for r in records if "_c" not in r["native_id"]] == [47002] * 3
+
+
+@pytest.mark.parametrize(
+    ("refusal", "attempts"),
+    [
+        (
+            Reply(
+                {
+                    "error": {
+                        "message": "(#10) This endpoint requires the 'pages_read_engagement' "
+                        "permission or the 'Page Public Metadata Access' feature.",
+                        "type": "OAuthException",
+                        "code": 10,
+                        "fbtrace_id": "AbC",
+                    }
+                },
+                403,
+            ),
+            1,
+        ),
+        (Reply({"error": {"message": "An unknown error occurred", "code": 1}}, 500), 2),
+    ],
+    ids=["403", "500"],
+)
+def test_a_failed_page_lookup_keeps_every_post_without_followers(
+    api_server: ApiServer,
+    build,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    refusal: Reply,
+    attempts: int,
+) -> None:
+    _serve(api_server)
+    api_server.fault(PAGE, None, *[refusal] * attempts)
+    settings = make_settings(tmp_path, max_retries=1, facebook_access_token="fb-test-token")
+
+    with caplog.at_level(logging.WARNING):
+        records, error = drain(build("facebook", settings, page_ids=["123"]))
+
+    assert error is None
+    assert_ingestible(records)
+    assert [r["native_id"] for r in records] == EXPECTED
+    assert all(r["followers"] is None for r in records)
+    # Not asked again for the second posts page, and logged once.
+    assert len(api_server.hits(PAGE)) == attempts
+    failures = [r for r in caplog.records if r.name == "crawlers.collectors.facebook"]
+    assert len(failures) == 1 and f"HTTP {refusal.status}" in failures[0].getMessage()
+    assert "fb-test-token" not in caplog.text

@@ -68,6 +68,7 @@ def test_every_tweet_once_through_faults(
         "author": "somchai_bkk",
         "url": "https://x.com/somchai_bkk/status/1908",
         "engagement": {"likes": 1908 % 7, "replies": 1, "shares": 3, "views": 108},
+        "followers": 1520,
         "lang": "th",
         "source": "x-test",
         "raw": {"tweet_id": "1908", "lang": "th"},
@@ -77,6 +78,7 @@ def test_every_tweet_once_through_faults(
     assert all("x-test-token" not in json.dumps(h.query) for h in hits)
     assert hits[0].query["query"] == "น้ำไม่ไหล"
     assert hits[0].query["expansions"] == "author_id"
+    assert hits[0].query["user.fields"] == "username,public_metrics"
     assert "SiangBot" in hits[0].headers["user-agent"]
     saved = checkpoint_text(settings, "x-test")
     assert "somchai" not in saved and "napat" not in saved and "x-test-token" not in saved
@@ -127,3 +129,63 @@ def test_missing_token_is_an_auth_error(build, tmp_path: Path) -> None:
     assert records == []
     assert type(error).__name__ == "CollectorAuthError"
     assert "SIANG_CREDENTIALS__X_BEARER_TOKEN" in str(error)
+
+
+def test_followers_are_the_authors_followers_count(
+    api_server: ApiServer, build, tmp_path: Path
+) -> None:
+    _serve(api_server)
+    settings = make_settings(tmp_path, x_bearer_token="x-test-token")
+
+    records, error = drain(build("x", settings, queries=["น้ำไม่ไหล"]))
+
+    assert error is None
+    assert_ingestible(records)
+    # u1 (somchai_bkk) reports 1520 followers, u2 (napat_korat) 87; no extra request.
+    assert {r["native_id"]: r["followers"] for r in records} == {
+        "1908": 1520,
+        "1907": 87,
+        "1906": 1520,
+        "1905": 87,
+        "1903": 1520,
+        "1902": 87,
+    }
+    assert {h.path for h in api_server.requests} == {PATH}
+
+
+def test_authors_missing_from_includes_keep_their_tweets_without_followers(
+    api_server: ApiServer, build, tmp_path: Path
+) -> None:
+    """A suspended or withheld author is left out of ``includes.users`` (or comes without
+    ``public_metrics``): the tweets are still collected, with followers unknown."""
+    page1 = load_fixture("x", "page1.json")
+    page1["includes"]["users"] = [u for u in page1["includes"]["users"] if u["id"] != "u2"]
+    del page1["includes"]["users"][0]["public_metrics"]
+    page1["errors"] = [
+        {
+            "resource_type": "user",
+            "value": "u2",
+            "title": "Forbidden",
+            "type": "https://api.twitter.com/2/problems/resource-not-found",
+        }
+    ]
+    page3 = load_fixture("x", "page3.json")
+    del page3["includes"]
+    api_server.route(
+        PATH, "next_token", {None: page1, "p2": load_fixture("x", "page2.json"), "p3": page3}
+    )
+    settings = make_settings(tmp_path, x_bearer_token="x-test-token")
+
+    records, error = drain(build("x", settings, queries=["น้ำไม่ไหล"]))
+
+    assert error is None
+    assert_ingestible(records)
+    assert {r["native_id"]: r["followers"] for r in records} == {
+        "1908": None,
+        "1907": None,
+        "1906": None,
+        "1905": 87,
+        "1903": None,
+        "1902": None,
+    }
+    assert records[1]["url"] == "https://x.com/i/web/status/1907"
