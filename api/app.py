@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import (
     alerts,
+    campaigns,
     complaints,
     dashboard,
     emergences,
@@ -85,7 +86,7 @@ def create_app(
     # One router per thing served (api/<name>.py); /health, /metrics and /dashboard need no key.
     # tracking before complaints: /complaints/reopen-candidates is not a complaint id.
     for module in (health, metrics, posts, stats, topics, emergences, tracking, complaints,
-                   links, alerts, places, keys, webhooks, dashboard):  # fmt: skip
+                   campaigns, links, alerts, places, keys, webhooks, dashboard):  # fmt: skip
         app.include_router(module.router)
 
     problems.install(app, settings)

@@ -12,6 +12,7 @@ from domain.models import (
     BANGKOK,
     Alert,
     AlertRule,
+    Campaign,
     Category,
     Complaint,
     Emergence,
@@ -24,6 +25,8 @@ from domain.models import (
     Post,
     PostComplaintLink,
     Role,
+    SourceKind,
+    SourceProfile,
     SpikeEpisode,
     Topic,
 )
@@ -53,6 +56,13 @@ class PostPublic(BaseModel):
     province: str | None
     district: str | None
     topic_id: int | None
+    cluster_id: str | None = Field(
+        None, description="Its near-duplicate cluster (the id of the cluster's first post)."
+    )
+    campaign_ids: list[str] = Field(
+        default_factory=list, description="Coordinated campaigns the post is evidence of."
+    )
+    followers: int | None = Field(None, description="Its author's followers, as collected.")
     score: float | None = Field(None, description="Relevance (search) or link score.")
     matched: list[str] = Field(
         default_factory=list,
@@ -84,6 +94,9 @@ class PostPublic(BaseModel):
             province=location.province if location else None,
             district=location.district if location else None,
             topic_id=post.topic_id,
+            cluster_id=post.cluster_id,
+            campaign_ids=post.campaign_ids,
+            followers=post.followers,
             score=score,
             matched=matched or [],
         )
@@ -177,6 +190,49 @@ class EmergenceList(BaseModel):
     detected_to: datetime
     total: int
     emergences: list[Emergence]
+
+
+class CampaignList(BaseModel):
+    """Coordinated campaigns, the newest first."""
+
+    total: int = Field(description="Campaigns matching the query, over all pages.")
+    limit: int
+    offset: int
+    campaigns: list[Campaign]
+
+
+class CampaignDetail(BaseModel):
+    """A campaign and the posts that are its evidence (the first 100, oldest first)."""
+
+    campaign: Campaign
+    posts: list[PostPublic]
+
+
+class SourceList(BaseModel):
+    """Sources (pages, channels, outlets, forum rooms, pseudonymous accounts)."""
+
+    total: int = Field(description="Sources matching the query, over all pages.")
+    limit: int
+    offset: int
+    sources: list[SourceProfile]
+
+
+class SourcedPost(BaseModel):
+    """A post with who to credit for it: its account (pseudonym) or the venue it came from."""
+
+    source_id: str | None = Field(examples=["account:a3f9c2d1e0b4", "page:1111official"])
+    source_kind: SourceKind | None
+    source_name: str | None
+    engagement: int = Field(description="Likes, shares and replies.")
+    post: PostPublic
+
+
+class Openers(BaseModel):
+    """Who spoke first, and whose posts were engaged with most, in a topic or an episode."""
+
+    posts: int = Field(description="Posts read (a topic's all; an episode's listed ones).")
+    first: list[SourcedPost]
+    most_engaged: list[SourcedPost]
 
 
 class TopicList(BaseModel):

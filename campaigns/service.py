@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 
 from campaigns.coordination import detect
 from campaigns.neardup import NearDuplicates
-from domain.models import Campaign, Post
-from domain.settings import CampaignSettings
+from campaigns.sources import collector_kinds, linked_later, profiles
+from domain.models import Campaign, Post, SourceProfile
+from domain.settings import CampaignSettings, Settings
 from storage.base import Store
 
 
@@ -108,4 +109,17 @@ def _badge_topics(store: Store, campaigns: list[Campaign]) -> None:
         store.replace_topics(badged)
 
 
-__all__ = ["CampaignReport", "ClusterReport", "campaign_store", "cluster_store"]
+def source_store(store: Store, settings: Settings) -> list[SourceProfile]:
+    """Profile every source (reach, link rate) and store the profiles (after linking)."""
+    posts = _in_time_order(store)
+    grievances = [p.id for p in posts if p.enrichment is not None and p.enrichment.is_grievance]
+    links = store.links_for_posts(grievances) if grievances else []
+    complaints = {c.complaint_id: c for c in store.get_complaints(
+        sorted({link.complaint_id for link in links}))}  # fmt: skip
+    collectors = collector_kinds((s.name, s.kind) for s in settings.sources)
+    found = profiles(posts, linked_later(posts, links, complaints), collectors)
+    store.replace_source_profiles(found)
+    return found
+
+
+__all__ = ["CampaignReport", "ClusterReport", "campaign_store", "cluster_store", "source_store"]

@@ -227,6 +227,7 @@ def run_pipeline(
                 campaigns = pipeline.campaigns()
                 links = pipeline.link()
                 reopen = pipeline.track()
+                pipeline.sources()
                 new_alerts, _ = pipeline.alerts(trends)
                 log.info(
                     "run: %d enriched, %d topics, %d campaigns, %d links, %d reopen candidates,"

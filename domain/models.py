@@ -448,6 +448,46 @@ class Campaign(_Model):
     detected_at: AwareDatetime
 
 
+SourceKind = Literal["account", "page", "channel", "outlet", "forum_room"]
+
+
+class SourceProfile(_Model):
+    """One source's reach and how often its grievance posts reach the complaint centre.
+
+    A source is where posts come from: a public page, channel, news outlet or forum room
+    (named), or an account (its keyed-hash pseudonym, never its handle).
+    """
+
+    source_id: str = Field(examples=["page:1111official", "account:a3f9c2d1e0b4"])
+    kind: SourceKind
+    platform: str | None = Field(None, description="Its platform, when all its posts share one.")
+    name: str = Field(description="A page's, channel's, outlet's or room's public name; an "
+                      "account's pseudonym.")  # fmt: skip
+    posts: int = Field(ge=0)
+    grievances: int = Field(ge=0, description="Its posts read as grievances.")
+    linked_grievances: int = Field(
+        ge=0, description="Its grievance posts linked to a formal complaint filed at or after "
+        "the post (links an officer rejected do not count).",
+    )  # fmt: skip
+    link_rate: float | None = Field(
+        None, ge=0, le=1, description="linked_grievances / grievances (None without grievances)."
+    )
+    followers: int | None = Field(
+        None, ge=0, description="The most followers (subscribers) a platform reported for it."
+    )
+    engagement: int = Field(ge=0, description="Likes, shares and replies over its posts.")
+    engagement_per_post: float = Field(ge=0)
+    reach: int = Field(
+        ge=0, description="followers plus engagement: who may have seen it, as the platforms "
+        "tell (views are left out: few platforms give them).",
+    )  # fmt: skip
+    first_post_at: AwareDatetime
+    last_post_at: AwareDatetime
+    campaign_ids: list[str] = Field(
+        default_factory=list, description="Campaigns its posts are evidence of."
+    )
+
+
 class SurveyResponse(_Model):
     """A satisfaction-survey answer about one complaint, as the centre's survey exports it
     (``tracking.surveys`` reads the CSV). One answer per complaint: a later import replaces it."""
@@ -906,6 +946,8 @@ __all__ = [
     "SatisfactionSignal",
     "Sentiment",
     "SentimentLabel",
+    "SourceKind",
+    "SourceProfile",
     "SourceRun",
     "SourceStats",
     "SpikeEpisode",

@@ -1,7 +1,7 @@
 """The whole pipeline, stage by stage, over the configured store.
 
 ``run_pipeline`` is what ``siang demo`` runs: ingest → complaints → enrich → clusters →
-topics → campaigns → link → track → alerts. Each stage is idempotent, so running it twice
+topics → campaigns → link → track → sources → alerts. Each stage is idempotent, so running it twice
 on the same input changes nothing.
 """
 
@@ -17,10 +17,16 @@ import numpy as np
 from tqdm import tqdm
 
 from alerts.service import AlertEvaluator
-from campaigns.service import CampaignReport, ClusterReport, campaign_store, cluster_store
+from campaigns.service import (
+    CampaignReport,
+    ClusterReport,
+    campaign_store,
+    cluster_store,
+    source_store,
+)
 from complaints.exports import ExportMapping
 from complaints.service import ComplaintBook, ImportReport, quarantined
-from domain.models import Alert, Campaign, Complaint, Emergence, Topic
+from domain.models import Alert, Campaign, Complaint, Emergence, SourceProfile, Topic
 from domain.privacy import Pseudonymizer
 from domain.settings import Settings
 from enrich.embeddings import Embedder
@@ -186,6 +192,13 @@ class Pipeline:
                      len(report.campaigns), report.posts_marked)  # fmt: skip
             return report
 
+    def sources(self) -> list[SourceProfile]:
+        """Profile every source: reach, and how often its grievances reach complaints."""
+        with recorded_stage(self.store, "sources") as tally:
+            found = source_store(self.store, self.settings)
+            tally.items_in, tally.items_out = self.store.count_posts(), len(found)
+            return found
+
     def topics(self, *, refit: bool = False) -> TrendsReport:
         """Update topics with the posts no run has seen (or refit everything); topic
         assignments are a bulk load, refreshed once when the stage ends."""
@@ -265,6 +278,7 @@ class Pipeline:
         campaigns = self.campaigns()
         links = self.link()
         reopen = self.track()
+        self.sources()
         new_alerts, alerts = self.alerts(trends)
         return PipelineSummary(
             ingest,

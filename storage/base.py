@@ -29,6 +29,7 @@ from domain.models import (
     PostComplaintLink,
     QuarantinedRecord,
     ReopenDecision,
+    SourceProfile,
     SourceRun,
     SourceStats,
     StageRun,
@@ -124,6 +125,18 @@ class CampaignQuery:
     end: datetime | None = None
 
 
+SourceSort = Literal["reach", "grievances", "link_rate", "posts"]
+
+
+@dataclass(frozen=True)
+class SourceQuery:
+    """Filters of source profiles, and their order (the first key descending)."""
+
+    kind: str | None = None
+    platform: str | None = None
+    sort: SourceSort = "reach"
+
+
 def reopen_decision_id(decision: ReopenDecision) -> str:
     """One id per (complaint, officer, time): recording the same decision twice keeps one."""
     key = f"{decision.complaint_id}\0{decision.by}\0{decision.at.isoformat()}"
@@ -210,6 +223,7 @@ class EmergenceQuery:
     province: str | None = None
     topic_id: int | None = None
     min_score: float | None = None
+    episode_id: str | None = None
 
 
 class EmergenceStore(Protocol):
@@ -507,6 +521,18 @@ class CampaignStore(Protocol):
         """(how many match, one page), newest start first."""
         ...
 
+    def replace_source_profiles(self, sources: Sequence[SourceProfile]) -> None:
+        """This run's source profiles replace every stored one."""
+        ...
+
+    def list_source_profiles(
+        self, query: SourceQuery = SourceQuery(), *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[SourceProfile]]:
+        """(how many match, one page) in ``query.sort`` order, then by id."""
+        ...
+
+    def get_source_profile(self, source_id: str) -> SourceProfile | None: ...
+
 
 class Store(
     PostStore,
@@ -550,6 +576,8 @@ __all__ = [
     "PostStore",
     "SearchResult",
     "Sort",
+    "SourceQuery",
+    "SourceSort",
     "Store",
     "TopicStore",
     "TrackingStore",

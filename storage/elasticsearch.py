@@ -39,7 +39,7 @@ from storage.embedded import content_hash
 from storage.es_access import AccessIndices
 from storage.es_alerts import AlertIndices
 from storage.es_bulk import BULK_CHUNK_SIZE, BULK_THREADS, BulkWriter
-from storage.es_campaigns import CampaignIndices
+from storage.es_campaigns import CampaignIndices, SourceProfileIndex
 from storage.es_complaints import ComplaintIndex
 from storage.es_connection import ElasticsearchConnection
 from storage.es_documents import (
@@ -83,6 +83,7 @@ _FIELDS: dict[str, str] = {
 
 class ElasticsearchStore(
     CampaignIndices,
+    SourceProfileIndex,
     ComplaintIndex,
     TopicIndex,
     LinkIndices,
@@ -132,6 +133,7 @@ class ElasticsearchStore(
                 "emergences",
                 "stages",
                 "campaigns",
+                "source-profiles",
             )
         }
         self.writer = BulkWriter(

@@ -36,7 +36,7 @@ from storage.base import (
 )
 from storage.embedded_access import EmbeddedAccess
 from storage.embedded_alerts import EmbeddedAlerts
-from storage.embedded_campaigns import EmbeddedCampaigns
+from storage.embedded_campaigns import EmbeddedCampaigns, EmbeddedSources
 from storage.embedded_complaints import EmbeddedComplaints
 from storage.embedded_connection import EmbeddedConnection
 from storage.embedded_emergences import EmbeddedEmergences
@@ -76,6 +76,7 @@ _DELETE_FTS = "DELETE FROM posts_fts WHERE rowid = (SELECT rowid FROM posts WHER
 
 class EmbeddedStore(
     EmbeddedCampaigns,
+    EmbeddedSources,
     EmbeddedComplaints,
     EmbeddedTopics,
     EmbeddedLinks,

@@ -1,4 +1,5 @@
-"""Near-duplicate clusters on posts, and coordinated campaigns, in the embedded (SQLite) store.
+"""Near-duplicate clusters on posts, coordinated campaigns and source profiles in the
+embedded (SQLite) store.
 
 A post's cluster and campaigns live in its JSON document, as its topic does; campaigns are
 few (one per coordinated effort), so their filters read the document with ``json_each``.
@@ -9,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from domain.models import Campaign, Post
-from storage.base import CampaignQuery
+from domain.models import Campaign, Post, SourceProfile
+from storage.base import CampaignQuery, SourceQuery
 from storage.embedded_connection import EmbeddedConnection
 
 
@@ -74,6 +75,56 @@ class EmbeddedCampaigns(EmbeddedConnection):
         return int(total), [Campaign.model_validate_json(r["doc"]) for r in rows]
 
 
+class EmbeddedSources(EmbeddedConnection):
+    """Source profiles in the embedded store."""
+
+    def replace_source_profiles(self, sources: Sequence[SourceProfile]) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM source_profiles")
+            db.executemany(
+                "INSERT INTO source_profiles(id, kind, platform, reach, grievances, link_rate,"
+                " posts, doc) VALUES(?,?,?,?,?,?,?,?)",
+                [
+                    (s.source_id, s.kind, s.platform, s.reach, s.grievances, s.link_rate,
+                     s.posts, s.model_dump_json())
+                    for s in sources
+                ],
+            )  # fmt: skip
+
+    def list_source_profiles(
+        self, query: SourceQuery = SourceQuery(), *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[SourceProfile]]:
+        where, args = [], []
+        for column, value in (("kind", query.kind), ("platform", query.platform)):
+            if value is not None:
+                where.append(f"{column}=?")
+                args.append(value)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        order = _SOURCE_ORDER[query.sort]
+        with self._lock:
+            total = self._db.execute(
+                "SELECT COUNT(*) FROM source_profiles" + clause, args
+            ).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT doc FROM source_profiles{clause} ORDER BY {order}, id LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            ).fetchall()
+        return int(total), [SourceProfile.model_validate_json(r["doc"]) for r in rows]
+
+    def get_source_profile(self, source_id: str) -> SourceProfile | None:
+        docs = self._docs_by_ids("source_profiles", [source_id])
+        return SourceProfile.model_validate_json(docs[source_id]) if docs else None
+
+
+# NULL link rates (no grievances) sort last, as Elasticsearch's missing values do.
+_SOURCE_ORDER = {
+    "reach": "reach DESC",
+    "grievances": "grievances DESC",
+    "link_rate": "link_rate IS NULL, link_rate DESC",
+    "posts": "posts DESC",
+}
+
+
 def _where(query: CampaignQuery) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     args: list[Any] = []
@@ -95,4 +146,4 @@ def _where(query: CampaignQuery) -> tuple[list[str], list[Any]]:
     return where, args
 
 
-__all__ = ["EmbeddedCampaigns"]
+__all__ = ["EmbeddedCampaigns", "EmbeddedSources"]

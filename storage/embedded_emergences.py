@@ -93,6 +93,7 @@ def _where(query: EmergenceQuery) -> tuple[list[str], list[Any]]:
         ("category", query.category),
         ("province", query.province),
         ("topic_id", query.topic_id),
+        ("id", query.episode_id),
     ):
         if value is not None:
             where.append(f"{column} = ?")

@@ -108,3 +108,7 @@ CREATE TABLE IF NOT EXISTS campaigns (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, start INTEGER NOT NULL, doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS campaigns_start ON campaigns(start);
+CREATE TABLE IF NOT EXISTS source_profiles (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, platform TEXT, reach INTEGER NOT NULL,
+  grievances INTEGER NOT NULL, link_rate REAL, posts INTEGER NOT NULL, doc TEXT NOT NULL
+);

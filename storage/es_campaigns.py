@@ -1,13 +1,13 @@
-"""Coordinated campaigns on Elasticsearch (posts' clusters and marks are in ``elasticsearch.py``
-with the other post writes)."""
+"""Coordinated campaigns and source profiles on Elasticsearch (posts' clusters and campaign
+marks are written in ``elasticsearch.py``, with the other post writes)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from domain.models import Campaign
-from storage.base import CampaignQuery
+from domain.models import Campaign, SourceProfile
+from storage.base import CampaignQuery, SourceQuery
 from storage.es_connection import ElasticsearchConnection
 
 
@@ -54,6 +54,59 @@ class CampaignIndices(ElasticsearchConnection):
         ]
 
 
+class SourceProfileIndex(ElasticsearchConnection):
+    """The source-profiles index: one document per source."""
+
+    def replace_source_profiles(self, sources: Sequence[SourceProfile]) -> None:
+        self._replace(
+            self.index["source-profiles"],
+            {
+                s.source_id: {
+                    "source_id": s.source_id,
+                    "kind": s.kind,
+                    "platform": s.platform,
+                    "reach": s.reach,
+                    "grievances": s.grievances,
+                    "link_rate": s.link_rate,
+                    "posts": s.posts,
+                    "doc": s.model_dump(mode="json"),
+                }
+                for s in sources
+            },
+            stage="source-profiles",
+        )
+
+    def list_source_profiles(
+        self, query: SourceQuery = SourceQuery(), *, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[SourceProfile]]:
+        filters = [
+            {"term": {field: value}}
+            for field, value in (("kind", query.kind), ("platform", query.platform))
+            if value is not None
+        ]
+        result = self._search(
+            self.index["source-profiles"],
+            query={"bool": {"filter": filters}},
+            size=limit,
+            from_=offset,
+            track_total_hits=True,
+            source_includes=["doc"],
+            sort=[{query.sort: {"order": "desc", "missing": "_last"}}, {"source_id": "asc"}],
+        )["hits"]
+        return int(result["total"]["value"]), [
+            SourceProfile.model_validate(h["_source"]["doc"]) for h in result["hits"]
+        ]
+
+    def get_source_profile(self, source_id: str) -> SourceProfile | None:
+        hits = self._search(
+            self.index["source-profiles"],
+            query={"ids": {"values": [source_id]}},
+            size=1,
+            source_includes=["doc"],
+        )["hits"]["hits"]
+        return SourceProfile.model_validate(hits[0]["_source"]["doc"]) if hits else None
+
+
 def _source(campaign: Campaign) -> dict[str, Any]:
     return {
         "campaign_id": campaign.campaign_id,
@@ -88,4 +141,4 @@ def _filters(query: CampaignQuery) -> list[dict[str, Any]]:
     return filters
 
 
-__all__ = ["CampaignIndices"]
+__all__ = ["CampaignIndices", "SourceProfileIndex"]

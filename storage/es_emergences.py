@@ -111,6 +111,7 @@ def _filters(query: EmergenceQuery) -> list[dict[str, Any]]:
         ("category", query.category),
         ("province", query.province),
         ("topic_id", query.topic_id),
+        ("episode_id", query.episode_id),
     ):
         if value is not None:
             filters.append({"term": {field: value}})

@@ -52,9 +52,9 @@ def test_install_is_idempotent_and_reports_changes(es_client: Elasticsearch) -> 
     try:
         first = install_templates(es_client, prefix=prefix, dims=8)
         assert first.updated == [] and first.unchanged == []
-        assert len(first.created) == 35  # 18 component + 17 composable templates
+        assert len(first.created) == 37  # 19 component + 18 composable templates
         second = install_templates(es_client, prefix=prefix, dims=8)
-        assert second.created == [] and second.updated == [] and len(second.unchanged) == 35
+        assert second.created == [] and second.updated == [] and len(second.unchanged) == 37
         third = install_templates(es_client, prefix=prefix, dims=16)
         assert third.updated == [f"{prefix}-complaint-mappings", f"{prefix}-post-mappings"]
     finally:
