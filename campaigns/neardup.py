@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 DATA = Path(str(files("campaigns").joinpath("data")))
@@ -40,6 +41,9 @@ _PREFIX = re.compile(
 _HASHTAG_OR_MENTION = re.compile(r"[#@]\S+")
 _LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _REPEATED = re.compile(r"(.)\1{2,}")  # มากกกก → มาก (three or more: "ดี" "ดีดี" stay)
+# A post this close to a member of the cluster it joined is not indexed itself: the member
+# finds whatever it would find, and copy storms do not fill the LSH buckets.
+_REDUNDANT = 0.8
 _ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
@@ -70,14 +74,19 @@ class NearDuplicates:
     root_threshold: float = 0.0
     seed: int = 1
     _lsh: MinHashLSH = field(init=False, repr=False)
-    _parent: dict[str, str] = field(default_factory=dict, init=False, repr=False)
-    _order: dict[str, int] = field(default_factory=dict, init=False, repr=False)
-    _signatures: dict[str, MinHash] = field(default_factory=dict, init=False, repr=False)
+    # Posts are rows in arrival order: ids, union-find parents, signatures (the LSH keys
+    # are rows too, so a query's candidates index the signature matrix directly).
+    _row: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _ids: list[str] = field(default_factory=list, init=False, repr=False)
+    _parent: list[int] = field(default_factory=list, init=False, repr=False)
+    _matrix: np.ndarray = field(init=False, repr=False)
+    _exact: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
         template = MinHash(num_perm=self.num_perm, seed=self.seed)
         self._permutations, self._scheme = template.permutations, template.scheme
+        self._matrix = np.zeros((1024, self.num_perm), dtype=template.hashvalues.dtype)
 
     @classmethod
     def shipped(cls, path: Path = SETTINGS) -> NearDuplicates:
@@ -98,7 +107,9 @@ class NearDuplicates:
                 "num_perm": self.num_perm}  # fmt: skip
 
     def signature(self, text: str) -> MinHash | None:
-        core = core_text(text)
+        return self._signature(core_text(text))
+
+    def _signature(self, core: str) -> MinHash | None:
         if len(core) < self.min_chars:
             return None
         grams = shingles(core, self.shingle)
@@ -113,46 +124,72 @@ class NearDuplicates:
 
     def add(self, post_id: str, text: str) -> str:
         """Index one post (in time order) and say its cluster."""
-        if post_id in self._order:
+        if post_id in self._row:
             return self.cluster_of(post_id)
-        self._order[post_id] = len(self._order)
-        self._parent[post_id] = post_id
-        signature = self.signature(text)
+        row = len(self._ids)
+        self._row[post_id] = row
+        self._ids.append(post_id)
+        self._parent.append(row)
+        core = core_text(text)
+        if len(core) < self.min_chars:
+            return post_id
+        same = self._exact.setdefault(core, row)
+        if same != row:  # the same core text (a retweet, a bare share): its cluster
+            self._union(row, same)
+            return self._ids[self._root(row)]
+        signature = self._signature(core)
         if signature is None:
             return post_id
-        for other in self._lsh.query(signature):
-            root = self.cluster_of(other)
-            if root == self.cluster_of(post_id):
-                continue  # joined already: no need to compare again
-            if signature.jaccard(self._signatures[other]) < self.threshold:
-                continue
-            if root == other or signature.jaccard(self._signatures[root]) >= self.root_threshold:
-                self._union(post_id, other)
-        self._lsh.insert(post_id, signature)
-        self._signatures[post_id] = signature
-        return self.cluster_of(post_id)
+        values = signature.hashvalues
+        redundant = False
+        candidates = np.fromiter(self._lsh.query(signature), dtype=np.int64)
+        if len(candidates):
+            # Estimated Jaccard with every candidate at once (what MinHash.jaccard computes).
+            near = (self._matrix[candidates] == values).mean(axis=1)
+            keep = near >= self.threshold
+            anchored: dict[int, bool] = {}  # cluster root → close enough to join
+            for other, similarity in zip(
+                candidates[keep].tolist(), near[keep].tolist(), strict=True
+            ):
+                root = self._root(other)
+                if root == self._root(row):
+                    continue  # joined already
+                if root not in anchored:
+                    anchored[root] = root == other or bool(
+                        (self._matrix[root] == values).mean() >= self.root_threshold
+                    )
+                if anchored[root]:
+                    self._union(row, other)
+                    redundant = redundant or similarity >= _REDUNDANT
+        if not redundant:  # a near-exact copy finds nothing its original would not
+            self._lsh.insert(row, signature)
+            while row >= len(self._matrix):
+                self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+            self._matrix[row] = values
+        return self._ids[self._root(row)]
 
     def add_many(self, posts: Iterable[tuple[str, str]]) -> None:
         for post_id, text in posts:
             self.add(post_id, text)
 
     def cluster_of(self, post_id: str) -> str:
-        root = post_id
-        while self._parent[root] != root:
-            self._parent[root] = self._parent[self._parent[root]]  # path halving
-            root = self._parent[root]
-        return root
+        return self._ids[self._root(self._row[post_id])]
 
     def clusters(self) -> dict[str, str]:
         """Every indexed post's cluster id."""
-        return {post_id: self.cluster_of(post_id) for post_id in self._order}
+        return {post_id: self._ids[self._root(row)] for post_id, row in self._row.items()}
 
-    def _union(self, a: str, b: str) -> None:
-        root_a, root_b = self.cluster_of(a), self.cluster_of(b)
-        if root_a == root_b:
-            return
-        first, second = sorted((root_a, root_b), key=self._order.__getitem__)
-        self._parent[second] = first  # the cluster keeps its earliest post's id
+    def _root(self, row: int) -> int:
+        parent = self._parent
+        while parent[row] != row:
+            parent[row] = parent[parent[row]]  # path halving
+            row = parent[row]
+        return row
+
+    def _union(self, a: int, b: int) -> None:
+        root_a, root_b = self._root(a), self._root(b)
+        if root_a != root_b:  # the cluster keeps its earliest post (the lower row)
+            self._parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
 def pair_labels(clusters: dict[str, str]) -> set[tuple[str, str]]:
