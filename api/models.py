@@ -142,6 +142,13 @@ class TopicSummary(BaseModel):
     phrase: str = Field(examples=["น้ำประปาเค็มมากสามวันแล้ว หมู่บ้านพฤกษา บางบัวทอง"])
     keywords: list[Keyword] = Field(description="The ten strongest.")
     size: int
+    voices: int = Field(
+        0, description="Distinct voices: accounts, with everyone posting copies of one text "
+        "counted once (`size` is the raw volume)."
+    )  # fmt: skip
+    campaign_ids: list[str] = Field(
+        default_factory=list, description="Coordinated campaigns among its posts."
+    )
     status: str
     spike_score: float
     dominant_category: Category
@@ -164,6 +171,8 @@ class TopicSummary(BaseModel):
             phrase=topic.phrase,
             keywords=topic.keywords[:10],
             size=topic.size,
+            voices=topic.voices,
+            campaign_ids=topic.campaign_ids,
             status=topic.status,
             spike_score=topic.spike_score,
             dominant_category=topic.dominant_category,

@@ -109,6 +109,36 @@ export function formatTime(iso, { dateOnly = false } = {}) {
   return new Intl.DateTimeFormat(LOCALES[current], options).format(new Date(iso));
 }
 
+/** The time of day in Asia/Bangkok ("13:56"), for the end of a span on the same day. */
+export function formatClock(iso) {
+  if (!iso) return "–";
+  const options = { timeZone: BANGKOK, timeStyle: "short" };
+  return new Intl.DateTimeFormat(LOCALES[current], options).format(new Date(iso));
+}
+
+/**
+ * From ``start`` to ``end`` in Asia/Bangkok: "5 พ.ย. 2569 13:00–13:56" on one day,
+ * "3 พ.ย. 2569 21:00 – 5 พ.ย. 2569 09:00" across days.
+ */
+export function formatSpan(start, end) {
+  if (!start || !end) return formatTime(start ?? end);
+  const sameDay = formatTime(start, { dateOnly: true }) === formatTime(end, { dateOnly: true });
+  return sameDay
+    ? `${formatTime(start)}–${formatClock(end)}`
+    : `${formatTime(start)} – ${formatTime(end)}`;
+}
+
+/** How long ``hours`` last, in words: "56 นาที", "2.5 ชม.", "3 วัน". */
+export function formatDuration(hours) {
+  const tenths = (value) => {
+    const rounded = Math.round(value * 10) / 10;
+    return formatNumber(rounded, Number.isInteger(rounded) ? 0 : 1);
+  };
+  if (hours < 1) return t("duration.minutes", { n: formatNumber(Math.round(hours * 60)) });
+  if (hours < 48) return t("duration.hours", { n: tenths(hours) });
+  return t("duration.days", { n: tenths(hours / 24) });
+}
+
 /** A short chart-axis label in Asia/Bangkok: day and month, and the time when ``withHour``. */
 export function formatAxisTime(time, { withHour = false } = {}) {
   const options = { timeZone: BANGKOK, day: "numeric", month: "short" };

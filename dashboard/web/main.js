@@ -1,7 +1,8 @@
 // Siang's dashboard: asks for the API key once, then routes between the overview, a topic's
 // drill-down, the post search, the complaint search and a complaint's page, the agency
-// scorecards and the alerts (#/overview, #/topic/<id>, #/search, #/complaint,
-// #/complaint/<id>, #/scorecards, #/alerts; each may carry a ?query of filters, see
+// scorecards, the alerts, the coordinated campaigns and a campaign's page, and the sources
+// (#/overview, #/topic/<id>, #/search, #/complaint, #/complaint/<id>, #/scorecards, #/alerts,
+// #/campaigns, #/campaign/<id>, #/sources; each may carry a ?query of filters, see
 // filters.js).
 
 import "./style.css";
@@ -11,19 +12,34 @@ import { currentRoute } from "./filters.js";
 import { applyStatic, lang, setLang, t } from "./i18n.js";
 import { errorMessage } from "./panels.js";
 import { renderAlerts, setupAlerts } from "./views/alerts.js";
+import { renderCampaigns, setupCampaigns } from "./views/campaigns.js";
 import { setupCaseTimeline } from "./views/casetimeline.js";
 import { renderComplaint, setupComplaint } from "./views/complaint.js";
 import { renderComplaintSearch, setupComplaintSearch } from "./views/complaints.js";
 import { renderOverview, setupOverview, translateFilters } from "./views/overview.js";
 import { renderScorecards, setupScorecards } from "./views/scorecards.js";
 import { renderSearch, setupSearch } from "./views/search.js";
+import { renderSources, setupSources } from "./views/sources.js";
 import { renderTopic, setupTopic } from "./views/topic.js";
 
-const VIEWS = ["key", "overview", "topic", "search", "complaint", "scorecards", "alerts"];
+const VIEWS = [
+  "key",
+  "overview",
+  "topic",
+  "search",
+  "complaint",
+  "scorecards",
+  "alerts",
+  "campaigns",
+  "sources",
+];
+// Routes shown by another view's section: a campaign's page is in the campaigns view.
+const ALIASES = { campaign: "campaigns" };
 
 function route() {
   const { view, id, params } = currentRoute(); // filters after "?" are read by the views
-  return { view: VIEWS.includes(view) && view !== "key" ? view : "overview", id, params };
+  const name = ALIASES[view] ?? view;
+  return { view: VIEWS.includes(name) && name !== "key" ? name : "overview", id, params };
 }
 
 function show(view) {
@@ -53,6 +69,8 @@ async function render() {
   } else if (view === "search") await renderSearch(params);
   else if (view === "alerts") await renderAlerts(params);
   else if (view === "scorecards") await renderScorecards(params);
+  else if (view === "campaigns") await renderCampaigns(id, params);
+  else if (view === "sources") await renderSources(params);
   else if (id) await renderComplaint(id);
   else await renderComplaintSearch(params);
 }
@@ -113,6 +131,8 @@ function boot() {
   setupComplaintSearch();
   setupScorecards();
   setupAlerts();
+  setupCampaigns();
+  setupSources();
   onUnauthorized(() => askForKey(t("error.401")));
   window.addEventListener("hashchange", render);
   render();

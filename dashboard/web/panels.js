@@ -80,9 +80,28 @@ export function badge(kind, value) {
   return h("span", { class: `badge ${kind}-${value}` }, term(kind, value));
 }
 
+/** The page of a coordinated campaign (#/campaign/<id>; its ids hold ':'). */
+export function campaignHref(campaignId) {
+  return `#/campaign/${encodeURIComponent(campaignId)}`;
+}
+
+/** The "campaign" badge of a post or topic that is evidence of ``campaignId``: a link to the
+ *  campaign's page, or (``link`` false, inside another link) a mark only. */
+export function campaignBadge(campaignId, { link = true } = {}) {
+  const attrs = {
+    class: "badge campaign-badge",
+    title: t("campaign.badgeTitle"),
+    dataset: { campaignId },
+  };
+  return link
+    ? h("a", { ...attrs, href: campaignHref(campaignId) }, t("campaign.badge"))
+    : h("span", attrs, t("campaign.badge"));
+}
+
 /**
  * One post as officers and analysts read it: its text (a search's matches marked, a long one
- * folded), where and when, and a link to the source.
+ * folded), where and when, a "campaign" badge when it is evidence of one, and a link to the
+ * source.
  */
 export function postCard(post, ...extra) {
   const meta = [
@@ -113,6 +132,8 @@ export function postCard(post, ...extra) {
           )
         : null,
       " ",
+      // A post copied in a coordinated campaign: its badge leads to the evidence.
+      (post.campaign_ids ?? []).map((id) => [campaignBadge(id), " "]),
       post.url
         ? h("a", { href: post.url, target: "_blank", rel: "noopener noreferrer" }, t("post.open"))
         : null,

@@ -61,6 +61,8 @@ def test_campaigns_with_their_evidence_and_badges(any_store: Store, settings: Se
         assert post["followers"] == 103
         topic = client.get("/v1/topics/4").json()
         assert topic["topic"]["campaign_ids"] == ["copy:x:c0"]
+        (listed_topic,) = client.get("/v1/topics").json()["topics"]
+        assert listed_topic["campaign_ids"] == ["copy:x:c0"]
 
 
 def test_sources_and_who_spoke_first(any_store: Store, settings: Settings, serve: Serve) -> None:

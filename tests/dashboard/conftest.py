@@ -31,7 +31,8 @@ import uvicorn
 from api.access import issue_key
 from api.app import create_app
 from api.dashboard import STATIC_DIR
-from domain.settings import load_settings
+from domain.settings import Settings, load_settings
+from storage.base import Store
 from storage.embedded import EmbeddedStore
 from tests.conftest import REPO, FixedEmbedder
 from tests.dashboard import dataset
@@ -74,11 +75,22 @@ class LiveApp:
 
 
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory, dashboard_bundle: Path) -> Iterator[LiveApp]:
+def fill_store() -> Callable[[Store, Settings], None]:
+    """What ``live_app`` writes into its store: the Thai dataset. A test module may override
+    this fixture to add data of its own (``test_campaigns_view`` adds campaigns)."""
+    return dataset.fill
+
+
+@pytest.fixture(scope="module")
+def live_app(
+    tmp_path_factory: pytest.TempPathFactory,
+    dashboard_bundle: Path,
+    fill_store: Callable[[Store, Settings], None],
+) -> Iterator[LiveApp]:
     path = tmp_path_factory.mktemp("dashboard") / "siang.db"
     settings = load_settings(store={"backend": "embedded", "path": str(path)})
     store = EmbeddedStore(settings.store.path)
-    dataset.fill(store, settings)
+    fill_store(store, settings)
     keys = {
         role: issue_key(store, role=role, name=f"dashboard-{role}")  # type: ignore[arg-type]
         for role in ROLES

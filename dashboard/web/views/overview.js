@@ -39,7 +39,8 @@ import {
   term,
 } from "../i18n.js";
 import { pager } from "../pager.js";
-import { badge, errorMessage, withPanel } from "../panels.js";
+import { openersToggle } from "../openers.js";
+import { badge, campaignBadge, errorMessage, withPanel } from "../panels.js";
 
 const PAGE = 10; // topics per page of the trending list
 const PERIODS = ["now", "week", "month"];
@@ -128,6 +129,10 @@ function topicRow(topic, filters) {
       h("span", { class: "topic-label" }, topic.label),
       " ",
       badge("status", topic.status),
+      // Inside the row's link: a mark only; the topic's page links to the campaign.
+      topic.campaign_ids?.length
+        ? [" ", campaignBadge(topic.campaign_ids[0], { link: false })]
+        : null,
       topic.phrase ? h("span", { class: "topic-phrase" }, topic.phrase) : null,
       h("span", { class: "topic-meta" }, meta.join(" · ")),
       topic.latest_spike
@@ -137,7 +142,8 @@ function topicRow(topic, filters) {
   );
 }
 
-/** One emerging grievance: the Thai reason line, when it was seen, and where it leads. */
+/** One emerging grievance: the Thai reason line, when it was seen, where it leads, and a
+ *  button that shows who spoke first in it. */
 function emergenceRow(emergence, filters) {
   const href =
     emergence.topic_id !== null && emergence.topic_id !== undefined
@@ -150,7 +156,7 @@ function emergenceRow(emergence, filters) {
   ].filter(Boolean);
   return h(
     "li",
-    {},
+    { class: "emergence" },
     h(
       href ? "a" : "div",
       {
@@ -160,6 +166,10 @@ function emergenceRow(emergence, filters) {
       },
       h("span", { class: "topic-label" }, emergence.reason),
       h("span", { class: "topic-meta" }, meta.join(" · ")),
+    ),
+    openersToggle(
+      `/emergences/${encodeURIComponent(emergence.episode_id)}/sources`,
+      `openers-${emergence.episode_id.replace(/[^A-Za-z0-9_-]/g, "_")}`,
     ),
   );
 }

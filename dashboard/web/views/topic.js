@@ -1,5 +1,6 @@
-// Topic drill-down for analysts: what the topic is, when and where it is talked about, its
-// posts and the formal complaints its posts are linked to. It follows the filters in the URL
+// Topic drill-down for analysts: what the topic is (its posts and its distinct voices, the
+// campaigns among them), when and where it is talked about, who spoke first and whose posts
+// were engaged with most, its posts and the formal complaints its posts are linked to. It follows the filters in the URL
 // (#/topic/<id>?province=…&start=…, see filters.js): the timeline covers the filtered dates,
 // and the posts, sentiment and provinces are the topic's posts that pass the filters.
 
@@ -22,7 +23,8 @@ import {
   readFilters,
 } from "../filters.js";
 import { formatNumber, formatPercent, formatTime, provinceName, t, term } from "../i18n.js";
-import { badge, postCard, withPanel } from "../panels.js";
+import { fillSourced } from "../openers.js";
+import { badge, campaignBadge, postCard, withPanel } from "../panels.js";
 
 const PAGE = 10;
 // The topic and filters on screen, and how many of their posts are listed.
@@ -55,6 +57,34 @@ function fact(label, value) {
   return h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, value));
 }
 
+/** "120 โพสต์ · 45 เสียง": the raw volume and the distinct voices beside it (copies of one
+ *  text count once); the posts alone for a topic whose voices were never counted. */
+export function postsAndVoices(topic) {
+  const posts = formatNumber(topic.size);
+  return topic.voices
+    ? t("topic.postsVoices", { posts, voices: formatNumber(topic.voices) })
+    : t("posts.count", { n: posts });
+}
+
+/** The coordinated campaigns among a topic's posts: one badge to the campaign's page, or a
+ *  link to the list of them when there are several. */
+function topicCampaigns(topic) {
+  const ids = topic.campaign_ids ?? [];
+  if (!ids.length) return null;
+  return h(
+    "p",
+    { class: "topic-campaigns" },
+    h("span", { class: "muted" }, `${t("topic.campaigns")} `),
+    ids.length === 1
+      ? campaignBadge(ids[0])
+      : h(
+          "a",
+          { class: "badge campaign-badge", href: `#/campaigns?topic_id=${topic.topic_id}` },
+          t("topic.campaignsMany", { n: formatNumber(ids.length) }),
+        ),
+  );
+}
+
 function header(topic) {
   const latest = topic.spikes.length
     ? topic.spikes.reduce((a, b) => (Date.parse(b.start) > Date.parse(a.start) ? b : a))
@@ -65,7 +95,7 @@ function header(topic) {
     h(
       "dl",
       { class: "facts" },
-      fact(t("topic.size"), t("posts.count", { n: formatNumber(topic.size) })),
+      fact(t("topic.size"), h("span", { class: "topic-size" }, postsAndVoices(topic))),
       fact(t("topic.spike"), formatNumber(topic.spike_score, 1)),
       fact(t("topic.category"), term("category", topic.dominant_category)),
       fact(t("topic.firstSeen"), formatTime(topic.first_seen)),
@@ -78,6 +108,8 @@ function header(topic) {
           t("spike.latest", { time: formatTime(latest.peak), what: observedVsExpected(latest) }),
         )
       : null,
+    topic.voices ? h("p", { class: "credit" }, t("topic.voicesHelp")) : null,
+    topicCampaigns(topic),
     topic.keywords.length
       ? h(
           "p",
@@ -173,7 +205,14 @@ export async function renderTopic(topicId) {
   const where = apiFilters(filters);
   const key = JSON.stringify([topicId, where]);
   if (shown.key !== key) {
-    for (const id of ["topic-header-body", "topic-complaints", "topic-posts"]) fill(byId(id));
+    for (const id of [
+      "topic-header-body",
+      "topic-complaints",
+      "topic-posts",
+      "topic-openers-first",
+      "topic-openers-engaged",
+    ])
+      fill(byId(id));
   }
   shown = { topicId, filters, offset: 0, key };
   for (const button of document.querySelectorAll("#topic-timeline-panel [data-interval]")) {
@@ -230,6 +269,25 @@ export async function renderTopic(topicId) {
       if (complaints === null || complaints === undefined) return t("topic.officersOnly");
       return complaints.length > 0 || t("topic.noComplaints");
     }),
+    withPanel(
+      byId("topic-openers-panel"),
+      async () => {
+        // All the topic's posts, whatever the filters: who spoke first on it at all.
+        const openers = await api(`/topics/${encodeURIComponent(topicId)}/sources`);
+        byId("topic-openers-count").textContent = t("openers.of", {
+          n: formatNumber(openers.posts),
+        });
+        fillSourced(byId("topic-openers-first"), openers.first);
+        fillSourced(byId("topic-openers-engaged"), openers.most_engaged);
+        return openers.posts > 0;
+      },
+      {
+        clear: () =>
+          ["topic-openers-count", "topic-openers-first", "topic-openers-engaged"].forEach((id) =>
+            fill(byId(id)),
+          ),
+      },
+    ),
     loadPosts(topicId, filters, 0),
   ]);
 }
