@@ -14,6 +14,7 @@ from cli.demo import demo
 from cli.es import es_app
 from cli.keys import keys_app
 from cli.pipeline import (
+    campaigns_command,
     collect_command,
     enrich,
     ingest,
@@ -32,6 +33,7 @@ app.command()(link)
 app.command()(trends)
 app.command("collect")(collect_command)
 app.command("topics")(topics_command)
+app.command("campaigns")(campaigns_command)
 app.command("run")(run_pipeline)
 app.command()(serve)
 app.command()(schema)

@@ -204,6 +204,42 @@ def topics_command(
         typer.echo(f"  {e.detected_at.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}  {e.reason}")
 
 
+def campaigns_command(
+    config: ConfigOption = None,
+    sources: Annotated[
+        bool, typer.Option("--sources/--no-sources", help="Also profile every source.")
+    ] = True,
+) -> None:
+    """Cluster near-duplicate posts, flag coordinated campaigns and profile the sources in
+    the configured store; show the campaigns and the sources with the widest reach."""
+    settings = settings_from(config)
+    from pipeline.jobs import Pipeline
+
+    with exit_on_error(), opened_store(settings) as store:
+        pipeline = Pipeline(settings, store, None)
+        clusters = pipeline.clusters()
+        report = pipeline.campaigns()
+        profiled = pipeline.sources() if sources else []
+    typer.echo(
+        f"clusters: {clusters.posts} posts, {clusters.copied} in copied texts "
+        f"({clusters.changed} changed); campaigns: {len(report.campaigns)} "
+        f"({report.posts_marked} posts marked)"
+    )
+    for campaign in report.campaigns[-10:]:
+        typer.echo(
+            f"  {campaign.start.astimezone(BANGKOK_TZ):%Y-%m-%d %H:%M}  {campaign.kind:<12} "
+            f"{campaign.reason}"
+        )
+    if profiled:
+        typer.echo(f"sources: {len(profiled)}; widest reach:")
+        for source in profiled[:5]:
+            rate = "–" if source.link_rate is None else f"{source.link_rate:.0%}"
+            typer.echo(
+                f"  {source.kind:<10} {source.name[:30]:<30} reach {source.reach:>8}  "
+                f"grievances {source.grievances:>4}  linked {rate}"
+            )
+
+
 def run_pipeline(
     config: ConfigOption = None,
     every: Annotated[
@@ -259,6 +295,7 @@ def _batch_echo(report: BatchReport) -> None:
 
 
 __all__ = [
+    "campaigns_command",
     "collect_command",
     "enrich",
     "ingest",
