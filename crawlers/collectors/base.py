@@ -88,7 +88,7 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
 
 
-def _followers(value: Any) -> int | None:
+def follower_count(value: Any) -> int | None:
     """A follower count as ``Post.followers`` takes it: a non-negative int, else unknown."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         return None
@@ -203,7 +203,7 @@ class Collector(ABC):
                 "shares": _count(shares),
                 "views": _count(views),
             },
-            "followers": _followers(followers),
+            "followers": follower_count(followers),
             "lang": lang or "th",
             "source": self.source.name,
             "raw": raw or {},
@@ -286,6 +286,7 @@ __all__ = [
     "Collector",
     "Page",
     "Rejected",
+    "follower_count",
     "iso_timestamp",
     "later",
 ]

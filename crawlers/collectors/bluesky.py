@@ -17,7 +17,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawlers.collectors.base import Collector, Page, iso_timestamp
+from crawlers.collectors.base import Collector, Page, follower_count, iso_timestamp
 from crawlers.collectors.client import CollectorAuthError
 from domain.errors import CollectorError, RecordError
 
@@ -115,8 +115,8 @@ class BlueskyCollector(Collector):
             for profile in profiles if isinstance(profiles, list) else []:
                 if not isinstance(profile, dict) or not isinstance(profile.get("did"), str):
                     continue
-                count = profile.get("followersCount")
-                if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+                count = follower_count(profile.get("followersCount"))
+                if count is not None:
                     counts[profile["did"]] = count
         return counts
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from crawlers.collectors.base import Collector, Page
+from crawlers.collectors.base import Collector, Page, follower_count
 from crawlers.collectors.client import CollectorAuthError, Verdict
 from domain.errors import CollectorError, RecordError
 
@@ -42,10 +42,6 @@ def _total(value: Any) -> int:
     summary = value.get("summary") if isinstance(value, dict) else None
     count = summary.get("total_count") if isinstance(summary, dict) else None
     return count if isinstance(count, int) else 0
-
-
-def _count_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _after(body: dict[str, Any]) -> str | None:
@@ -132,9 +128,9 @@ class FacebookCollector(Collector):
             )
         else:
             if isinstance(body, dict):
-                followers = _count_or_none(body.get("followers_count"))
+                followers = follower_count(body.get("followers_count"))
                 if followers is None:
-                    followers = _count_or_none(body.get("fan_count"))
+                    followers = follower_count(body.get("fan_count"))
         self._page_followers[page_id] = followers
         return followers
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from crawlers.collectors.base import Collector, Page
+from crawlers.collectors.base import Collector, Page, follower_count
 from crawlers.collectors.client import CollectorAuthError, CollectorResponseError, Verdict
 from domain.errors import CollectorError, RecordError
 
@@ -216,7 +216,7 @@ def _subscriber_count(statistics: Any) -> int | None:
     value = statistics.get("subscriberCount")
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    return follower_count(value)
 
 
 __all__ = ["YouTubeCollector"]
