@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { fill, h } from "./dom.js";
 import { formatNumber, t, term } from "./i18n.js";
-import { errorMessage, postCard } from "./panels.js";
+import { lazyToggle, postCard } from "./panels.js";
 
 /** A source's name as the dashboard shows it; an account's pseudonym in a fixed-width face. */
 export function sourceName(kind, name) {
@@ -56,26 +56,11 @@ export function fillSourced(list, items) {
  * answer), asked when first opened: [button, list]. ``id`` names the list for aria-controls.
  */
 export function openersToggle(path, id) {
-  const list = h("ul", { class: "posts openers-list", id, hidden: true });
-  const toggle = h(
-    "button",
-    { type: "button", class: "openers-toggle", "aria-expanded": "false", "aria-controls": id },
-    t("openers.toggle"),
-  );
-  let loaded = false;
-  toggle.addEventListener("click", async () => {
-    const open = toggle.getAttribute("aria-expanded") !== "true";
-    toggle.setAttribute("aria-expanded", String(open));
-    list.hidden = !open;
-    if (!open || loaded) return;
-    fill(list, h("li", { class: "muted" }, t("loading")));
-    try {
-      const openers = await api(path);
-      fillSourced(list, openers.first);
-      loaded = true;
-    } catch (exc) {
-      fill(list, h("li", { class: "error" }, errorMessage(exc)));
-    }
+  return lazyToggle({
+    label: t("openers.toggle"),
+    id,
+    listClass: "posts openers-list",
+    buttonClass: "openers-toggle",
+    load: async (list) => fillSourced(list, (await api(path)).first),
   });
-  return [toggle, list];
 }

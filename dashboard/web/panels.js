@@ -2,7 +2,7 @@
 // the cards for posts that several views share.
 
 import { ApiError } from "./api.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { formatTime, provinceName, t, term } from "./i18n.js";
 import { postText } from "./posttext.js";
 
@@ -74,6 +74,34 @@ export function verdictControls(verdicts, current, label) {
     ),
   );
   return { note, error, buttons };
+}
+
+/**
+ * A button that opens a list under it, filled by ``load(list)`` the first time it opens
+ * (a loading line meanwhile, the error in the list if it fails): [button, list].
+ */
+export function lazyToggle({ label, id, listClass, buttonClass, load }) {
+  const list = h("ul", { class: listClass, id, hidden: true });
+  const toggle = h(
+    "button",
+    { type: "button", class: buttonClass, "aria-expanded": "false", "aria-controls": id },
+    label,
+  );
+  let loaded = false;
+  toggle.addEventListener("click", async () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    list.hidden = !open;
+    if (!open || loaded) return;
+    fill(list, h("li", { class: "muted" }, t("loading")));
+    try {
+      await load(list);
+      loaded = true;
+    } catch (exc) {
+      fill(list, h("li", { class: "error" }, errorMessage(exc)));
+    }
+  });
+  return [toggle, list];
 }
 
 export function badge(kind, value) {

@@ -18,7 +18,7 @@ import {
 } from "../filters.js";
 import { CATEGORIES, PLATFORMS, SENTIMENTS, formatNumber, t, term } from "../i18n.js";
 import { pager } from "../pager.js";
-import { OVERTAKEN, errorMessage, postCard, setStatus, withPanel } from "../panels.js";
+import { OVERTAKEN, errorMessage, lazyToggle, postCard, setStatus, withPanel } from "../panels.js";
 
 const PAGE = 20;
 const SIMILAR = 5;
@@ -71,33 +71,22 @@ function fillForm(q, mode, sort, filters) {
 
 /** "Posts like this one" under a hit: a toggle and the list it opens. */
 function similarTo(post) {
-  const list = h("ul", { class: "posts similar", id: `similar-${post.id}`, hidden: true });
-  const toggle = h(
-    "button",
-    { type: "button", class: "similar-toggle", "aria-expanded": "false", "aria-controls": list.id },
-    t("search.similar"),
-  );
-  let loaded = false;
-  toggle.addEventListener("click", async () => {
-    const open = toggle.getAttribute("aria-expanded") !== "true";
-    toggle.setAttribute("aria-expanded", String(open));
-    list.hidden = !open;
-    if (!open || loaded) return;
-    fill(list, h("li", { class: "muted" }, t("loading")));
-    try {
+  const [toggle, list] = lazyToggle({
+    label: t("search.similar"),
+    id: `similar-${post.id}`,
+    listClass: "posts similar",
+    buttonClass: "similar-toggle",
+    load: async (into) => {
       const found = await api(
         `/posts/${encodeURIComponent(post.id)}/similar${query({ limit: SIMILAR })}`,
       );
       fill(
-        list,
+        into,
         found.hits.length
           ? found.hits.map((hit) => postCard(hit))
           : h("li", { class: "muted" }, t("search.noSimilar")),
       );
-      loaded = true;
-    } catch (exc) {
-      fill(list, h("li", { class: "error" }, errorMessage(exc)));
-    }
+    },
   });
   return h("div", { class: "similar-block" }, toggle, list);
 }
