@@ -1,7 +1,7 @@
 """Emerging grievances measured on labelled corpora: delay to detection and false alarms.
 
 Each corpus runs through the real stages on a private in-memory store: ingest, enrich (USE
-embeddings), one topic fit, then ``topics.detector`` over the whole history, judging hour by
+embeddings), near-duplicate clusters, one topic fit, then ``topics.detector`` over the whole history, judging hour by
 hour with no look-ahead (topic ids come from the one fit, which saw the whole file; the
 category, place and new-cluster series do not depend on it). The first wave's hourly
 detector (``bench.trends.hourly``) runs on the same enriched posts for comparison.
@@ -183,6 +183,7 @@ def _enriched(settings: Settings, posts_file: Path) -> tuple[list[Post], np.ndar
     )
     pipeline.ingest(posts_file)
     pipeline.enrich()
+    pipeline.clusters()  # as the service runs: copies of one text count as one voice
     posts = sorted(
         (p for p in pipeline.store.iter_posts() if p.enrichment),
         key=lambda p: (p.created_at, p.id),
