@@ -57,7 +57,9 @@ def every_bucket(
         raise HTTPException(
             422,
             f"the range holds {size:,} {interval} buckets, more than {MAX_BUCKETS:,}: "
-            "narrow start/end or use interval=day",
+            + (
+                "narrow start/end or use interval=day" if interval == "hour" else "narrow start/end"
+            ),
         )
     return [
         TimelinePoint(time=moment, count=counts.get(moment, 0))

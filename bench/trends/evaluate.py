@@ -1,10 +1,11 @@
 """Emerging grievances measured on labelled corpora: delay to detection and false alarms.
 
 Each corpus runs through the real stages on a private in-memory store: ingest, enrich (USE
-embeddings), near-duplicate clusters, one topic fit, then ``topics.detector`` over the whole history, judging hour by
-hour with no look-ahead (topic ids come from the one fit, which saw the whole file; the
-category, place and new-cluster series do not depend on it). The first wave's hourly
-detector (``bench.trends.hourly``) runs on the same enriched posts for comparison.
+embeddings), near-duplicate clusters, one topic fit, then ``topics.detector`` over the whole
+history, judging hour by hour with no look-ahead (topic ids come from the one fit, which saw
+the whole file; the category, place and new-cluster series do not depend on it). The first
+wave's hourly detector (``bench.trends.hourly``) runs on the same enriched posts for
+comparison.
 
 An episode matches the incident it shares most posts with when it holds at least
 ``min(3, incident size)`` of its posts and they are at least a fifth of the episode's posts;

@@ -20,6 +20,7 @@ COMMANDS = [
     "link",
     "trends",
     "topics",
+    "campaigns",
     "collect",
     "run",
     "serve",
@@ -58,8 +59,8 @@ def test_the_root_help_lists_every_command_in_order() -> None:
         if line.startswith("│ ") and not line.startswith("│  ")
     ]
     assert listed == [
-        "demo", "ingest", "enrich", "link", "trends", "collect", "topics", "run", "serve",
-        "schema", "config", "complaints", "alerts", "keys", "es", "store",
+        "demo", "ingest", "enrich", "link", "trends", "collect", "topics", "campaigns", "run",
+        "serve", "schema", "config", "complaints", "alerts", "keys", "es", "store",
     ]  # fmt: skip
 
 
