@@ -448,6 +448,22 @@ def session(browser: Any, live_app: LiveApp) -> Iterator[BrowserSession]:
 
 
 @pytest.fixture
+def console(session: BrowserSession) -> list[Any]:
+    """The browser console's errors in ``session``'s tab, from its first page on."""
+    found: list[Any] = []
+    session.page.on("console", lambda m: found.append(m) if m.type == "error" else None)
+    return found
+
+
+def assert_clean(session: BrowserSession, console: list[Any]) -> None:
+    """No page error, no console error (a failed call included), no call outside."""
+    assert session.errors == [], f"the page raised: {session.errors}"
+    found = [f"{m.text} at {m.location.get('url')}" for m in console]
+    assert found == [], f"the console has errors: {found}"
+    assert session.outside_requests() == [], "the page called outside 127.0.0.1"
+
+
+@pytest.fixture
 def phone_session(browser: Any, live_app: LiveApp) -> Iterator[BrowserSession]:
     """A phone-sized tab (390x844), Thai locale, in Bangkok."""
     with open_tab(browser, live_app, viewport=PHONE) as tab:

@@ -27,7 +27,7 @@ from domain.settings import Settings
 from storage.base import Store
 from tests.conftest import T0
 from tests.dashboard import campaign_posts as data
-from tests.dashboard.conftest import PHONE, BrowserSession, LiveApp, open_tab
+from tests.dashboard.conftest import PHONE, BrowserSession, LiveApp, assert_clean, open_tab
 from tests.dashboard.test_product import View, _show
 
 pytestmark = pytest.mark.integration
@@ -43,22 +43,6 @@ MARKET_HREF = f"#/campaign/{quote(data.MARKET_CAMPAIGN, safe='')}"
 def fill_store() -> Callable[[Store, Settings], None]:
     """The Thai dataset with the market's campaign, the power bills' and their sources."""
     return data.fill
-
-
-@pytest.fixture
-def console(session: BrowserSession) -> list[Any]:
-    """The browser console's errors in ``session``'s tab, from its first page on."""
-    found: list[Any] = []
-    session.page.on("console", lambda m: found.append(m) if m.type == "error" else None)
-    return found
-
-
-def _assert_clean(session: BrowserSession, console: list[Any]) -> None:
-    """No page error, no console error (a failed call included), no call outside."""
-    assert session.errors == [], f"the page raised: {session.errors}"
-    found = [f"{m.text} at {m.location.get('url')}" for m in console]
-    assert found == [], f"the console has errors: {found}"
-    assert session.outside_requests() == [], "the page called outside 127.0.0.1"
 
 
 def _api(app: LiveApp, path: str, *, role: str = "viewer", **params: Any) -> Any:
@@ -162,7 +146,7 @@ def test_the_campaigns_list_says_why_when_and_who_newest_first(
     expect(market.locator(".campaign-span")).to_have_text("5 Nov 2026, 13:00–13:56 (56 min)")
     expect(market.locator(".campaign-accounts")).to_have_text("9 accounts")
     session.screenshot("dashboard-campaigns")
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_a_campaigns_page_shows_its_evidence(session: BrowserSession, console: list[Any]) -> None:
@@ -211,7 +195,7 @@ def test_a_campaigns_page_shows_its_evidence(session: BrowserSession, console: l
     page.click("#campaigns-back")
     assert page.evaluate("location.hash") == "#/campaigns"
     expect(page.locator("#campaigns-list .campaign-row")).to_have_count(2)
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_an_unknown_campaign_says_so(session: BrowserSession) -> None:
@@ -297,7 +281,7 @@ def test_the_sources_table_sorts_filters_and_pages(
     expect(page.locator(f"{rows} .link-rate")).to_have_text(["75%", "50%"])
     expect(page.locator(f"{rows} .grievances")).to_have_text(["4", "2"])
     expect(page.locator(f"{rows} .linked")).to_have_text(["3", "1"])
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_a_campaign_badge_marks_its_posts_and_topic_and_leads_to_it(
@@ -345,7 +329,7 @@ def test_a_campaign_badge_marks_its_posts_and_topic_and_leads_to_it(
         )
         == marked
     )
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_a_topic_shows_its_voices_and_who_spoke_first(
@@ -393,7 +377,7 @@ def test_a_topic_shows_its_voices_and_who_spoke_first(
         f"{topic['size']} posts · {topic['voices']} voices"
     )
     expect(opener.locator(".post-source .source-kind")).to_have_text("News outlet")
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_who_spoke_first_in_an_emerging_grievance(
@@ -418,7 +402,7 @@ def test_who_spoke_first_in_an_emerging_grievance(
     expect(cards.first.locator(".source-kind")).to_have_text("สำนักข่าว")
     toggle.click()
     expect(row.locator(".openers-list")).to_be_hidden()
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 # What every view owes every user, as test_product checks the other views.

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import T0
 from tests.dashboard import dataset
-from tests.dashboard.conftest import BrowserSession, LiveApp
+from tests.dashboard.conftest import BrowserSession, LiveApp, assert_clean
 
 pytestmark = pytest.mark.integration
 
@@ -45,27 +45,6 @@ CSV_COLUMNS = [
     "agency", "province", "received", "resolved", "followed", "median_hours_to_first_action",
     "median_hours_to_resolution", "renewed_share", "mean_satisfaction", "ranked", "rank",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def console(session: BrowserSession) -> list[Any]:
-    """The browser console's errors in ``session``'s tab, from its first page on."""
-    found: list[Any] = []
-
-    def keep(message: Any) -> None:
-        if message.type == "error":
-            found.append(message)
-
-    session.page.on("console", keep)
-    return found
-
-
-def _assert_clean(session: BrowserSession, console: list[Any]) -> None:
-    """No page error, no console error (a failed call included), no call outside."""
-    assert session.errors == [], f"the page raised: {session.errors}"
-    found = [f"{m.text} at {m.location.get('url')}" for m in console]
-    assert found == [], f"the console has errors: {found}"
-    assert session.outside_requests() == [], "the page called outside 127.0.0.1"
 
 
 def _api(app: LiveApp, path: str, *, role: str = "officer", **params: Any) -> Any:
@@ -247,7 +226,7 @@ def test_a_complaints_timeline_keeps_bangkok_days_in_thai_and_english(
     assert "Filed (สถานีตำรวจภูธรเมืองพิษณุโลก)" in english["marks"][0]["text"]
     page.click("#lang-toggle")
     page.wait_for_selector("#track-title:text-is('ไทม์ไลน์ของเรื่อง')")
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_the_timeline_is_bangkoks_in_a_new_york_browser(session_in_zone: Any) -> None:
@@ -290,7 +269,7 @@ def test_a_long_list_of_events_folds_its_linked_posts(
         "เรื่องนี้ยังไม่ได้แก้ไข จึงยังไม่มีการติดตามเสียงประชาชนหลังแก้ไข"
     )
     assert not [r for r in session.requests if r.endswith("/follow-up")]
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_follow_up_shows_the_score_its_evidence_and_reopen_verdicts(
@@ -381,7 +360,7 @@ def test_follow_up_shows_the_score_its_evidence_and_reopen_verdicts(
         f["complaint_id"] for f in _api(session.app, "/complaints/reopen-candidates")["follow_ups"]
     ]
     assert REOPEN in listed
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def _table(session: BrowserSession) -> list[tuple[str, str, str]]:
@@ -524,7 +503,7 @@ def test_scorecards_rank_mark_chart_map_export_and_keep_the_period(
     page.click(f"#reopens-list a:text-is('{REOPEN}')")
     page.wait_for_selector("#public-score")
     assert page.evaluate("location.hash") == f"#/complaint/{quote(REOPEN, safe='')}"
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_scorecards_for_analysts_and_not_for_viewers(
@@ -543,7 +522,7 @@ def test_scorecards_for_analysts_and_not_for_viewers(
     page.click("#key-submit")
     expect(page.locator("#scorecards-denied")).to_contain_text("นักวิเคราะห์")
     assert not page.is_visible("#scorecards-body")
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_the_survey_shows_beside_the_public_signal(
@@ -597,7 +576,7 @@ def test_the_survey_shows_beside_the_public_signal(
     with page.expect_response(lambda r: "/v1/satisfaction/agreement?" in r.url):
         page.evaluate("location.hash = '#/scorecards?start=2026-09-01&end=2026-09-30'")
     expect(page.locator("#satmap-agreement")).to_be_hidden()
-    _assert_clean(session, console)
+    assert_clean(session, console)
 
 
 def test_the_tracking_views_fit_a_phone(phone_session: BrowserSession) -> None:
