@@ -17,7 +17,7 @@ from typing import Any
 
 from campaigns.neardup import NearDuplicates, pair_labels
 from domain.models import Campaign
-from ingest.jsonl import read_jsonl
+from ingest.jsonl import read_objects
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def load_set(directory: Path) -> tuple[list[LabelledPost], list[dict[str, Any]]]
     """The set's posts in time order, and its campaign rows."""
     truth: dict[str, dict[str, Any]] = {}
     campaigns = []
-    for row in _rows(directory / "truth.jsonl"):
+    for row in read_objects(directory / "truth.jsonl"):
         if "post_id" in row:
             truth[row["post_id"]] = row
         elif "campaign" in row and "type" in row:
@@ -48,7 +48,7 @@ def load_set(directory: Path) -> tuple[list[LabelledPost], list[dict[str, Any]]]
             dup_group=truth.get(row["post_id"], {}).get("dup_group"),
             campaign=truth.get(row["post_id"], {}).get("campaign"),
         )
-        for row in _rows(directory / "posts.jsonl")
+        for row in read_objects(directory / "posts.jsonl")
     ]
     return sorted(posts, key=lambda p: (p.created_at, p.post_id)), campaigns
 
@@ -83,7 +83,7 @@ def pair_scores(index: NearDuplicates, posts: list[LabelledPost]) -> dict[str, f
 def records(directory: Path) -> list[dict[str, Any]]:
     """The set's posts as collected records, in the shape ``siang ingest`` reads."""
     out = []
-    for row in _rows(directory / "posts.jsonl"):
+    for row in read_objects(directory / "posts.jsonl"):
         platform, native_id = row["post_id"].split(":", 1)
         out.append(
             {
@@ -135,10 +135,6 @@ def _pairs_by(labels: dict[str, str]) -> dict[str, set[tuple[str, str]]]:
 
 def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 4) if values else 1.0
-
-
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return [line.value for line in read_jsonl(path) if line.value is not None]
 
 
 __all__ = [

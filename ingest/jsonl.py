@@ -27,6 +27,12 @@ def read_jsonl(path: Path) -> Iterator[Line]:
         yield from parse_lines(handle)
 
 
+def read_objects(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of a file, malformed lines left out (for labelled data sets, whose
+    own checks have read every line; input to a stage goes through ``read_jsonl``)."""
+    return [line.value for line in read_jsonl(path) if line.value is not None]
+
+
 def parse_lines(lines: Iterable[str]) -> Iterator[Line]:
     for number, raw in enumerate(lines, start=1):
         text = raw.rstrip("\n")
@@ -52,4 +58,4 @@ def write_jsonl(handle: IO[str], rows: Iterable[BaseModel | dict[str, Any]]) -> 
     return count
 
 
-__all__ = ["Line", "parse_lines", "read_jsonl", "write_jsonl"]
+__all__ = ["Line", "parse_lines", "read_jsonl", "read_objects", "write_jsonl"]

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
 from domain.models import Post
 from enrich.thai_text import normalize
-from ingest.jsonl import read_jsonl
+from ingest.jsonl import read_objects
 from linking.problems import PhraseTable
 
 DATA = Path(str(files("tracking").joinpath("data")))
@@ -91,10 +91,10 @@ def labelled_stances(directories: Sequence[Path]) -> tuple[list[str], list[bool]
     for directory in directories:
         by_id = {
             str(row["post_id"]): str(row["text"])
-            for row in _rows(directory / "posts.jsonl")
+            for row in read_objects(directory / "posts.jsonl")
             if isinstance(row.get("text"), str)
         }
-        for row in _rows(directory / "truth.jsonl"):
+        for row in read_objects(directory / "truth.jsonl"):
             if row.get("stance") in ("still_broken", "fixed") and row.get("post_id") in by_id:
                 texts.append(by_id[str(row["post_id"])])
                 still.append(row["stance"] == "still_broken")
@@ -121,10 +121,6 @@ def read_stance(post: Post) -> StanceReading:
 
 def _text(text: str) -> str:
     return normalize(text).text
-
-
-def _rows(path: Path) -> list[dict[str, Any]]:
-    return [line.value for line in read_jsonl(path) if line.value is not None]
 
 
 __all__ = [

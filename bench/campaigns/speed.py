@@ -25,7 +25,7 @@ from typing import Any
 
 from bench.campaigns.quality import RESULTS, merge_results
 from campaigns.neardup import NearDuplicates
-from ingest.jsonl import read_jsonl
+from ingest.jsonl import read_objects
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data" / "posts.jsonl"
@@ -41,10 +41,9 @@ _EDITS = (
 
 def texts(count: int, seed: int = 2569) -> list[str]:
     """``count`` texts: the sample's, then edited copies of them."""
-    base = [
-        line.value["text"] for line in read_jsonl(SAMPLE)  # the sample's malformed lines skipped
-        if line.value is not None and isinstance(line.value.get("text"), str)
-    ]  # fmt: skip
+    base = [  # the sample's malformed lines (there on purpose) left out
+        row["text"] for row in read_objects(SAMPLE) if isinstance(row.get("text"), str)
+    ]
     rng = random.Random(seed)
     out = list(base[:count])
     while len(out) < count:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from complaints.service import complaint_from_fields
-from ingest.jsonl import read_jsonl
+from ingest.jsonl import read_objects
 from tracking.reopen import resolved_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,17 +25,14 @@ SETS = [
 ]
 
 
-def _rows(directory: Path, name: str) -> list[dict]:  # type: ignore[type-arg]
-    return [line.value for line in read_jsonl(directory / name) if line.value is not None]
-
-
 @pytest.mark.parametrize("directory", SETS, ids=lambda d: d.name)
 def test_the_set_is_large_enough_and_consistent(directory: Path) -> None:
     complaints = {
-        c["complaint_id"]: complaint_from_fields(c) for c in _rows(directory, "complaints.jsonl")
+        c["complaint_id"]: complaint_from_fields(c)
+        for c in read_objects(directory / "complaints.jsonl")
     }
-    posts = {p["post_id"]: p for p in _rows(directory, "posts.jsonl")}
-    truth = _rows(directory, "truth.jsonl")
+    posts = {p["post_id"]: p for p in read_objects(directory / "posts.jsonl")}
+    truth = read_objects(directory / "truth.jsonl")
     resolved = {cid for cid, c in complaints.items() if resolved_at(c) is not None}
     assert len(resolved) >= 40
     stances = Counter(row["stance"] for row in truth if "stance" in row)
@@ -57,5 +54,5 @@ def test_the_set_is_large_enough_and_consistent(directory: Path) -> None:
 
 
 def test_the_sets_share_no_text() -> None:
-    texts = [{p["text"] for p in _rows(d, "posts.jsonl")} for d in SETS]
+    texts = [{p["text"] for p in read_objects(d / "posts.jsonl")} for d in SETS]
     assert not texts[0] & texts[1]
